@@ -1,0 +1,162 @@
+"""API: the caller's account, and the organisation registry with its history."""
+
+from datetime import datetime
+
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from gcmhub.actors import services
+from gcmhub.actors.auth import bearer_auth, read_auth
+from gcmhub.actors.history import history_of
+from gcmhub.actors.models import Organization
+
+router = Router(tags=["actors"])
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    role_label: str
+    area: str | None = Field(None, description="ISO3 code of a focal point's country")
+    organization: OrganizationRef | None = None
+    can_add_organization: bool
+    can_manage_users: bool
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    acronym: str
+    kind: Organization.Kind
+    kind_label: str
+    area: str | None = Field(None, description="ISO3 code")
+    area_name: str | None = None
+    parent: OrganizationRef | None = None
+    website: str
+    description: str
+    is_demo: bool = Field(description="An invented record, for demonstrations only")
+    is_published: bool
+    version: int = Field(description="Send it back with PATCH: a stale version gets 409")
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_kind_label(organization) -> str:
+        return str(organization.get_kind_display())
+
+    @staticmethod
+    def resolve_area(organization) -> str | None:
+        return organization.area.iso3 if organization.area else None
+
+    @staticmethod
+    def resolve_area_name(organization) -> str | None:
+        return organization.area.tr("name") if organization.area else None
+
+
+class OrganizationIn(Schema):
+    name: str
+    acronym: str = ""
+    kind: Organization.Kind
+    area: str | None = Field(None, description="ISO3 code of the country; none for international organisations")
+    parent: int | None = Field(None, description="Id of the organisation this one is part of")
+    website: str = ""
+    description: str = ""
+    is_demo: bool = False
+
+
+class OrganizationPatch(Schema):
+    version: int = Field(description="The version you read; the change is refused (409) if it moved on")
+    name: str | None = None
+    acronym: str | None = None
+    kind: Organization.Kind | None = None
+    area: str | None = None
+    parent: int | None = None
+    website: str | None = None
+    description: str | None = None
+    is_demo: bool | None = None
+
+
+class PublicationIn(Schema):
+    version: int
+    published: bool = True
+
+
+class OrganizationFilters(Schema):
+    area: str | None = Field(None, description="ISO3 code")
+    kind: Organization.Kind | None = None
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class HistoryEntryOut(Schema):
+    when: datetime
+    who: str | None = Field(None, description="Username; null for the system operator")
+    action: str
+    changes: list[ChangeOut]
+
+
+@router.get("/me", response=MeOut, auth=read_auth, summary="The calling user")
+def me(request):
+    user = request.auth
+    if not user.is_authenticated:
+        raise AuthenticationError()
+    return {
+        "username": user.get_username(),
+        "role": user.role,
+        "role_label": str(user.get_role_display()),
+        "area": user.area.iso3 if user.area else None,
+        "organization": user.organization,
+        "can_add_organization": user.has_perm("actors.add_organization"),
+        "can_manage_users": user.has_perm("actors.manage_user"),
+    }
+
+
+@router.get("/organizations", response=list[OrganizationOut], auth=read_auth, summary="Organisations")
+@paginate(LimitOffsetPagination)
+def list_organizations(request, filters: Query[OrganizationFilters]):
+    """Published organisations, plus those the caller may see unpublished."""
+    organizations = services.visible_organizations(request.auth)
+    return services.filter_organizations(organizations, area=filters.area, kind=filters.kind)
+
+
+@router.get("/organizations/{organization_id}", response=OrganizationOut, auth=read_auth)
+def get_organization(request, organization_id: int):
+    return services.get_organization(request.auth, organization_id)
+
+
+@router.post("/organizations", response={201: OrganizationOut}, auth=bearer_auth)
+def create_organization(request, payload: OrganizationIn):
+    return Status(201, services.create_organization(request.auth, payload.model_dump()))
+
+
+@router.patch("/organizations/{organization_id}", response=OrganizationOut, auth=bearer_auth)
+def update_organization(request, organization_id: int, payload: OrganizationPatch):
+    organization = services.get_organization(request.auth, organization_id)
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    return services.update_organization(request.auth, organization, changes, version)
+
+
+@router.post("/organizations/{organization_id}/publication", response=OrganizationOut, auth=bearer_auth)
+def publish_organization(request, organization_id: int, payload: PublicationIn):
+    """Publish (or withdraw) the version you reviewed. Reviewers and administrators."""
+    organization = services.get_organization(request.auth, organization_id)
+    return services.publish_organization(request.auth, organization, payload.published, payload.version)
+
+
+@router.get("/organizations/{organization_id}/history", response=list[HistoryEntryOut], auth=read_auth)
+def organization_history(request, organization_id: int):
+    """Every change, newest first: who, when, and each field's old and new value."""
+    organization = services.get_organization(request.auth, organization_id)
+    return history_of(organization)

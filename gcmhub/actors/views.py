@@ -1,0 +1,245 @@
+"""Web pages: sign-in, the user's own page, organisations and accounts.
+
+Each view asks ``has_perm`` to decide what to offer, collects input with a
+form and hands it to a service; the service checks again and is the only
+code that writes.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gcmhub.actors import services
+from gcmhub.actors.demo import demo_credentials
+from gcmhub.actors.forms import OrganizationForm, TokenForm, UserCreateForm, countries_with_organizations
+from gcmhub.actors.history import history_of
+from gcmhub.actors.models import Organization
+from gcmhub.actors.rules import is_admin
+from gcmhub.errors import EditConflict, Forbidden, GcmHubError, InvalidInput, NotFound
+
+ORGANIZATIONS_PER_PAGE = 50
+
+
+def forbidden(request, message: str | None = None):
+    context = {"message": message or _("You do not have permission to do this.")}
+    return render(request, "actors/forbidden.html", context, status=403)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "actors/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Demo passwords are public knowledge on a demo site, and nowhere else.
+        context["demo_accounts"] = demo_credentials() if settings.DEMO_MODE else []
+        return context
+
+
+@login_required
+def me(request):
+    return _render_me(request)
+
+
+def _render_me(request, token_form=None, new_key=None, status=200):
+    context = {
+        "tokens": services.tokens_of(request.user),
+        "token_form": token_form or TokenForm(),
+        "new_key": new_key,
+    }
+    return render(request, "actors/me.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_create(request):
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _render_me(request, token_form=form, status=422)
+    try:
+        _token, key = services.issue_token(request.user, request.user, form.cleaned_data["name"])
+    except InvalidInput as error:
+        form.add_service_error(error)
+        return _render_me(request, token_form=form, status=422)
+    # Rendered, not redirected: the key must not be kept anywhere, not even
+    # in the session's message store.
+    return _render_me(request, new_key=key, status=201)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    try:
+        token = services.revoke_token(request.user, services.get_token(pk))
+    except Forbidden as error:
+        return forbidden(request, error.message)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("actors:me")
+
+
+def organization_list(request):
+    organizations = services.visible_organizations(request.user)
+    area, kind = request.GET.get("area", ""), request.GET.get("kind", "")
+    filter_error = None
+    try:
+        organizations = services.filter_organizations(organizations, area=area, kind=kind)
+    except InvalidInput as error:
+        filter_error = error.message
+        organizations = organizations.none()
+    page = Paginator(organizations, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "area": area.upper(),
+        "kind": kind,
+        "filter_error": filter_error,
+        "area_choices": countries_with_organizations(),
+        "kind_choices": Organization.Kind.choices,
+        "can_add": request.user.has_perm("actors.add_organization"),
+    }
+    return render(request, "actors/organization_list.html", context)
+
+
+def organization_detail(request, pk: int):
+    organization = _visible_or_404(request, pk)
+    context = {
+        "organization": organization,
+        "units": services.visible_organizations(request.user).filter(parent=organization),
+        "history": history_of(organization),
+        "can_change": request.user.has_perm("actors.change_organization", organization),
+        "can_publish": request.user.has_perm("actors.publish_organization", organization),
+    }
+    return render(request, "actors/organization_detail.html", context)
+
+
+@login_required
+def organization_create(request):
+    if not request.user.has_perm("actors.add_organization"):
+        return forbidden(request)
+    form = OrganizationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.create_organization(request.user, form.service_data())
+        except Forbidden as error:
+            return forbidden(request, error.message)
+        except InvalidInput as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Organisation created. A reviewer will publish it."))
+            return redirect("actors:organization", pk=organization.pk)
+    return render(request, "actors/organization_form.html", {"form": form}, status=_form_status(form))
+
+
+@login_required
+def organization_edit(request, pk: int):
+    organization = _visible_or_404(request, pk)
+    if not request.user.has_perm("actors.change_organization", organization):
+        return forbidden(request)
+    if request.method != "POST":
+        form = OrganizationForm(initial=OrganizationForm.initial_from(organization), user=request.user)
+        return render(request, "actors/organization_form.html", {"form": form, "organization": organization})
+    form = OrganizationForm(request.POST, user=request.user)
+    conflict = False
+    if form.is_valid():
+        version = form.cleaned_data["version"] or 0
+        try:
+            services.update_organization(request.user, organization, form.service_data(), version)
+        except Forbidden as error:
+            return forbidden(request, error.message)
+        except EditConflict as error:
+            conflict = True
+            form.add_service_error(error)
+        except InvalidInput as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("actors:organization", pk=organization.pk)
+    context = {"form": form, "organization": organization, "conflict": conflict}
+    if conflict:
+        context["changed_by"] = _last_editor(organization)
+    return render(request, "actors/organization_form.html", context, status=409 if conflict else 422)
+
+
+@login_required
+@require_POST
+def organization_publish(request, pk: int):
+    organization = _visible_or_404(request, pk)
+    published = request.POST.get("published") == "1"
+    try:
+        version = int(request.POST.get("version", ""))
+        services.publish_organization(request.user, organization, published, version)
+    except ValueError:
+        messages.error(request, _("The form was incomplete; please try again."))
+    except Forbidden as error:
+        return forbidden(request, error.message)
+    except EditConflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Published.") if published else _("Withdrawn from publication."))
+    return redirect("actors:organization", pk=pk)
+
+
+@login_required
+def user_list(request):
+    if not request.user.has_perm("actors.manage_user"):
+        return forbidden(request)
+    context = {
+        "users": services.manageable_users(request.user),
+        "scope_area": None if is_admin(request.user) else request.user.area,
+    }
+    return render(request, "actors/user_list.html", context)
+
+
+@login_required
+def user_create(request):
+    if not request.user.has_perm("actors.manage_user"):
+        return forbidden(request)
+    form = UserCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = _create_user_from(request.user, form.cleaned_data)
+        except Forbidden as error:
+            return forbidden(request, error.message)
+        except GcmHubError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Account “%(username)s” created.") % {"username": user.username})
+            return redirect("actors:users")
+    return render(request, "actors/user_form.html", {"form": form}, status=_form_status(form))
+
+
+def _create_user_from(actor, data: dict):
+    organization = data["organization"]
+    return services.create_user(
+        actor,
+        username=data["username"],
+        role=data["role"],
+        area_iso3=data["area"] or None,
+        organization_id=organization.pk if organization else None,
+        email=data["email"],
+        password=data["password1"],
+    )
+
+
+def _last_editor(organization: Organization) -> str | None:
+    latest = organization.history.select_related("history_user").first()
+    return latest.history_user.get_username() if latest and latest.history_user else None
+
+
+def _visible_or_404(request, pk: int) -> Organization:
+    try:
+        return services.get_organization(request.user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+def _form_status(form) -> int:
+    """422 for a form sent back with errors, so tests and tools can tell."""
+    return 422 if form.is_bound and form.errors else 200

@@ -1,0 +1,73 @@
+"""Pages that show the Compact: objectives, actions, principles, SDG indicators."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from gcmhub.errors import NotFound
+from gcmhub.framework import services
+from gcmhub.framework.models import Action
+from gcmhub.i18n import current_language
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action with its official text in the reader's language, or in
+    English when that translation has not been imported, marked as such so
+    the page can tell screen readers which language they are reading."""
+
+    action: Action
+    text: str
+    text_language: str
+    source: str
+
+
+def _action_row(action: Action, language: str) -> ActionRow:
+    for candidate in dict.fromkeys((language, "en")):
+        text = getattr(action, f"text_{candidate}")
+        if text:
+            return ActionRow(action, text, candidate, getattr(action, f"text_source_{candidate}"))
+    return ActionRow(action, "", language, "")
+
+
+def _found(lookup, *args):
+    try:
+        return lookup(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@require_safe
+def objective_list(request):
+    return render(request, "framework/objective_list.html", {"objectives": services.list_objectives()})
+
+
+@require_safe
+def objective_detail(request, number: int):
+    objective = _found(services.get_objective, number)
+    language = current_language()
+    context = {
+        "objective": objective,
+        "actions": [_action_row(action, language) for action in objective.actions.all()],
+        "links": objective.indicator_links.all(),
+    }
+    context["previous"], context["next"] = services.adjacent_objectives(objective)
+    return render(request, "framework/objective_detail.html", context)
+
+
+@require_safe
+def principle_list(request):
+    return render(request, "framework/principle_list.html", {"principles": services.list_principles()})
+
+
+@require_safe
+def indicator_list(request):
+    return render(request, "framework/indicator_list.html", {"indicators": services.list_indicators()})
+
+
+@require_safe
+def indicator_detail(request, code: str):
+    indicator = _found(services.get_indicator, code)
+    return render(request, "framework/indicator_detail.html", {"indicator": indicator})

@@ -1,0 +1,20 @@
+"""Top-level URLs: the API and health check outside the language prefix,
+every human page under /en/, /fr/ or /es/."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from gcmhub.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("gcmhub.web.urls")),
+    path("", include("gcmhub.framework.urls")),
+    path("", include("gcmhub.geo.urls")),
+    path("", include("gcmhub.actors.urls")),
+    prefix_default_language=True,
+)

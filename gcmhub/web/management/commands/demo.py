@@ -1,0 +1,32 @@
+"""`gcmhub demo`: a working demonstration site in one command."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from gcmhub.actors.demo import create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Initialise, add demo accounts and content, then serve (unless --no-serve)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Build the demo site without serving it.")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, no_serve=False, host="127.0.0.1", port=8000, **options):
+        call_command("init", verbosity=options["verbosity"])
+        accounts = create_demo_accounts()
+        # Mark this var/ folder as a demo site so the login page lists the
+        # invented accounts (see settings.DEMO_MODE).
+        settings.DEMO_MARKER.write_text("This site was built by `gcmhub demo`.\n")
+        settings.DEMO_MODE = True
+        self.stdout.write("Demo accounts (invented, for trying GCM Hub out):")
+        for account in accounts:
+            scope = account.get("area") or account.get("organization") or ""
+            self.stdout.write(f"  {account['username']:<16} {account['password']:<22} {account['role']:<12} {scope}")
+        if no_serve:
+            self.stdout.write(self.style.SUCCESS("Demo site built. Run `gcmhub serve` to open it."))
+            return
+        call_command("serve", host=host, port=port)

@@ -1,0 +1,52 @@
+"""`gcmhub serve`: the production web server (gunicorn + whitenoise).
+
+Django's development server is never used: the demo runs the same stack as
+production, only smaller.
+"""
+
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+from gunicorn.app.base import BaseApplication
+
+
+class GcmHubServer(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from gcmhub.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve GCM Hub with gunicorn; static files are served by whitenoise."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("GCMHUB_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("GCMHUB_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("GCMHUB_WORKERS", "2")))
+        parser.add_argument("--timeout", type=int, default=60, help="Worker timeout in seconds.")
+
+    def handle(self, *args, host, port, workers, timeout, **options):
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}.", returncode=2)
+        if workers < 1:
+            raise CommandError(f"--workers must be at least 1, not {workers}.", returncode=2)
+        self.stdout.write(f"Serving GCM Hub on http://{host}:{port}/ with {workers} worker(s); Ctrl+C stops it.")
+        GcmHubServer(
+            {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "timeout": timeout,
+                "accesslog": "-",
+                "errorlog": "-",
+                "preload_app": True,
+            }
+        ).run()

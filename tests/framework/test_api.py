@@ -1,0 +1,85 @@
+"""The framework API at /api/v1/."""
+
+import pytest
+
+from gcmhub.framework.models import Action
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, path, status=200):
+    response = client.get(f"/api/v1{path}")
+    assert response.status_code == status, response.content
+    return response.json()
+
+
+def test_objectives(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        objectives = get(client, "/objectives")
+    assert [o["number"] for o in objectives] == list(range(1, 24))
+    remittances = objectives[19]
+    assert [a["code"] for a in remittances["actions"]] == [f"20{letter}" for letter in "abcdefghi"]
+    assert remittances["actions"][0]["url"] == "/en/objectives/20/#action-20a"
+    assert "official_text" not in remittances["actions"][0]  # the list stays light; texts are per objective
+    assert remittances["short_title"] == {"en": "Remittances", "fr": "Envois de fonds", "es": "Remesas"}
+    assert remittances["url"] == "/en/objectives/20/"
+
+
+def test_objective_with_actions_and_indicators(client):
+    Action.objects.filter(objective__number=20, letter="a").update(text_en="Develop a road map.", text_source_en="f.md")
+    objective = get(client, "/objectives/20")
+    assert objective["paragraph"] == 36
+    assert [a["code"] for a in objective["actions"]] == [f"20{letter}" for letter in "abcdefghi"]
+    first = objective["actions"][0]
+    assert first["official_text"] == {"en": "Develop a road map.", "fr": "", "es": ""}
+    assert first["official_text_source"]["en"] == "f.md"
+    assert {(i["indicator"], i["relevance"]) for i in objective["indicators"]} >= {("10.c.1", "primary")}
+
+
+def test_unknown_objective_is_a_404_with_detail(client):
+    body = get(client, "/objectives/30", status=404)
+    assert "There is no objective 30" in body["detail"]
+
+
+def test_action_by_reference(client):
+    action = get(client, "/actions/14f")
+    assert (action["objective"], action["letter"]) == (14, "f")
+    assert action["url"] == "/en/objectives/14/#action-14f"
+
+
+def test_bad_action_reference_is_a_422_naming_the_field(client):
+    body = get(client, "/actions/nonsense", status=422)
+    assert body["field"] == "action"
+
+
+def test_missing_action_is_a_404(client):
+    assert "has no action (z)" in get(client, "/actions/1z", status=404)["detail"]
+
+
+def test_principles(client):
+    principles = get(client, "/principles")
+    assert len(principles) == 10
+    assert principles[7]["slug"] == "child-sensitive"
+
+
+def test_indicators(client):
+    indicators = get(client, "/sdg-indicators")
+    assert len(indicators) == 36
+    migration_policies = next(i for i in indicators if i["code"] == "10.7.2")
+    assert migration_policies["goal"] == 10
+    assert {s["code"] for s in migration_policies["series"]} == {"SG_CPA_MIGR", "SG_CPA_MIGRP", "SG_CPA_MIGRS"}
+
+
+def test_indicator_by_code(client):
+    indicator = get(client, "/sdg-indicators/10.7.3")
+    assert indicator["custodians"] == "IOM"
+    assert [o["objective"] for o in indicator["objectives"] if o["relevance"] == "primary"] == [8]
+
+
+def test_indicator_for_series(client):
+    assert get(client, "/sdg-series/SM_POP_REFG_OR")["code"] == "10.7.4"
+    assert "does not know the SDG series" in get(client, "/sdg-series/NOPE", status=404)["detail"]
+
+
+def test_framework_is_public_and_read_only(client):
+    assert client.post("/api/v1/objectives").status_code == 405
