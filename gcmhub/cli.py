@@ -16,6 +16,7 @@ OWN_COMMANDS = {
     "serve": "Serve the site with gunicorn and whitenoise.",
     "users": "Create users and API tokens.",
     "framework": "Framework data: import-text FILE.md loads the official action texts.",
+    "progress-calc": "Assess series from a JSON-lines file: gcmhub progress-calc --batch IN.jsonl.",
     "manage": "Any Django management command (e.g. gcmhub manage check --deploy).",
 }
 
