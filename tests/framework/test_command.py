@@ -53,8 +53,9 @@ def test_import_text_dry_run(write_official_text):
 def test_import_text_refuses_a_mismatch_unless_told_to_skip(tmp_path):
     path = tmp_path / "wrong.md"
     path.write_text("# Objective 9\n## Title: Not the real title\n- a. Text.\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="wrong.md, line 2, objective 9 title"):
+    with pytest.raises(CommandError, match="wrong.md, line 2, objective 9 title") as refused:
         run("import-text", str(path))
+    assert refused.value.returncode == 2  # bad input, as for every importer
     out, err = run("import-text", str(path), "--skip-mismatched")
     assert "Skipped: wrong.md, line 2, objective 9 title" in err
     assert "0 objectives" in out

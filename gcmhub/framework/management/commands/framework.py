@@ -40,7 +40,7 @@ class Command(BaseCommand):
             else:
                 self._import_text(options)
         except FrameworkDataError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(exc.message, returncode=2) from exc
 
     def _load(self, data_dir: Path | None) -> None:
         summary = load_framework(data_dir)
