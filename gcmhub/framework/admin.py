@@ -4,7 +4,20 @@ the admin would be silently undone by the next ``gcmhub framework load``."""
 
 from django.contrib import admin
 
-from gcmhub.framework.models import Action, Objective, ObjectiveIndicator, Principle, SdgIndicator, SdgSeries, SdgTarget
+from gcmhub.framework.models import (
+    Action,
+    FollowUpElement,
+    FollowUpMilestone,
+    MigofElement,
+    Objective,
+    ObjectiveIndicator,
+    PolicyDomain,
+    PolicyDomainScore,
+    Principle,
+    SdgIndicator,
+    SdgSeries,
+    SdgTarget,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,3 +70,32 @@ class SdgSeriesAdmin(ReadOnlyAdmin):
 class ObjectiveIndicatorAdmin(ReadOnlyAdmin):
     list_display = ["objective", "indicator", "relevance", "policy_domain"]
     list_filter = ["relevance", "objective"]
+
+
+@admin.register(MigofElement)
+class MigofElementAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "number", "name_en"]
+
+
+@admin.register(PolicyDomain)
+class PolicyDomainAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name_en", "migof"]
+    list_select_related = ["migof"]
+
+
+@admin.register(PolicyDomainScore)
+class PolicyDomainScoreAdmin(ReadOnlyAdmin):
+    list_display = ["score", "label_en", "label_fr", "label_es"]
+
+
+@admin.register(FollowUpElement)
+class FollowUpElementAdmin(ReadOnlyAdmin):
+    list_display = ["name_en", "slug", "kind", "parent", "paragraphs"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+
+
+@admin.register(FollowUpMilestone)
+class FollowUpMilestoneAdmin(ReadOnlyAdmin):
+    list_display = ["date", "element", "symbol", "label_en"]
+    list_select_related = ["element"]

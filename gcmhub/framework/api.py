@@ -1,5 +1,5 @@
 """Read-only API for the framework: /api/v1/objectives, /actions, /principles,
-/sdg-indicators and /sdg-series.
+/sdg-indicators, /sdg-series, /follow-up, /migof and /policy-domains.
 
 Texts come in all three languages at once (``{"en": …, "fr": …, "es": …}``)
 so that a client can cache one response whatever its users read.
@@ -8,7 +8,18 @@ so that a client can cache one response whatever its users read.
 from ninja import Router, Schema
 
 from gcmhub.framework import services
-from gcmhub.framework.models import Action, Objective, ObjectiveIndicator, Principle, SdgIndicator
+from gcmhub.framework.catalogue import POLICY_DOMAIN_INDICATOR
+from gcmhub.framework.models import (
+    Action,
+    FollowUpElement,
+    FollowUpMilestone,
+    MigofElement,
+    Objective,
+    ObjectiveIndicator,
+    PolicyDomain,
+    Principle,
+    SdgIndicator,
+)
 from gcmhub.i18n import SUPPORTED as LANGUAGES
 
 router = Router(tags=["framework"])
@@ -83,6 +94,76 @@ class IndicatorOut(Schema):
     url: str
 
 
+class MilestoneOut(Schema):
+    date: str
+    year: int
+    symbol: str
+    label: Localized
+    unconfirmed: list[str]
+
+
+class ScheduleOut(Schema):
+    first_year: int | None
+    every_years: int | None
+    between: str | None
+    years: list[int]
+
+
+class FollowUpOut(Schema):
+    slug: str
+    kind: str
+    part_of: str | None
+    paragraphs: list[str]
+    unconfirmed: list[str]
+    name: Localized
+    description: Localized
+    coordinator: Localized | None
+    executive_committee: list[Localized]
+    website: str
+    schedule: ScheduleOut | None
+    milestones: list[MilestoneOut]
+    url: str
+
+
+class MigofOut(Schema):
+    kind: str
+    number: int
+    name: Localized
+    description: Localized
+    policy_domains: list[str]
+
+
+class MigofReferenceOut(Schema):
+    kind: str
+    number: int
+
+
+class ScoreOut(Schema):
+    score: int
+    label: Localized
+
+
+class ObjectiveLinkOut(Schema):
+    objective: int
+    relevance: str
+
+
+class PolicyDomainOut(Schema):
+    code: str
+    number: int
+    name: Localized
+    description: Localized
+    migof: MigofReferenceOut | None
+    objectives: list[ObjectiveLinkOut]
+    url: str
+
+
+class PolicyDomainsOut(Schema):
+    indicator: str
+    scale: list[ScoreOut]
+    domains: list[PolicyDomainOut]
+
+
 def _principle(principle: Principle) -> dict:
     return {
         "letter": principle.letter,
@@ -130,7 +211,7 @@ def _link(link: ObjectiveIndicator) -> dict:
         "indicator": link.indicator.code,
         "objective": link.objective.number,
         "relevance": link.relevance,
-        "policy_domain": link.policy_domain,
+        "policy_domain": link.policy_domain_id or "",
     }
 
 
@@ -186,3 +267,88 @@ def indicator(request, code: str):
 @router.get("/sdg-series/{code}", response=IndicatorOut, summary="The SDG indicator an SDMX series reports")
 def indicator_for_series(request, code: str):
     return _indicator(services.indicator_for_series(code))
+
+
+def _milestone(milestone: FollowUpMilestone) -> dict:
+    return {
+        "date": milestone.date,
+        "year": milestone.year,
+        "symbol": milestone.symbol,
+        "label": _localized(milestone, "label"),
+        "unconfirmed": milestone.unconfirmed,
+    }
+
+
+def _follow_up(element: FollowUpElement) -> dict:
+    schedule = None
+    if element.has_schedule:
+        schedule = {
+            "first_year": element.schedule_first_year,
+            "every_years": element.schedule_every,
+            "between": element.schedule_between.slug if element.schedule_between_id else None,
+            "years": element.scheduled_years(),
+        }
+    return {
+        "slug": element.slug,
+        "kind": element.kind,
+        "part_of": element.parent.slug if element.parent_id else None,
+        "paragraphs": element.paragraphs,
+        "unconfirmed": element.unconfirmed,
+        "name": _localized(element, "name"),
+        "description": _localized(element, "description"),
+        "coordinator": _localized(element, "coordinator") if element.coordinator_en else None,
+        "executive_committee": element.executive_committee,
+        "website": element.website,
+        "schedule": schedule,
+        "milestones": [_milestone(milestone) for milestone in element.milestones.all()],
+        "url": element.get_absolute_url(),
+    }
+
+
+def _migof(element: MigofElement) -> dict:
+    return {
+        "kind": element.kind,
+        "number": element.number,
+        "name": _localized(element, "name"),
+        "description": _localized(element, "description"),
+        "policy_domains": [domain.code for domain in element.policy_domains.all()],
+    }
+
+
+def _policy_domain(domain: PolicyDomain) -> dict:
+    return {
+        "code": domain.code,
+        "number": domain.number,
+        "name": _localized(domain, "name"),
+        "description": _localized(domain, "description"),
+        "migof": {"kind": domain.migof.kind, "number": domain.migof.number} if domain.migof_id else None,
+        "objectives": [
+            {"objective": link.objective.number, "relevance": link.relevance} for link in domain.objective_links.all()
+        ],
+        "url": domain.get_absolute_url(),
+    }
+
+
+@router.get(
+    "/follow-up",
+    response=list[FollowUpOut],
+    summary="How the Compact is implemented, followed up and reviewed (IMRF, regional reviews …)",
+)
+def follow_up(request):
+    return [_follow_up(element) for element in services.list_follow_up()]
+
+
+@router.get("/migof", response=list[MigofOut], summary="IOM's Migration Governance Framework: principles, objectives")
+def migof(request):
+    return [_migof(element) for element in services.list_migof()]
+
+
+@router.get(
+    "/policy-domains", response=PolicyDomainsOut, summary="The six policy domains of SDG 10.7.2 and their 1–4 scale"
+)
+def policy_domains(request):
+    return {
+        "indicator": POLICY_DOMAIN_INDICATOR,
+        "scale": [{"score": s.score, "label": _localized(s, "label")} for s in services.list_policy_scores()],
+        "domains": [_policy_domain(domain) for domain in services.list_policy_domains()],
+    }

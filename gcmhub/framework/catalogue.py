@@ -3,8 +3,20 @@
 ``read_bundle()`` returns plain, immutable records or raises
 ``FrameworkDataError`` listing every problem with its file, line and field, so
 an edit to the YAML is checked completely before anything is written.
+
+Every file is a mapping that starts with a header, checked first::
+
+    schema_version: 1        # the layout of the file; GCM Hub reads SCHEMA_VERSION
+    edition: "2026-11-26"    # which version of the content this is
+    source: A/RES/73/195 …   # where the content comes from
+    objectives:              # then the content, under its own key
+    - number: 1
+
+A file without ``schema_version``, or with a version this code does not read,
+is reported with its name and line and not read further.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +29,34 @@ from gcmhub.framework.problems import FrameworkDataError, Problem
 from gcmhub.i18n import SUPPORTED as LANGUAGES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The layout of the YAML files this code reads. Raise it, and the version in
+# every file, when the layout changes in a way older code would misread.
+SCHEMA_VERSION = 1
+HEADER_KEYS = ("schema_version", "edition", "source")
+FILES = (
+    "principles.yaml",
+    "objectives.yaml",
+    "sdg.yaml",
+    "objective_indicators.yaml",
+    "migof.yaml",
+    "policy_domains.yaml",
+    "follow_up.yaml",
+)
 OBJECTIVE_COUNT = 23
 PRINCIPLE_COUNT = 10
 # Objective n is paragraph n + 16 of the resolution's annex.
 FIRST_OBJECTIVE_PARAGRAPH = 17
 POLICY_DOMAIN_INDICATOR = "10.7.2"
 POLICY_DOMAINS = tuple(f"PD_{n}" for n in range(1, 7))
+POLICY_SCORES = (1, 2, 3, 4)
+MIGOF_KINDS = ("principle", "objective")
+MIGOF_COUNT = 3  # three principles and three objectives
+MIGOF_REFERENCE = re.compile(r"^(principle|objective) (\d)$")
+# Paragraphs of the annex: implementation 40-47, follow-up and review 48-54.
+FOLLOW_UP_SECTIONS = {"implementation": range(40, 48), "follow-up": range(48, 55)}
+PARAGRAPH_REFERENCE = re.compile(r"^(\d{1,2})(?: \(([a-z])\))?$")
+MILESTONE_DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+FIRST_FOLLOW_UP_YEAR = 2018  # the Compact was adopted in December 2018
 
 TARGET_CODE = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
 INDICATOR_CODE = re.compile(r"^(\d{1,2}\.(?:\d{1,2}|[a-z]))\.\d{1,2}$")
@@ -84,12 +118,85 @@ class LinkEntry:
 
 
 @dataclass(frozen=True)
+class FileHeader:
+    file: str
+    schema_version: int
+    edition: str
+    source: str
+
+
+@dataclass(frozen=True)
+class MigofEntry:
+    kind: str  # "principle" or "objective"
+    number: int
+    name: Localized
+    description: Localized
+
+    @property
+    def reference(self) -> str:
+        return f"{self.kind} {self.number}"
+
+
+@dataclass(frozen=True)
+class ScoreEntry:
+    score: int
+    label: Localized
+
+
+@dataclass(frozen=True)
+class PolicyDomainEntry:
+    code: str  # "PD_1" ... "PD_6"
+    name: Localized
+    description: Localized
+    migof: str  # "" or a MiGOF reference such as "principle 1"
+
+    @property
+    def number(self) -> int:
+        return int(self.code[3:])
+
+
+@dataclass(frozen=True)
+class MilestoneEntry:
+    date: str  # "2019", "2019-05" or "2022-05-17"
+    label: Localized
+    symbol: str
+    unconfirmed: tuple[str, ...]
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4])
+
+
+@dataclass(frozen=True)
+class FollowUpEntry:
+    slug: str
+    kind: str  # "implementation" or "follow-up"
+    paragraphs: tuple[str, ...]
+    unconfirmed: tuple[str, ...]
+    name: Localized
+    description: Localized
+    part_of: str  # slug or ""
+    coordinator: Localized | None
+    executive_committee: tuple[Localized, ...]
+    website: str
+    first_year: int | None
+    every: int | None
+    between: str  # slug or ""
+    milestones: tuple[MilestoneEntry, ...]
+
+
+@dataclass(frozen=True)
 class Bundle:
     principles: tuple[PrincipleEntry, ...]
     objectives: tuple[ObjectiveEntry, ...]
     targets: tuple[TargetEntry, ...]
     indicators: tuple[IndicatorEntry, ...]
     links: tuple[LinkEntry, ...]
+    migof: tuple[MigofEntry, ...] = ()
+    scores: tuple[ScoreEntry, ...] = ()
+    policy_domains: tuple[PolicyDomainEntry, ...] = ()
+    follow_up: tuple[FollowUpEntry, ...] = ()
+    headers: tuple[FileHeader, ...] = ()
 
 
 # --- YAML with line numbers -------------------------------------------------
@@ -158,6 +265,7 @@ class _FileChecker:
     def __init__(self, path: Path):
         self.file = path.name
         self.problems: list[Problem] = []
+        self.header: FileHeader | None = None
         self.data = self._load(path)
         # A file that could not be parsed has nothing more worth reporting.
         self.unreadable = bool(self.problems) and self.data is None
@@ -208,8 +316,20 @@ class _FileChecker:
             return ""
         return value.strip()
 
+    def integer(self, mapping: _Mapping, key: str, field: str, *, required: bool = True) -> int | None:
+        value = mapping.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(mapping.line_of(key), field, _("should be a whole number"))
+            return None
+        return value
+
     def localized(self, mapping: _Mapping, key: str, field: str) -> Localized:
-        texts = self.mapping(mapping.get(key), mapping.line_of(key), field)
+        return self.localized_value(mapping.get(key), mapping.line_of(key), field)
+
+    def localized_value(self, value, line: int, field: str) -> Localized:
+        texts = self.mapping(value, line, field)
         for unknown in sorted(set(map(str, texts)) - set(LANGUAGES)):
             self.fail(texts.line_of(unknown), f"{field}.{unknown}", _("is not one of the languages en, fr, es"))
         return {language: self.text(texts, language, f"{field}.{language}") for language in LANGUAGES}
@@ -223,14 +343,68 @@ def _letters(count: int) -> list[str]:
     return list(ascii_lowercase[:count])
 
 
+# --- The header every file starts with --------------------------------------
+
+
+def _read_header(checker: _FileChecker, content_keys: tuple[str, ...]) -> _Mapping | None:
+    """Check ``schema_version``, ``edition`` and ``source``; return the file's
+    top mapping, or None when the rest of the file must not be read.
+
+    A missing or unknown schema version stops the reading of that file: its
+    layout may differ from the one this code expects, so any further message
+    would be noise. The other files are still checked.
+    """
+    if checker.unreadable:
+        return None
+    top = checker.data
+    if not isinstance(top, _Mapping) or "schema_version" not in top:
+        line = getattr(top, "line", 0) or 1
+        checker.fail(
+            line,
+            "schema_version",
+            _("is missing: the file should be a mapping that starts with schema_version: %(version)d, then %(keys)s")
+            % {"version": SCHEMA_VERSION, "keys": ", ".join(HEADER_KEYS[1:] + content_keys)},
+        )
+        checker.unreadable = True
+        return None
+    version = top["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool) or version != SCHEMA_VERSION:
+        checker.fail(
+            top.line_of("schema_version"),
+            "schema_version",
+            _("is %(found)s, but this version of GCM Hub reads schema_version %(version)d only")
+            % {"found": version if version is not None else _("empty"), "version": SCHEMA_VERSION},
+        )
+        checker.unreadable = True
+        return None
+    checker.no_unknown_keys(top, {*HEADER_KEYS, *content_keys}, _("file"))
+    edition = top.get("edition")
+    if isinstance(edition, datetime.date):  # edition: 2026-11-26 without quotes
+        edition = edition.isoformat()
+    elif isinstance(edition, int | float) and not isinstance(edition, bool):
+        edition = str(edition)
+    if not isinstance(edition, str) or not edition.strip():
+        reason = _("is missing or empty; give the date or number of this version")
+        checker.fail(top.line_of("edition"), "edition", reason)
+        edition = ""
+    checker.header = FileHeader(
+        file=checker.file,
+        schema_version=version,
+        edition=edition.strip(),
+        source=checker.text(top, "source", "source"),
+    )
+    return top
+
+
 # --- The four files ---------------------------------------------------------
 
 
 def _read_principles(checker: _FileChecker) -> tuple[PrincipleEntry, ...]:
     entries, slugs = [], []
-    if checker.unreadable:
+    top = _read_header(checker, ("principles",))
+    if top is None:
         return ()
-    items = checker.sequence(checker.data, 1, _("principles"))
+    items = checker.sequence(top.get("principles"), top.line_of("principles"), "principles")
     for index, item in enumerate(items):
         field = _("principle %(position)d") % {"position": index + 1}
         item = checker.mapping(item, items.line_of(index), field)
@@ -261,9 +435,10 @@ def _read_principles(checker: _FileChecker) -> tuple[PrincipleEntry, ...]:
 
 def _read_objectives(checker: _FileChecker) -> tuple[ObjectiveEntry, ...]:
     entries = []
-    if checker.unreadable:
+    top = _read_header(checker, ("objectives",))
+    if top is None:
         return ()
-    items = checker.sequence(checker.data, 1, _("objectives"))
+    items = checker.sequence(top.get("objectives"), top.line_of("objectives"), "objectives")
     for index, item in enumerate(items):
         field = _("objective %(position)d") % {"position": index + 1}
         item = checker.mapping(item, items.line_of(index), field)
@@ -370,21 +545,23 @@ def _read_series(checker: _FileChecker, indicator: _Mapping, field: str) -> tupl
 
 
 def _read_sdg(checker: _FileChecker) -> tuple[tuple[TargetEntry, ...], tuple[IndicatorEntry, ...]]:
-    if checker.unreadable:
+    top = _read_header(checker, ("targets", "indicators"))
+    if top is None:
         return (), ()
-    top = checker.mapping(checker.data, 1, _("file"))
-    checker.no_unknown_keys(top, {"targets", "indicators"}, _("file"))
     targets = _read_targets(checker, checker.sequence(top.get("targets"), top.line_of("targets"), "targets"))
     indicator_items = checker.sequence(top.get("indicators"), top.line_of("indicators"), "indicators")
     indicators = _read_indicators(checker, indicator_items, {target.code for target in targets})
     return targets, indicators
 
 
-def _read_links(checker: _FileChecker, objectives: set[int], indicators: set[str]) -> tuple[LinkEntry, ...]:
+def _read_links(
+    checker: _FileChecker, objectives: set[int], indicators: set[str], domains: set[str]
+) -> tuple[LinkEntry, ...]:
     entries = []
-    if checker.unreadable:
+    header = _read_header(checker, ("links",))
+    if header is None:
         return ()
-    top = checker.mapping(checker.data, 1, _("file"))
+    top = checker.mapping(header.get("links"), header.line_of("links"), "links")
     for number, relevances in top.items():
         field = _("objective %(number)s") % {"number": number}
         if number not in objectives:
@@ -394,7 +571,8 @@ def _read_links(checker: _FileChecker, objectives: set[int], indicators: set[str
         for relevance, references in relevances.items():
             references = checker.sequence(references, relevances.line_of(relevance), f"{field}.{relevance}")
             for index, reference in enumerate(references):
-                link = _read_link(checker, number, str(relevance), reference, references.line_of(index), indicators)
+                line = references.line_of(index)
+                link = _read_link(checker, number, str(relevance), reference, line, indicators, domains)
                 if link:
                     entries.append(link)
     seen: set[tuple[int, str, str]] = set()
@@ -412,7 +590,7 @@ def _read_links(checker: _FileChecker, objectives: set[int], indicators: set[str
 
 
 def _read_link(
-    checker: _FileChecker, number: int, relevance: str, reference, line: int, indicators: set[str]
+    checker: _FileChecker, number: int, relevance: str, reference, line: int, indicators: set[str], domains: set[str]
 ) -> LinkEntry | None:
     field = _("objective %(number)s") % {"number": number} + f".{relevance}"
     code, _space, domain = str(reference).strip().partition(" ")
@@ -422,6 +600,13 @@ def _read_link(
         return None
     if domain and (code != POLICY_DOMAIN_INDICATOR or domain not in POLICY_DOMAINS):
         reason = _("%(reference)s: only 10.7.2 has policy domains, PD_1 to PD_6") % {"reference": reference}
+        checker.fail(line, field, reason)
+        return None
+    if domain and domain not in domains:
+        reason = _("%(reference)s: %(domain)s is not a policy domain listed in policy_domains.yaml") % {
+            "reference": reference,
+            "domain": domain,
+        }
         checker.fail(line, field, reason)
         return None
     return LinkEntry(objective=number, indicator=code, relevance=relevance, policy_domain=domain)
@@ -436,30 +621,325 @@ def _check_unique(checker: _FileChecker, located_values: list[tuple[str, int]], 
         seen.add(value)
 
 
-def read_bundle(data_dir: Path = DATA_DIR) -> Bundle:
-    """Read the four framework files in ``data_dir`` and check them together."""
-    principles_file = _FileChecker(data_dir / "principles.yaml")
-    objectives_file = _FileChecker(data_dir / "objectives.yaml")
-    sdg_file = _FileChecker(data_dir / "sdg.yaml")
-    links_file = _FileChecker(data_dir / "objective_indicators.yaml")
+# --- MiGOF, the policy domains of 10.7.2, implementation and follow-up ------
 
-    principles = _read_principles(principles_file)
-    objectives = _read_objectives(objectives_file)
-    targets, indicators = _read_sdg(sdg_file)
-    # Links can only be checked against objectives and indicators that were read.
-    references_readable = not (objectives_file.unreadable or sdg_file.unreadable)
+
+def _read_migof(checker: _FileChecker) -> tuple[MigofEntry, ...]:
+    entries = []
+    top = _read_header(checker, ("elements",))
+    if top is None:
+        return ()
+    items = checker.sequence(top.get("elements"), top.line_of("elements"), "elements")
+    for index, item in enumerate(items):
+        field = _("element %(position)d") % {"position": index + 1}
+        item = checker.mapping(item, items.line_of(index), field)
+        checker.no_unknown_keys(item, {"kind", "number", "name", "description"}, field)
+        kind = checker.text(item, "kind", f"{field}.kind")
+        if kind and kind not in MIGOF_KINDS:
+            checker.fail(item.line_of("kind"), f"{field}.kind", _("should be principle or objective"))
+        entries.append(
+            MigofEntry(
+                kind=kind,
+                number=checker.integer(item, "number", f"{field}.number") or 0,
+                name=checker.localized(item, "name", f"{field}.name"),
+                description=checker.localized(item, "description", f"{field}.description"),
+            )
+        )
+    expected = [f"{kind} {number}" for kind in MIGOF_KINDS for number in range(1, MIGOF_COUNT + 1)]
+    found = [entry.reference for entry in entries]
+    if found != expected:
+        checker.fail(
+            items.line,
+            "elements",
+            _("should be principles 1 to 3, then objectives 1 to 3, in order; found %(found)s")
+            % {"found": ", ".join(found) or _("none")},
+        )
+    return tuple(entries)
+
+
+def _read_policy_domains(
+    checker: _FileChecker, migof: set[str] | None
+) -> tuple[tuple[ScoreEntry, ...], tuple[PolicyDomainEntry, ...]]:
+    """The scale and the six domains; ``migof`` is None when migof.yaml could
+    not be read, and the domains' references to it are then not checked."""
+    top = _read_header(checker, ("scale", "domains"))
+    if top is None:
+        return (), ()
+    scores = []
+    items = checker.sequence(top.get("scale"), top.line_of("scale"), "scale")
+    for index, item in enumerate(items):
+        field = _("score %(position)d") % {"position": index + 1}
+        item = checker.mapping(item, items.line_of(index), field)
+        checker.no_unknown_keys(item, {"score", "label"}, field)
+        scores.append(
+            ScoreEntry(
+                score=checker.integer(item, "score", f"{field}.score") or 0,
+                label=checker.localized(item, "label", f"{field}.label"),
+            )
+        )
+    if tuple(score.score for score in scores) != POLICY_SCORES:
+        checker.fail(
+            items.line,
+            "scale",
+            _("should be the scores 1 to 4 in order, found %(found)s")
+            % {"found": ", ".join(str(score.score) for score in scores) or _("none")},
+        )
+    domains = []
+    items = checker.sequence(top.get("domains"), top.line_of("domains"), "domains")
+    for index, item in enumerate(items):
+        field = _("domain %(position)d") % {"position": index + 1}
+        item = checker.mapping(item, items.line_of(index), field)
+        checker.no_unknown_keys(item, {"code", "name", "description", "migof"}, field)
+        reference = checker.text(item, "migof", f"{field}.migof", required=False)
+        if reference and migof is not None and reference not in migof:
+            checker.fail(
+                item.line_of("migof"),
+                f"{field}.migof",
+                _("%(reference)s is not an element of migof.yaml (write e.g. principle 1 or objective 3)")
+                % {"reference": reference},
+            )
+            reference = ""
+        domains.append(
+            PolicyDomainEntry(
+                code=checker.text(item, "code", f"{field}.code"),
+                name=checker.localized(item, "name", f"{field}.name"),
+                description=checker.localized(item, "description", f"{field}.description"),
+                migof=reference,
+            )
+        )
+    found = tuple(domain.code for domain in domains)
+    if found != POLICY_DOMAINS:
+        checker.fail(
+            items.line,
+            "domains",
+            _("should be the six policy domains PD_1 to PD_6 in order, found %(found)s")
+            % {"found": ", ".join(found) or _("none")},
+        )
+    return tuple(scores), tuple(domains)
+
+
+def _read_follow_up(checker: _FileChecker) -> tuple[FollowUpEntry, ...]:
+    top = _read_header(checker, ("elements",))
+    if top is None:
+        return ()
+    items = checker.sequence(top.get("elements"), top.line_of("elements"), "elements")
+    entries: list[FollowUpEntry] = []
+    for index, item in enumerate(items):
+        field = _("element %(position)d") % {"position": index + 1}
+        item = checker.mapping(item, items.line_of(index), field)
+        entries.append(_read_follow_up_element(checker, item, field, {entry.slug: entry for entry in entries}))
+    _check_unique(checker, [(entry.slug, items.line_of(i)) for i, entry in enumerate(entries)], "slug")
+    return tuple(entries)
+
+
+_FOLLOW_UP_KEYS = {
+    "slug",
+    "kind",
+    "paragraphs",
+    "unconfirmed",
+    "part_of",
+    "name",
+    "description",
+    "coordinator",
+    "executive_committee",
+    "website",
+    "schedule",
+    "milestones",
+}
+
+
+def _read_follow_up_element(
+    checker: _FileChecker, item: _Mapping, field: str, earlier: dict[str, FollowUpEntry]
+) -> FollowUpEntry:
+    checker.no_unknown_keys(item, _FOLLOW_UP_KEYS, field)
+    slug = checker.text(item, "slug", f"{field}.slug")
+    if slug and not SLUG.match(slug):
+        checker.fail(item.line_of("slug"), f"{field}.slug", _("should be lower-case words joined by hyphens"))
+    kind = checker.text(item, "kind", f"{field}.kind")
+    if kind and kind not in FOLLOW_UP_SECTIONS:
+        checker.fail(item.line_of("kind"), f"{field}.kind", _("should be implementation or follow-up"))
+        kind = ""
+    part_of = checker.text(item, "part_of", f"{field}.part_of", required=False)
+    if part_of:
+        parent = earlier.get(part_of)
+        if parent is None:
+            reason = _("%(slug)s is not an element listed before this one") % {"slug": part_of}
+            checker.fail(item.line_of("part_of"), f"{field}.part_of", reason)
+        elif parent.part_of:
+            reason = _("%(slug)s is itself part of another element; only one level is allowed") % {"slug": part_of}
+            checker.fail(item.line_of("part_of"), f"{field}.part_of", reason)
+        elif kind and parent.kind != kind:
+            reason = _("%(slug)s is of another kind (%(kind)s)") % {"slug": part_of, "kind": parent.kind}
+            checker.fail(item.line_of("part_of"), f"{field}.part_of", reason)
+    website = checker.text(item, "website", f"{field}.website", required=False)
+    if website and not website.startswith("https://"):
+        checker.fail(item.line_of("website"), f"{field}.website", _("should be an address starting with https://"))
+    coordinator = checker.localized(item, "coordinator", f"{field}.coordinator") if "coordinator" in item else None
+    committee_field = f"{field}.executive_committee"
+    committee = checker.sequence(
+        item.get("executive_committee", _Sequence()), item.line_of("executive_committee"), committee_field
+    )
+    first_year, every, between = _read_schedule(checker, item, field, earlier)
+    return FollowUpEntry(
+        slug=slug,
+        kind=kind,
+        paragraphs=_read_paragraphs(checker, item, field, kind),
+        unconfirmed=_read_unconfirmed(checker, item, field, {"paragraphs"}),
+        name=checker.localized(item, "name", f"{field}.name"),
+        description=checker.localized(item, "description", f"{field}.description"),
+        part_of=part_of,
+        coordinator=coordinator,
+        executive_committee=tuple(
+            checker.localized_value(member, committee.line_of(index), f"{committee_field}.{index + 1}")
+            for index, member in enumerate(committee)
+        ),
+        website=website,
+        first_year=first_year,
+        every=every,
+        between=between,
+        milestones=_read_milestones(checker, item, field),
+    )
+
+
+def _read_paragraphs(checker: _FileChecker, item: _Mapping, field: str, kind: str) -> tuple[str, ...]:
+    paragraphs = checker.sequence(item.get("paragraphs"), item.line_of("paragraphs"), f"{field}.paragraphs")
+    if not paragraphs:
+        checker.fail(item.line_of("paragraphs"), f"{field}.paragraphs", _("should list at least one paragraph"))
+    found = []
+    section = FOLLOW_UP_SECTIONS.get(kind)
+    for index, reference in enumerate(paragraphs):
+        reference = str(reference).strip()
+        match = PARAGRAPH_REFERENCE.match(reference)
+        line = paragraphs.line_of(index)
+        if not match:
+            reason = _("%(reference)s should look like 43 or 43 (b)") % {"reference": reference}
+            checker.fail(line, f"{field}.paragraphs", reason)
+            continue
+        if section is not None and int(match.group(1)) not in section:
+            checker.fail(
+                line,
+                f"{field}.paragraphs",
+                _("paragraph %(number)s is not in the %(kind)s section (paragraphs %(first)d to %(last)d)")
+                % {"number": match.group(1), "kind": kind, "first": section[0], "last": section[-1]},
+            )
+        found.append(reference)
+    return tuple(found)
+
+
+def _read_unconfirmed(checker: _FileChecker, item: _Mapping, field: str, allowed: set[str]) -> tuple[str, ...]:
+    if "unconfirmed" not in item:
+        return ()
+    facts = checker.sequence(item["unconfirmed"], item.line_of("unconfirmed"), f"{field}.unconfirmed")
+    for index, fact in enumerate(facts):
+        if fact not in allowed:
+            checker.fail(
+                facts.line_of(index),
+                f"{field}.unconfirmed",
+                _("%(fact)s is not one of %(allowed)s") % {"fact": fact, "allowed": ", ".join(sorted(allowed))},
+            )
+    return tuple(str(fact) for fact in facts if fact in allowed)
+
+
+def _read_schedule(
+    checker: _FileChecker, item: _Mapping, field: str, earlier: dict[str, FollowUpEntry]
+) -> tuple[int | None, int | None, str]:
+    if "schedule" not in item:
+        return None, None, ""
+    field = f"{field}.schedule"
+    schedule = checker.mapping(item["schedule"], item.line_of("schedule"), field)
+    checker.no_unknown_keys(schedule, {"first", "every", "between"}, field)
+    first = checker.integer(schedule, "first", f"{field}.first", required=False)
+    every = checker.integer(schedule, "every", f"{field}.every", required=False)
+    between = checker.text(schedule, "between", f"{field}.between", required=False)
+    if first is not None and not FIRST_FOLLOW_UP_YEAR <= first <= 2100:
+        reason = _("should be a year from %(year)d on") % {"year": FIRST_FOLLOW_UP_YEAR}
+        checker.fail(schedule.line_of("first"), f"{field}.first", reason)
+        first = None
+    if every is not None and not 1 <= every <= 10:
+        checker.fail(schedule.line_of("every"), f"{field}.every", _("should be a number of years from 1 to 10"))
+        every = None
+    if every is not None and between:
+        checker.fail(schedule.line, field, _("gives both every and between; give one"))
+    elif every is None and not between:
+        checker.fail(schedule.line, field, _("should give every (a number of years) or between (an element)"))
+    if between:
+        other = earlier.get(between)
+        if other is None or other.first_year is None or other.every is None:
+            reason = _("%(slug)s is not an element listed before this one with a first year and an interval") % {
+                "slug": between
+            }
+            checker.fail(schedule.line_of("between"), f"{field}.between", reason)
+            between = ""
+        elif first is None:
+            checker.fail(schedule.line, field, _("between needs a first year"))
+    return first, every, between
+
+
+def _read_milestones(checker: _FileChecker, item: _Mapping, field: str) -> tuple[MilestoneEntry, ...]:
+    if "milestones" not in item:
+        return ()
+    items = checker.sequence(item["milestones"], item.line_of("milestones"), f"{field}.milestones")
+    entries = []
+    for index, milestone in enumerate(items):
+        where = f"{field}.milestones.{index + 1}"
+        milestone = checker.mapping(milestone, items.line_of(index), where)
+        checker.no_unknown_keys(milestone, {"date", "symbol", "label", "unconfirmed"}, where)
+        date = milestone.get("date")
+        date = date.isoformat() if isinstance(date, datetime.date) else str(date if date is not None else "")
+        if not MILESTONE_DATE.match(date):
+            reason = _("should be a date such as 2019, 2019-05 or 2022-05-17")
+            checker.fail(milestone.line_of("date"), f"{where}.date", reason)
+            date = "0000"
+        entries.append(
+            MilestoneEntry(
+                date=date,
+                label=checker.localized(milestone, "label", f"{where}.label"),
+                symbol=checker.text(milestone, "symbol", f"{where}.symbol", required=False),
+                unconfirmed=_read_unconfirmed(checker, milestone, where, {"date", "symbol"}),
+            )
+        )
+    return tuple(entries)
+
+
+def read_bundle(data_dir: Path = DATA_DIR) -> Bundle:
+    """Read the framework files in ``data_dir`` and check them together."""
+    checkers = {name: _FileChecker(data_dir / name) for name in FILES}
+
+    principles = _read_principles(checkers["principles.yaml"])
+    objectives = _read_objectives(checkers["objectives.yaml"])
+    targets, indicators = _read_sdg(checkers["sdg.yaml"])
+    migof = _read_migof(checkers["migof.yaml"])
+    migof_references = None if checkers["migof.yaml"].unreadable else {entry.reference for entry in migof}
+    scores, domains = _read_policy_domains(checkers["policy_domains.yaml"], migof_references)
+    follow_up = _read_follow_up(checkers["follow_up.yaml"])
+    # Links can only be checked against objectives, indicators and policy
+    # domains that were read.
+    references_readable = not any(
+        checkers[name].unreadable for name in ("objectives.yaml", "sdg.yaml", "policy_domains.yaml")
+    )
     links = (
-        _read_links(links_file, {o.number for o in objectives}, {i.code for i in indicators})
+        _read_links(
+            checkers["objective_indicators.yaml"],
+            {o.number for o in objectives},
+            {i.code for i in indicators},
+            {d.code for d in domains},
+        )
         if references_readable
         else ()
     )
 
-    problems = [
-        *principles_file.problems,
-        *objectives_file.problems,
-        *sdg_file.problems,
-        *links_file.problems,
-    ]
+    problems = [problem for checker in checkers.values() for problem in checker.problems]
     if problems:
         raise FrameworkDataError(problems)
-    return Bundle(principles, objectives, targets, indicators, links)
+    return Bundle(
+        principles=principles,
+        objectives=objectives,
+        targets=targets,
+        indicators=indicators,
+        links=links,
+        migof=migof,
+        scores=scores,
+        policy_domains=domains,
+        follow_up=follow_up,
+        headers=tuple(checker.header for checker in checkers.values()),
+    )

@@ -5,8 +5,8 @@ first (``catalogue.read_bundle``), then every table is brought in line in one
 transaction, touching only rows whose values differ. Official action texts
 imported with ``gcmhub framework import-text`` are never overwritten, because
 they are not part of the bundle. Rows the bundle no longer lists are kept
-(other apps may point at them), except objective–indicator links, which are
-the bundle's alone and are removed.
+(other apps may point at them), except objective–indicator links and
+follow-up milestones, which are the bundle's alone and are removed.
 """
 
 from collections.abc import Callable, Hashable
@@ -15,11 +15,16 @@ from pathlib import Path
 
 from django.db import models, transaction
 
-from gcmhub.framework.catalogue import DATA_DIR, Bundle, read_bundle
+from gcmhub.framework.catalogue import DATA_DIR, Bundle, FileHeader, read_bundle
 from gcmhub.framework.models import (
     Action,
+    FollowUpElement,
+    FollowUpMilestone,
+    MigofElement,
     Objective,
     ObjectiveIndicator,
+    PolicyDomain,
+    PolicyDomainScore,
     Principle,
     SdgIndicator,
     SdgSeries,
@@ -45,6 +50,8 @@ class LoadSummary:
     """How many rows of each table the load created, updated, left or deleted."""
 
     tables: dict[str, Counts] = field(default_factory=dict)
+    # The header of each file read: schema version, edition and source.
+    headers: tuple[FileHeader, ...] = ()
 
     @property
     def changed(self) -> int:
@@ -54,7 +61,7 @@ class LoadSummary:
 def load_framework(data_dir: Path | None = None) -> LoadSummary:
     """Load (or bring up to date) the whole framework from ``data_dir``."""
     bundle = read_bundle(data_dir or DATA_DIR)
-    summary = LoadSummary()
+    summary = LoadSummary(headers=bundle.headers)
     with transaction.atomic():
         summary.tables["principles"] = _sync_principles(bundle)
         objectives, summary.tables["objectives"] = _sync_objectives(bundle)
@@ -62,7 +69,12 @@ def load_framework(data_dir: Path | None = None) -> LoadSummary:
         targets, summary.tables["SDG targets"] = _sync_targets(bundle)
         indicators, summary.tables["SDG indicators"] = _sync_indicators(bundle, targets)
         summary.tables["SDG series"] = _sync_series(bundle, indicators)
+        migof, summary.tables["MiGOF elements"] = _sync_migof(bundle)
+        summary.tables["policy domain scores"] = _sync_scores(bundle)
+        summary.tables["policy domains"] = _sync_policy_domains(bundle, migof)
         summary.tables["objective–indicator links"] = _sync_links(bundle, objectives, indicators)
+        elements, summary.tables["follow-up elements"] = _sync_follow_up(bundle)
+        summary.tables["follow-up milestones"] = _sync_milestones(bundle, elements)
     return summary
 
 
@@ -187,7 +199,8 @@ def _sync_links(bundle: Bundle, objectives: dict, indicators: dict) -> Counts:
         (link.objective, link.indicator, link.policy_domain): {
             "objective_id": objectives[link.objective].pk,
             "indicator_id": indicators[link.indicator].pk,
-            "policy_domain": link.policy_domain,
+            # The foreign key points at PolicyDomain.code, so its value is the code.
+            "policy_domain_id": link.policy_domain or None,
             "relevance": link.relevance,
         }
         for link in bundle.links
@@ -195,10 +208,109 @@ def _sync_links(bundle: Bundle, objectives: dict, indicators: dict) -> Counts:
     queryset = ObjectiveIndicator.objects.select_related("objective", "indicator")
 
     def key_of(row):
-        return (row.objective.number, row.indicator.code, row.policy_domain)
+        return (row.objective.number, row.indicator.code, row.policy_domain_id or "")
 
     stale = [row.pk for row in queryset if key_of(row) not in rows]
     deleted, _by_model = ObjectiveIndicator.objects.filter(pk__in=stale).delete()
     _saved, counts = _sync(ObjectiveIndicator, rows, key_of, queryset)
+    counts.deleted = deleted
+    return counts
+
+
+def _sync_migof(bundle: Bundle):
+    rows = {
+        entry.reference: {
+            "kind": entry.kind,
+            "number": entry.number,
+            "position": position,
+            **_localized("name", entry.name),
+            **_localized("description", entry.description),
+        }
+        for position, entry in enumerate(bundle.migof)
+    }
+    return _sync(MigofElement, rows, lambda row: f"{row.kind} {row.number}")
+
+
+def _sync_scores(bundle: Bundle) -> Counts:
+    rows = {entry.score: {"score": entry.score, **_localized("label", entry.label)} for entry in bundle.scores}
+    return _sync(PolicyDomainScore, rows, lambda row: row.score)[1]
+
+
+def _sync_policy_domains(bundle: Bundle, migof: dict) -> Counts:
+    rows = {
+        entry.code: {
+            "code": entry.code,
+            "number": entry.number,
+            "migof_id": migof[entry.migof].pk if entry.migof else None,
+            **_localized("name", entry.name),
+            **_localized("description", entry.description),
+        }
+        for entry in bundle.policy_domains
+    }
+    return _sync(PolicyDomain, rows, lambda row: row.code)[1]
+
+
+def _sync_follow_up(bundle: Bundle):
+    """Elements point at elements (``part_of``, ``schedule.between``) listed
+    before them, so they are saved generation by generation: first those
+    that point nowhere, then those that point only at saved ones, …"""
+    generation: dict[str, int] = {}
+    for entry in bundle.follow_up:
+        references = [slug for slug in (entry.part_of, entry.between) if slug]
+        generation[entry.slug] = 1 + max((generation[slug] for slug in references), default=-1)
+    saved: dict = {}
+    total = Counts()
+    for level in sorted(set(generation.values())):
+        entries = [entry for entry in bundle.follow_up if generation[entry.slug] == level]
+        rows = {
+            entry.slug: {
+                "slug": entry.slug,
+                "kind": entry.kind,
+                "position": bundle.follow_up.index(entry),
+                "parent_id": saved[entry.part_of].pk if entry.part_of else None,
+                "paragraphs": list(entry.paragraphs),
+                "unconfirmed": list(entry.unconfirmed),
+                **_localized("name", entry.name),
+                **_localized("description", entry.description),
+                **_localized("coordinator", entry.coordinator or {"en": "", "fr": "", "es": ""}),
+                "executive_committee": [dict(member) for member in entry.executive_committee],
+                "website": entry.website,
+                "schedule_first_year": entry.first_year,
+                "schedule_every": entry.every,
+                "schedule_between_id": saved[entry.between].pk if entry.between else None,
+            }
+            for entry in entries
+        }
+        queryset = FollowUpElement.objects.filter(slug__in=rows)
+        level_saved, counts = _sync(FollowUpElement, rows, lambda row: row.slug, queryset)
+        saved.update(level_saved)
+        total.created += counts.created
+        total.updated += counts.updated
+        total.unchanged += counts.unchanged
+    return saved, total
+
+
+def _sync_milestones(bundle: Bundle, elements: dict) -> Counts:
+    rows = {
+        (entry.slug, position): {
+            "element_id": elements[entry.slug].pk,
+            "position": position,
+            "date": milestone.date,
+            "year": milestone.year,
+            "symbol": milestone.symbol,
+            "unconfirmed": list(milestone.unconfirmed),
+            **_localized("label", milestone.label),
+        }
+        for entry in bundle.follow_up
+        for position, milestone in enumerate(entry.milestones)
+    }
+    queryset = FollowUpMilestone.objects.select_related("element")
+
+    def key_of(row):
+        return (row.element.slug, row.position)
+
+    stale = [row.pk for row in queryset if key_of(row) not in rows]
+    deleted, _by_model = FollowUpMilestone.objects.filter(pk__in=stale).delete()
+    _saved, counts = _sync(FollowUpMilestone, rows, key_of, queryset)
     counts.deleted = deleted
     return counts

@@ -1,13 +1,23 @@
 """The Global Compact's structure and its links to the SDG indicator framework.
 
+Besides the principles, objectives and actions, the app holds the Compact's
+implementation and follow-up arrangements (capacity-building mechanism, UN
+Network on Migration, International Migration Review Forum, regional and
+national reviews), IOM's Migration Governance Framework (MiGOF) and the six
+policy domains of SDG indicator 10.7.2.
+
 Everything here is reference data loaded from ``data/*.yaml`` by
 ``loader.load_framework()``; nobody edits it through the site. The official
 action texts are the one exception: ``gcmhub framework import-text`` fills
 them from a copy of the resolution (see ``services.import_official_texts``).
 """
 
+import datetime
+
 from django.db import models
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.i18n import LocalizedMixin
@@ -186,6 +196,266 @@ class SdgSeries(models.Model):
         return self.code
 
 
+# The follow-up calendar runs to the horizon of the 2030 Agenda: the IMRF
+# meets every four years from 2022, so 2022, 2026 and 2030.
+CALENDAR_UNTIL = 2030
+
+
+class FollowUpElement(LocalizedMixin, models.Model):
+    """A part of how the Compact is implemented (paras 40–47) or followed up
+    and reviewed (paras 48–54): the capacity-building mechanism and its three
+    parts, the UN Network on Migration, the IMRF, regional reviews …
+
+    Names and descriptions are GCM Hub's own wording; ``unconfirmed`` lists the
+    facts (``"paragraphs"``) that reference/METHODS.md does not confirm.
+    """
+
+    class Kind(models.TextChoices):
+        IMPLEMENTATION = "implementation", _("Implementation")
+        FOLLOW_UP = "follow-up", _("Follow-up and review")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("part of"),
+    )
+    # Paragraph references of the annex, e.g. ["43"] or ["43 (b)"].
+    paragraphs = models.JSONField(_("paragraphs of the resolution"), default=list)
+    unconfirmed = models.JSONField(_("facts still to confirm"), default=list, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    description_en = models.TextField(_("description (English)"))
+    description_fr = models.TextField(_("description (French)"))
+    description_es = models.TextField(_("description (Spanish)"))
+    coordinator_en = models.CharField(_("coordinator (English)"), max_length=120, blank=True)
+    coordinator_fr = models.CharField(_("coordinator (French)"), max_length=120, blank=True)
+    coordinator_es = models.CharField(_("coordinator (Spanish)"), max_length=120, blank=True)
+    # The entities on its executive committee: [{"en": "ILO", "fr": "OIT", "es": "OIT"}, …].
+    executive_committee = models.JSONField(_("executive committee"), default=list, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    # Schedule: every ``schedule_every`` years from ``schedule_first_year``,
+    # or, with ``schedule_between``, every year from ``schedule_first_year``
+    # in which that other element does not meet.
+    schedule_first_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    schedule_every = models.PositiveSmallIntegerField(_("every (years)"), null=True, blank=True)
+    schedule_between = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("in the years between"),
+    )
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("implementation or follow-up element")
+        verbose_name_plural = _("implementation and follow-up elements")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('framework:follow-up')}#{self.slug}"
+
+    @property
+    def paragraphs_confirmed(self) -> bool:
+        return "paragraphs" not in self.unconfirmed
+
+    @property
+    def has_schedule(self) -> bool:
+        return bool(self.schedule_every or self.schedule_between_id)
+
+    def scheduled_years(self, until: int = CALENDAR_UNTIL) -> list[int]:
+        """The years in which the element meets, up to ``until``.
+
+        Empty when the file gives no first year (a body that meets "every
+        year" without a known start). ``schedule_between`` must be loaded
+        (``select_related``) to avoid a query.
+        """
+        first = self.schedule_first_year
+        if first is None:
+            return []
+        if self.schedule_between_id:
+            taken = set(self.schedule_between.scheduled_years(until))
+            return [year for year in range(first, until + 1) if year not in taken]
+        if self.schedule_every:
+            return list(range(first, until + 1, self.schedule_every))
+        return [first] if first <= until else []
+
+    def schedule_text(self) -> str:
+        """The schedule in words, in the active language ("" without one)."""
+        first, every = self.schedule_first_year, self.schedule_every
+        if self.schedule_between_id and first:
+            return gettext("From %(first)d, in the years between meetings of: %(other)s") % {
+                "first": first,
+                "other": self.schedule_between.tr("name"),
+            }
+        if every and first:
+            return ngettext("Every year from %(first)d", "Every %(count)d years from %(first)d", every) % {
+                "count": every,
+                "first": first,
+            }
+        if every:
+            return ngettext("Every year", "Every %(count)d years", every) % {"count": every}
+        return ""
+
+    def executive_committee_names(self) -> list[str]:
+        """The executive committee's members in the active language."""
+        from gcmhub.i18n import current_language
+
+        language = current_language()
+        return [member.get(language) or member.get("en", "") for member in self.executive_committee]
+
+
+class FollowUpMilestone(LocalizedMixin, models.Model):
+    """A dated event of an element: the Migration MPTF becoming operational,
+    a report of the Secretary-General, the first IMRF …"""
+
+    element = models.ForeignKey(
+        FollowUpElement, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("element")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    # "2019", "2019-05" or "2022-05-17"; ``year`` is its first four digits.
+    date = models.CharField(_("date"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    symbol = models.CharField(_("UN document symbol"), max_length=40, blank=True)
+    label_en = models.TextField(_("label (English)"))
+    label_fr = models.TextField(_("label (French)"))
+    label_es = models.TextField(_("label (Spanish)"))
+    # Facts ("date", "symbol") that reference/METHODS.md does not confirm.
+    unconfirmed = models.JSONField(_("facts still to confirm"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["element__position", "position"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["element", "position"], name="framework_milestone_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.label_en}"
+
+    @property
+    def date_confirmed(self) -> bool:
+        return "date" not in self.unconfirmed
+
+    def display_date(self) -> str:
+        """"2019", "May 2019" or "17 May 2022", in the active language."""
+        parts = [int(part) for part in self.date.split("-")]
+        if len(parts) == 1:
+            return str(parts[0])
+        if len(parts) == 2:
+            return formats.date_format(datetime.date(parts[0], parts[1], 1), "YEAR_MONTH_FORMAT")
+        return formats.date_format(datetime.date(*parts), "DATE_FORMAT")
+
+    @property
+    def symbol_confirmed(self) -> bool:
+        return "symbol" not in self.unconfirmed
+
+
+class MigofElement(LocalizedMixin, models.Model):
+    """A principle or objective of IOM's Migration Governance Framework
+    (MiGOF, IOM Council resolution 1310, November 2015): three of each."""
+
+    class Kind(models.TextChoices):
+        PRINCIPLE = "principle", _("Principle")
+        OBJECTIVE = "objective", _("Objective")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("number"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    # GCM Hub's own short explanation.
+    description_en = models.TextField(_("description (English)"))
+    description_fr = models.TextField(_("description (French)"))
+    description_es = models.TextField(_("description (Spanish)"))
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("MiGOF element")
+        verbose_name_plural = _("MiGOF elements")
+        constraints = [models.UniqueConstraint(fields=["kind", "number"], name="framework_migof_kind_number")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}: {self.name_en}"
+
+    @property
+    def reference(self) -> str:
+        """``"principle 1"``, as the YAML files write it."""
+        return f"{self.kind} {self.number}"
+
+    @property
+    def anchor(self) -> str:
+        return f"migof-{self.kind}-{self.number}"
+
+
+class PolicyDomain(LocalizedMixin, models.Model):
+    """One of the six policy domains of SDG indicator 10.7.2, coded as in the
+    COMPOSITE_BREAKDOWN dimension of the SDG data structure (PD_1 … PD_6).
+
+    Each domain is scored 1–4 (``PolicyDomainScore``) in series SG_CPA_MIGRS.
+    """
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    number = models.PositiveSmallIntegerField(_("number"))
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    # GCM Hub's own one-paragraph description.
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    # The MiGOF principle or objective the domain corresponds to (by name; a
+    # GCM Hub correspondence, see data/policy_domains.yaml).
+    migof = models.ForeignKey(
+        MigofElement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="policy_domains",
+        verbose_name=_("MiGOF element"),
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("policy domain of SDG 10.7.2")
+        verbose_name_plural = _("policy domains of SDG 10.7.2")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_en}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('framework:indicator', args=['10.7.2'])}#{self.code}"
+
+
+class PolicyDomainScore(LocalizedMixin, models.Model):
+    """A step of the 1–4 scale on which each 10.7.2 policy domain is scored."""
+
+    score = models.PositiveSmallIntegerField(_("score"), unique=True)
+    label_en = models.CharField(_("label (English)"), max_length=120)
+    label_fr = models.CharField(_("label (French)"), max_length=120)
+    label_es = models.CharField(_("label (Spanish)"), max_length=120)
+
+    class Meta:
+        ordering = ["score"]
+        verbose_name = _("policy domain score")
+        verbose_name_plural = _("policy domain scores")
+
+    def __str__(self) -> str:
+        return f"{self.score} {self.label_en}"
+
+
 class ObjectiveIndicator(models.Model):
     """An SDG indicator that informs progress on an objective.
 
@@ -198,17 +468,6 @@ class ObjectiveIndicator(models.Model):
         PRIMARY = "primary", _("Primary")
         CONTEXTUAL = "contextual", _("Contextual")
 
-    class PolicyDomain(models.TextChoices):
-        # The six policy domains of SDG indicator 10.7.2, coded as in the
-        # COMPOSITE_BREAKDOWN dimension of the SDG data structure.
-        NONE = "", _("Whole indicator")
-        MIGRANT_RIGHTS = "PD_1", _("Migrant rights")
-        WHOLE_OF_GOVERNMENT = "PD_2", _("Whole-of-government, evidence-based policies")
-        COOPERATION = "PD_3", _("Cooperation and partnerships")
-        WELL_BEING = "PD_4", _("Socioeconomic well-being")
-        CRISES = "PD_5", _("Mobility dimensions of crises")
-        SAFE_MIGRATION = "PD_6", _("Safe, orderly and regular migration")
-
     objective = models.ForeignKey(
         Objective, on_delete=models.CASCADE, related_name="indicator_links", verbose_name=_("objective")
     )
@@ -216,22 +475,43 @@ class ObjectiveIndicator(models.Model):
         SdgIndicator, on_delete=models.CASCADE, related_name="objective_links", verbose_name=_("indicator")
     )
     relevance = models.CharField(_("relevance"), max_length=10, choices=Relevance.choices)
-    # Blank means the whole indicator; a code narrows 10.7.2 to one domain.
-    policy_domain = models.CharField(
-        _("policy domain"), max_length=4, choices=PolicyDomain.choices, blank=True, default=""
+    # Empty (NULL) means the whole indicator; a domain narrows 10.7.2 to one
+    # of its six policy domains. The column keeps the codes PD_1 … PD_6
+    # (``policy_domain_id``), so queries by code need no join.
+    policy_domain = models.ForeignKey(
+        PolicyDomain,
+        to_field="code",
+        db_column="policy_domain",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objective_links",
+        verbose_name=_("policy domain"),
     )
 
     class Meta:
-        # "primary" sorts after "contextual", hence -relevance: primary first.
-        ordering = ["objective__number", "-relevance", "indicator__sort_key", "policy_domain"]
+        # "primary" sorts after "contextual", hence -relevance: primary first;
+        # the whole indicator before its domains.
+        ordering = [
+            "objective__number",
+            "-relevance",
+            "indicator__sort_key",
+            models.F("policy_domain").asc(nulls_first=True),
+        ]
         verbose_name = _("objective–indicator link")
         verbose_name_plural = _("objective–indicator links")
         constraints = [
             models.UniqueConstraint(
                 fields=["objective", "indicator", "policy_domain"], name="framework_objective_indicator"
-            )
+            ),
+            # NULLs are distinct in a unique index: the whole indicator needs its own.
+            models.UniqueConstraint(
+                fields=["objective", "indicator"],
+                condition=models.Q(policy_domain__isnull=True),
+                name="framework_objective_indicator_whole",
+            ),
         ]
 
     def __str__(self) -> str:
-        domain = f" {self.policy_domain}" if self.policy_domain else ""
+        domain = f" {self.policy_domain_id}" if self.policy_domain_id else ""
         return f"{self.objective.number} → {self.indicator.code}{domain} ({self.relevance})"

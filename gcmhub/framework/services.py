@@ -17,7 +17,19 @@ from django.utils.translation import gettext as _
 
 from gcmhub.errors import InvalidInput, NotFound
 from gcmhub.framework.catalogue import OBJECTIVE_COUNT
-from gcmhub.framework.models import Action, Objective, ObjectiveIndicator, Principle, SdgIndicator
+from gcmhub.framework.models import (
+    CALENDAR_UNTIL,
+    Action,
+    FollowUpElement,
+    FollowUpMilestone,
+    MigofElement,
+    Objective,
+    ObjectiveIndicator,
+    PolicyDomain,
+    PolicyDomainScore,
+    Principle,
+    SdgIndicator,
+)
 from gcmhub.framework.official_text import ParsedObjective, parse_official_text
 from gcmhub.framework.problems import FrameworkDataError, Problem
 from gcmhub.i18n import SUPPORTED as LANGUAGES
@@ -40,7 +52,7 @@ def list_objectives() -> QuerySet[Objective]:
 
 def get_objective(number: int) -> Objective:
     """One objective with its actions and SDG indicator links prefetched."""
-    links = ObjectiveIndicator.objects.select_related("indicator__target")
+    links = ObjectiveIndicator.objects.select_related("indicator__target", "policy_domain")
     objective = (
         Objective.objects.prefetch_related("actions", Prefetch("indicator_links", queryset=links))
         .filter(number=number)
@@ -83,7 +95,7 @@ def get_action(code: str) -> Action:
 
 def list_indicators() -> QuerySet[SdgIndicator]:
     """SDG indicators in framework order, with target, series and objectives."""
-    links = ObjectiveIndicator.objects.select_related("objective")
+    links = ObjectiveIndicator.objects.select_related("objective", "policy_domain")
     return SdgIndicator.objects.select_related("target").prefetch_related(
         "series", Prefetch("objective_links", queryset=links)
     )
@@ -102,6 +114,75 @@ def indicator_for_series(series_code: str) -> SdgIndicator:
     if indicator is None:
         raise NotFound(_("GCM Hub does not know the SDG series %(code)s.") % {"code": series_code})
     return indicator
+
+
+# --- MiGOF, policy domains of 10.7.2, implementation and follow-up ----------
+
+
+def list_migof() -> QuerySet[MigofElement]:
+    """The three principles, then the three objectives, of IOM's MiGOF, each
+    with the 10.7.2 policy domains that correspond to it."""
+    return MigofElement.objects.prefetch_related("policy_domains")
+
+
+def list_policy_domains() -> QuerySet[PolicyDomain]:
+    """PD_1 … PD_6 with their MiGOF element and the objectives they inform."""
+    links = ObjectiveIndicator.objects.select_related("objective")
+    return PolicyDomain.objects.select_related("migof").prefetch_related(Prefetch("objective_links", queryset=links))
+
+
+def list_policy_scores() -> QuerySet[PolicyDomainScore]:
+    """The 1–4 scale each 10.7.2 policy domain is scored on."""
+    return PolicyDomainScore.objects.all()
+
+
+def list_follow_up() -> list[FollowUpElement]:
+    """Every implementation and follow-up element in the order of the file,
+    with its parts, milestones and the element its schedule depends on
+    loaded, in a fixed number of queries."""
+    parts = FollowUpElement.objects.select_related("schedule_between").prefetch_related("milestones", "parts")
+    return list(
+        FollowUpElement.objects.select_related("parent", "schedule_between").prefetch_related(
+            "milestones", Prefetch("parts", queryset=parts)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    """What the follow-up calendar holds for one year."""
+
+    year: int
+    meetings: tuple[FollowUpElement, ...]  # elements scheduled to meet that year
+    milestones: tuple[FollowUpMilestone, ...]  # dated events of that year
+
+
+def follow_up_calendar(
+    elements: list[FollowUpElement] | None = None, until: int = CALENDAR_UNTIL
+) -> list[CalendarYear]:
+    """Year by year, from the first scheduled meeting or milestone to
+    ``until``: which elements meet (IMRF every four years from 2022, regional
+    reviews in the years between) and what happened or is due.
+
+    Elements that meet every year without a known first year (the GFMD
+    exchange) are not repeated in every row; pages mention them once.
+    """
+    elements = list_follow_up() if elements is None else elements
+    meetings: dict[int, list[FollowUpElement]] = {}
+    milestones: dict[int, list[FollowUpMilestone]] = {}
+    for element in elements:
+        for year in element.scheduled_years(until):
+            meetings.setdefault(year, []).append(element)
+        for milestone in element.milestones.all():
+            if milestone.year <= until:
+                milestones.setdefault(milestone.year, []).append(milestone)
+    years = set(meetings) | set(milestones)
+    if not years:
+        return []
+    return [
+        CalendarYear(year, tuple(meetings.get(year, ())), tuple(milestones.get(year, ())))
+        for year in range(min(years), until + 1)
+    ]
 
 
 # --- Official texts ---------------------------------------------------------

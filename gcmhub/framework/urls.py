@@ -9,4 +9,5 @@ urlpatterns = [
     path("principles/", views.principle_list, name="principles"),
     path("sdg-indicators/", views.indicator_list, name="indicators"),
     path("sdg-indicators/<str:code>/", views.indicator_detail, name="indicator"),
+    path("follow-up/", views.follow_up, name="follow-up"),
 ]

@@ -1,4 +1,5 @@
-"""Pages that show the Compact: objectives, actions, principles, SDG indicators."""
+"""Pages that show the Compact: objectives, actions, principles, SDG
+indicators, and how the Compact is implemented, followed up and reviewed."""
 
 from dataclasses import dataclass
 
@@ -8,7 +9,8 @@ from django.views.decorators.http import require_safe
 
 from gcmhub.errors import NotFound
 from gcmhub.framework import services
-from gcmhub.framework.models import Action
+from gcmhub.framework.catalogue import POLICY_DOMAIN_INDICATOR
+from gcmhub.framework.models import CALENDAR_UNTIL, Action, FollowUpElement
 from gcmhub.i18n import current_language
 
 
@@ -41,7 +43,11 @@ def _found(lookup, *args):
 
 @require_safe
 def objective_list(request):
-    return render(request, "framework/objective_list.html", {"objectives": services.list_objectives()})
+    context = {
+        "objectives": services.list_objectives(),
+        "migof": services.list_migof(),
+    }
+    return render(request, "framework/objective_list.html", context)
 
 
 @require_safe
@@ -70,4 +76,28 @@ def indicator_list(request):
 @require_safe
 def indicator_detail(request, code: str):
     indicator = _found(services.get_indicator, code)
-    return render(request, "framework/indicator_detail.html", {"indicator": indicator})
+    context = {"indicator": indicator}
+    if indicator.code == POLICY_DOMAIN_INDICATOR:
+        context["policy_domains"] = services.list_policy_domains()
+        context["policy_scores"] = services.list_policy_scores()
+    return render(request, "framework/indicator_detail.html", context)
+
+
+# Linked from the top of the follow-up page: the two bodies people look for.
+QUICK_LINKS = ("capacity-building-mechanism", "un-network-on-migration")
+
+
+@require_safe
+def follow_up(request):
+    elements = services.list_follow_up()
+    top_level = [element for element in elements if element.parent_id is None]
+    context = {
+        "implementation": [e for e in top_level if e.kind == FollowUpElement.Kind.IMPLEMENTATION],
+        "follow_up": [e for e in top_level if e.kind == FollowUpElement.Kind.FOLLOW_UP],
+        "calendar": services.follow_up_calendar(elements),
+        "calendar_until": CALENDAR_UNTIL,
+        # Elements that recur without a first year have no row in the calendar.
+        "recurring": [e for e in elements if e.schedule_every and e.schedule_first_year is None],
+        "quick_links": [e for e in top_level if e.slug in QUICK_LINKS],
+    }
+    return render(request, "framework/follow_up.html", context)

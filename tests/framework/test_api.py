@@ -83,3 +83,73 @@ def test_indicator_for_series(client):
 
 def test_framework_is_public_and_read_only(client):
     assert client.post("/api/v1/objectives").status_code == 405
+
+
+# --- Implementation and follow-up, MiGOF, policy domains --------------------
+
+
+def test_follow_up(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        elements = get(client, "/follow-up")
+    by_slug = {element["slug"]: element for element in elements}
+    assert list(by_slug)[:2] == ["capacity-building-mechanism", "connection-hub"]
+    assert [e["slug"] for e in elements if e["part_of"] == "capacity-building-mechanism"] == [
+        "connection-hub",
+        "start-up-fund",
+        "global-knowledge-platform",
+    ]
+    imrf = by_slug["imrf"]
+    assert (imrf["kind"], imrf["paragraphs"], imrf["unconfirmed"]) == ("follow-up", ["49"], [])
+    assert imrf["schedule"] == {"first_year": 2022, "every_years": 4, "between": None, "years": [2022, 2026, 2030]}
+    assert imrf["name"]["fr"] == "Forum d'examen des migrations internationales"
+    assert imrf["url"] == "/en/follow-up/#imrf"
+    regional = by_slug["regional-reviews"]
+    assert regional["schedule"]["between"] == "imrf" and regional["unconfirmed"] == ["paragraphs"]
+    assert regional["schedule"]["years"] == [2020, 2021, 2023, 2024, 2025, 2027, 2028, 2029]
+    network = by_slug["un-network-on-migration"]
+    assert network["coordinator"]["en"].startswith("IOM")
+    assert network["executive_committee"][0] == {"en": "ILO", "fr": "OIT", "es": "OIT"}
+    assert network["website"] == "https://migrationnetwork.un.org/"
+    assert by_slug["start-up-fund"]["milestones"][0]["date"] == "2019-05"
+    report = by_slug["secretary-general-report"]
+    assert [(m["symbol"], m["unconfirmed"]) for m in report["milestones"]][2] == ("A/79/590", ["symbol"])
+    assert by_slug["national-reviews"]["schedule"] is None
+
+
+def test_migof(client):
+    elements = get(client, "/migof")
+    assert [(e["kind"], e["number"]) for e in elements] == [
+        ("principle", 1),
+        ("principle", 2),
+        ("principle", 3),
+        ("objective", 1),
+        ("objective", 2),
+        ("objective", 3),
+    ]
+    assert elements[5]["policy_domains"] == ["PD_6"]
+    assert elements[2]["name"]["es"] == "Alianzas sólidas"
+
+
+def test_policy_domains(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        body = get(client, "/policy-domains")
+    assert body["indicator"] == "10.7.2"
+    assert [(s["score"], s["label"]["en"]) for s in body["scale"]] == [
+        (1, "Requires further progress"),
+        (2, "Partially meets"),
+        (3, "Meets"),
+        (4, "Fully meets"),
+    ]
+    domains = {d["code"]: d for d in body["domains"]}
+    assert list(domains) == ["PD_1", "PD_2", "PD_3", "PD_4", "PD_5", "PD_6"]
+    assert domains["PD_5"]["migof"] == {"kind": "objective", "number": 2}
+    assert {"objective": 11, "relevance": "primary"} in domains["PD_6"]["objectives"]
+    assert domains["PD_1"]["url"] == "/en/sdg-indicators/10.7.2/#PD_1"
+
+
+def test_links_still_give_the_policy_domain_as_a_code(client):
+    indicator = get(client, "/sdg-indicators/10.7.2")
+    assert {"indicator": "10.7.2", "objective": 11, "relevance": "primary", "policy_domain": "PD_6"} in indicator[
+        "objectives"
+    ]
+    assert get(client, "/objectives/8")["indicators"][0]["policy_domain"] == ""

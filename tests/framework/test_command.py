@@ -20,6 +20,8 @@ def run(*args) -> tuple[str, str]:
 def test_load_reports_an_up_to_date_database():
     out, _ = run("load")
     assert "actions: 0 created, 0 updated, 187 unchanged, 0 deleted" in out
+    assert "follow-up elements: 0 created, 0 updated, 11 unchanged, 0 deleted" in out
+    assert "follow_up.yaml: schema version 1, edition 2026-11-26" in out
     assert "Framework already up to date." in out
 
 
@@ -65,3 +67,10 @@ def test_import_text_in_french(write_official_text):
     path = write_official_text([Objective.objects.get(number=22)], language="fr", text=lambda a: "Texte.")
     out, _ = run("import-text", str(path), "--language", "fr")
     assert "(fr): 1 objectives; 3 action texts changed" in out
+
+
+def test_load_refuses_a_file_with_an_unknown_schema_version(bundle_dir):
+    replace_in(bundle_dir / "policy_domains.yaml", "schema_version: 1", "schema_version: 2")
+    with pytest.raises(CommandError, match=r"policy_domains\.yaml, line \d+, schema_version: is 2") as refused:
+        run("load", "--data-dir", str(bundle_dir))
+    assert refused.value.returncode == 2

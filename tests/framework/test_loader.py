@@ -3,7 +3,20 @@
 import pytest
 
 from gcmhub.framework.loader import load_framework
-from gcmhub.framework.models import Action, Objective, ObjectiveIndicator, Principle, SdgIndicator, SdgSeries, SdgTarget
+from gcmhub.framework.models import (
+    Action,
+    FollowUpElement,
+    FollowUpMilestone,
+    MigofElement,
+    Objective,
+    ObjectiveIndicator,
+    PolicyDomain,
+    PolicyDomainScore,
+    Principle,
+    SdgIndicator,
+    SdgSeries,
+    SdgTarget,
+)
 from gcmhub.framework.problems import FrameworkDataError
 from tests.framework.helpers import replace_in
 
@@ -73,3 +86,113 @@ def test_a_broken_bundle_changes_nothing(bundle_dir):
     with pytest.raises(FrameworkDataError):
         load_framework(bundle_dir)
     assert Action.objects.get(objective__number=1, letter="j").title_en == "Country migration profiles"
+
+
+# --- MiGOF, policy domains of 10.7.2, implementation and follow-up ----------
+
+
+def test_the_session_database_holds_migof_domains_and_follow_up():
+    assert MigofElement.objects.count() == 6
+    assert PolicyDomainScore.objects.count() == 4
+    assert list(PolicyDomain.objects.values_list("code", "migof__kind", "migof__number")) == [
+        ("PD_1", "principle", 1),
+        ("PD_2", "principle", 2),
+        ("PD_3", "principle", 3),
+        ("PD_4", "objective", 1),
+        ("PD_5", "objective", 2),
+        ("PD_6", "objective", 3),
+    ]
+    assert FollowUpElement.objects.count() == 11
+    assert FollowUpMilestone.objects.count() == 7
+    mechanism = FollowUpElement.objects.get(slug="capacity-building-mechanism")
+    assert list(mechanism.parts.values_list("slug", flat=True)) == [
+        "connection-hub",
+        "start-up-fund",
+        "global-knowledge-platform",
+    ]
+
+
+def test_follow_up_schedules():
+    imrf = FollowUpElement.objects.get(slug="imrf")
+    assert imrf.scheduled_years() == [2022, 2026, 2030]
+    regional = FollowUpElement.objects.select_related("schedule_between").get(slug="regional-reviews")
+    assert regional.schedule_between == imrf
+    assert regional.scheduled_years() == [2020, 2021, 2023, 2024, 2025, 2027, 2028, 2029]
+    assert FollowUpElement.objects.get(slug="gfmd-exchange").scheduled_years() == []  # every year, no start given
+
+
+def test_links_keep_the_policy_domain_codes():
+    # The column still holds PD_1 … PD_6 (NULL for the whole indicator), so
+    # other apps can filter by code without a join.
+    assert ObjectiveIndicator.objects.filter(objective__number=11, policy_domain="PD_6").exists()
+    border = ObjectiveIndicator.objects.get(objective__number=11, policy_domain_id="PD_6")
+    assert border.policy_domain.name_fr == "Migrations sûres, ordonnées et régulières"
+    assert ObjectiveIndicator.objects.filter(objective__number=8, policy_domain__isnull=True).count() == 1
+
+
+def test_loading_again_changes_nothing_in_the_new_tables():
+    summary = load_framework()
+    for table, count in [
+        ("MiGOF elements", 6),
+        ("policy domain scores", 4),
+        ("policy domains", 6),
+        ("follow-up elements", 11),
+        ("follow-up milestones", 7),
+    ]:
+        counts = summary.tables[table]
+        assert (counts.unchanged, counts.changed) == (count, 0), table
+    assert [header.file for header in summary.headers][-1] == "follow_up.yaml"
+
+
+def test_an_edited_follow_up_element_updates_only_that_row(bundle_dir):
+    replace_in(bundle_dir / "follow_up.yaml", "    first: 2022\n    every: 4", "    first: 2022\n    every: 5")
+    summary = load_framework(bundle_dir)
+    assert summary.changed == 1 and summary.tables["follow-up elements"].updated == 1
+    assert FollowUpElement.objects.get(slug="imrf").scheduled_years() == [2022, 2027]
+    regional = FollowUpElement.objects.select_related("schedule_between").get(slug="regional-reviews")
+    assert 2026 in regional.scheduled_years()
+
+
+def test_a_milestone_removed_from_the_file_is_deleted(bundle_dir):
+    follow_up = bundle_dir / "follow_up.yaml"
+    text = follow_up.read_text(encoding="utf-8")
+    start = text.index('  - date: "2024-12"')
+    end = text.index("# --- Follow-up and review")
+    follow_up.write_text(text[:start] + "\n" + text[end:], encoding="utf-8")
+    summary = load_framework(bundle_dir)
+    assert summary.tables["follow-up milestones"].deleted == 1
+    assert not FollowUpMilestone.objects.filter(symbol="A/79/590").exists()
+
+
+def test_a_new_element_that_points_at_a_new_element_is_created(bundle_dir):
+    follow_up = bundle_dir / "follow_up.yaml"
+    new = """
+- slug: pilot-review
+  kind: follow-up
+  paragraphs: ["48"]
+  schedule: {first: 2023, every: 3}
+  name: {en: Pilot review, fr: Examen pilote, es: Examen piloto}
+  description: {en: A test., fr: Un essai., es: Una prueba.}
+- slug: pilot-review-between
+  kind: follow-up
+  part_of: pilot-review
+  paragraphs: ["48"]
+  schedule: {first: 2023, between: pilot-review}
+  name: {en: Between, fr: Entre, es: Entre}
+  description: {en: A test., fr: Un essai., es: Una prueba.}
+"""
+    follow_up.write_text(follow_up.read_text(encoding="utf-8") + new, encoding="utf-8")
+    summary = load_framework(bundle_dir)
+    assert summary.tables["follow-up elements"].created == 2
+    between = FollowUpElement.objects.select_related("schedule_between").get(slug="pilot-review-between")
+    assert between.parent.slug == "pilot-review"
+    assert between.scheduled_years(2030) == [2024, 2025, 2027, 2028, 2030]
+    assert load_framework(bundle_dir).changed == 0
+
+
+def test_a_broken_follow_up_file_changes_nothing(bundle_dir):
+    replace_in(bundle_dir / "migof.yaml", "    en: Strong partnerships", "    en: Partnerships")
+    replace_in(bundle_dir / "follow_up.yaml", "schema_version: 1", "schema_version: 9")
+    with pytest.raises(FrameworkDataError, match=r"follow_up\.yaml, line \d+, schema_version: is 9"):
+        load_framework(bundle_dir)
+    assert MigofElement.objects.get(kind="principle", number=3).name_en == "Strong partnerships"

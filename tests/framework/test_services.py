@@ -72,7 +72,7 @@ class TestLookups:
 
     def test_get_indicator_with_its_objectives(self):
         indicator = services.get_indicator("10.7.2")
-        domains = {(link.objective.number, link.policy_domain) for link in indicator.objective_links.all()}
+        domains = {(link.objective.number, link.policy_domain_id) for link in indicator.objective_links.all()}
         assert (4, "PD_1") in domains and (3, "PD_6") in domains
 
 
@@ -178,3 +178,45 @@ class TestImportOfficialTexts:
         path.write_text("# Objective 1\n- a. No title here.\n", encoding="utf-8")
         with pytest.raises(FrameworkDataError, match="layout.md, line 1, objective 1: has no '## Title:' line"):
             services.import_official_texts(path)
+
+
+class TestFollowUp:
+    def test_list_follow_up_in_file_order(self, django_assert_max_num_queries):
+        with django_assert_max_num_queries(6):
+            elements = services.list_follow_up()
+            parts = {e.slug: [p.slug for p in e.parts.all()] for e in elements}
+            years = {e.slug: e.scheduled_years() for e in elements}
+        assert elements[0].slug == "capacity-building-mechanism"
+        assert parts["capacity-building-mechanism"] == ["connection-hub", "start-up-fund", "global-knowledge-platform"]
+        assert years["imrf"] == [2022, 2026, 2030]
+
+    def test_calendar_runs_from_the_first_event_to_2030(self):
+        calendar = services.follow_up_calendar()
+        assert [row.year for row in calendar] == list(range(2019, 2031))
+        rows = {row.year: row for row in calendar}
+        assert [e.slug for e in rows[2022].meetings] == ["imrf"]
+        assert [e.slug for e in rows[2024].meetings] == ["regional-reviews"]
+        assert {m.symbol for m in rows[2019].milestones} == {"", "A/RES/73/326"}  # Migration MPTF, IMRF format
+        assert rows[2030].milestones == ()
+
+    def test_calendar_until_an_earlier_year(self):
+        assert [row.year for row in services.follow_up_calendar(until=2022)][-1] == 2022
+
+    def test_schedule_in_words(self):
+        from django.utils import translation
+
+        elements = {e.slug: e for e in services.list_follow_up()}
+        with translation.override("fr"):
+            assert elements["imrf"].schedule_text() == "Tous les 4 ans à partir de 2022"
+            assert elements["gfmd-exchange"].schedule_text() == "Chaque année"
+            assert elements["regional-reviews"].schedule_text().startswith("À partir de 2020")
+        with translation.override("es"):
+            milestone = elements["imrf"].milestones.all()[1]
+            assert milestone.display_date() == "mayo de 2022"
+
+    def test_policy_domains_and_scale(self):
+        domains = list(services.list_policy_domains())
+        assert [d.code for d in domains] == [f"PD_{n}" for n in range(1, 7)]
+        assert domains[0].migof.reference == "principle 1"
+        assert [s.score for s in services.list_policy_scores()] == [1, 2, 3, 4]
+        assert [d.code for d in services.list_migof()[0].policy_domains.all()] == ["PD_1"]

@@ -21,7 +21,16 @@ def headings(html: str) -> list[int]:
 
 @pytest.mark.parametrize(
     "url",
-    ["/en/objectives/", "/en/objectives/7/", "/en/principles/", "/en/sdg-indicators/", "/en/sdg-indicators/10.c.1/"],
+    [
+        "/en/objectives/",
+        "/en/objectives/7/",
+        "/en/principles/",
+        "/en/sdg-indicators/",
+        "/en/sdg-indicators/10.c.1/",
+        "/en/sdg-indicators/10.7.2/",
+        "/en/follow-up/",
+        "/fr/follow-up/",
+    ],
 )
 def test_each_page_has_one_h1_and_no_skipped_heading_level(client, url):
     levels = headings(page(client, url))
@@ -85,7 +94,7 @@ def test_tables_have_header_cells_with_scope(client):
 def test_indicator_page_shows_series_and_objectives(client):
     html = page(client, "/en/sdg-indicators/10.7.2/")
     assert "SG_CPA_MIGRS" in html
-    assert "PD_6 · Safe, orderly and regular migration" in html
+    assert '<a href="/en/sdg-indicators/10.7.2/#PD_6">PD_6 · Safe, orderly and regular migration</a>' in html
     assert 'href="/en/objectives/3/"' in html
 
 
@@ -102,3 +111,76 @@ def test_unknown_objective_and_indicator_are_404(client):
 
 def test_pages_only_answer_safe_methods(client):
     assert client.post("/en/objectives/").status_code == 405
+
+
+# --- Implementation and follow-up, MiGOF, policy domains --------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "imrf"),
+    [
+        ("en", "How the Compact is implemented, followed up and reviewed", "International Migration Review Forum"),
+        ("fr", "Comment le Pacte est mis en œuvre, suivi et examiné", "Forum d&#x27;examen des migrations"),
+        ("es", "Cómo se aplica, se sigue y se examina el Pacto", "Foro de Examen de la Migración Internacional"),
+    ],
+)
+def test_follow_up_page_in_three_languages(client, language, heading, imrf):
+    html = page(client, f"/{language}/follow-up/")
+    assert f"<h1>{heading}</h1>" in html
+    assert imrf in html
+
+
+def test_follow_up_page_links_the_mechanism_and_the_network(client):
+    html = page(client, "/en/follow-up/")
+    for slug in ["capacity-building-mechanism", "un-network-on-migration", "imrf", "regional-reviews"]:
+        assert f'id="{slug}"' in html
+    assert 'href="#capacity-building-mechanism"' in html and 'href="#un-network-on-migration"' in html
+    # The mechanism's three parts sit inside its card.
+    mechanism = html[html.index('id="capacity-building-mechanism"') : html.index('id="stakeholder-partnership"')]
+    assert all(f'id="{part}"' in mechanism for part in ["connection-hub", "start-up-fund", "global-knowledge-platform"])
+    assert 'href="https://migrationnetwork.un.org/hub" rel="external"' in mechanism
+    assert "ILO, IOM, OHCHR, UNICEF, UN DESA, UNODC, UNHCR, UNDP, WHO" in html
+
+
+def test_follow_up_page_in_french_shows_dates_committee_and_what_to_check(client):
+    html = page(client, "/fr/follow-up/")
+    assert "OIT, OIM, HCDH, UNICEF, DAES, ONUDC, HCR, PNUD, OMS" in html
+    assert "mai 2019" in html and "mars 2021" in html
+    assert "Tous les 4 ans à partir de 2022 : 2022, 2026, 2030" in html
+    assert "(numéro de paragraphe à vérifier)" in html
+    assert "(cote du document à vérifier)" in html
+
+
+def test_follow_up_calendar(client):
+    html = page(client, "/en/follow-up/")
+    calendar = html[html.index('id="calendar"') :]
+    years = [int(year) for year in re.findall(r'<th scope="row">(\d{4})</th>', calendar)]
+    assert years == list(range(2019, 2031))
+    rows = dict(re.findall(r'<th scope="row">(\d{4})</th>\s*<td>(.*?)</td>', calendar, re.S))
+    assert "International Migration Review Forum" in rows["2026"] and "Regional reviews" not in rows["2026"]
+    assert "Regional reviews" in rows["2027"]
+
+
+def test_follow_up_page_needs_few_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        page(client, "/en/follow-up/")
+
+
+def test_objectives_page_shows_migof_in_french(client):
+    html = page(client, "/fr/objectives/")
+    assert 'href="/fr/follow-up/"' in html
+    assert 'id="migof"' in html and 'id="migof-objective-2"' in html
+    assert "Favoriser le bien-être socioéconomique des migrants et de la société" in html
+    assert 'href="/fr/sdg-indicators/10.7.2/#PD_4"' in html
+
+
+def test_indicator_10_7_2_shows_its_policy_domains_and_scale(client):
+    html = page(client, "/es/sdg-indicators/10.7.2/")
+    assert [f"PD_{n}" for n in range(1, 7)] == re.findall(r'<tr id="(PD_\d)">', html)
+    assert "Derechos de los migrantes" in html
+    assert "Cumple plenamente" in html and "Requiere más avances" in html
+    assert 'href="/es/objectives/#migof-principle-1"' in html
+
+
+def test_other_indicators_have_no_policy_domains(client):
+    assert 'id="policy-domains"' not in page(client, "/en/sdg-indicators/10.7.3/")

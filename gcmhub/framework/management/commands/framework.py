@@ -17,7 +17,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
         load = subcommands.add_parser(
-            "load", help="Load or update principles, objectives, actions and SDG indicators from the bundled files."
+            "load",
+            help=(
+                "Load or update principles, objectives, actions, SDG indicators, MiGOF, the policy domains "
+                "of SDG 10.7.2 and the implementation and follow-up elements from the bundled files."
+            ),
         )
         load.add_argument("--data-dir", type=Path, help="Read the YAML files from this folder instead.")
 
@@ -44,6 +48,11 @@ class Command(BaseCommand):
 
     def _load(self, data_dir: Path | None) -> None:
         summary = load_framework(data_dir)
+        for header in summary.headers:
+            self.stdout.write(
+                _("%(file)s: schema version %(version)d, edition %(edition)s")
+                % {"file": header.file, "version": header.schema_version, "edition": header.edition}
+            )
         for table, counts in summary.tables.items():
             self.stdout.write(
                 _("%(table)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(deleted)d deleted")
