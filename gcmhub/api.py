@@ -61,11 +61,13 @@ def _mount_routers() -> None:
     from gcmhub.actors.api import router as actors_router
     from gcmhub.framework.api import router as framework_router
     from gcmhub.geo.api import router as geo_router
+    from gcmhub.indicators.api import router as indicators_router
     from gcmhub.progress.api import router as progress_router
 
     api.add_router("/", framework_router)
     api.add_router("/", geo_router)
     api.add_router("/", actors_router)
+    api.add_router("/", indicators_router)
     api.add_router("/", progress_router)
 
 

@@ -16,6 +16,8 @@ OWN_COMMANDS = {
     "serve": "Serve the site with gunicorn and whitenoise.",
     "users": "Create users and API tokens.",
     "framework": "Framework data: import-text FILE.md loads the official action texts.",
+    "import": "Import indicator data: gcmhub import FORMAT PATH [--dry-run] [--skip-invalid].",
+    "export": "Export indicator data: gcmhub export FORMAT [--series CODE] [--area ISO3] -o FILE.",
     "progress-calc": "Assess series from a JSON-lines file: gcmhub progress-calc --batch IN.jsonl.",
     "manage": "Any Django management command (e.g. gcmhub manage check --deploy).",
 }

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gcmhub.geo",
     "gcmhub.framework",
     "gcmhub.actors",
+    "gcmhub.indicators",
     "gcmhub.progress",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("gcmhub.framework.urls")),
     path("", include("gcmhub.geo.urls")),
     path("", include("gcmhub.actors.urls")),
+    path("", include("gcmhub.indicators.urls")),
     path("", include("gcmhub.progress.urls")),
     prefix_default_language=True,
 )

@@ -18,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve=False, host="127.0.0.1", port=8000, **options):
         call_command("init", verbosity=options["verbosity"])
         accounts = create_demo_accounts()
+        self._load_indicators()
         # Mark this var/ folder as a demo site so the login page lists the
         # invented accounts (see settings.DEMO_MODE).
         settings.DEMO_MARKER.write_text("This site was built by `gcmhub demo`.\n")
@@ -30,3 +31,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo site built. Run `gcmhub serve` to open it."))
             return
         call_command("serve", host=host, port=port)
+
+    def _load_indicators(self):
+        # Real statistics (UNSD SDG database, UN DESA migrant stock) from the
+        # committed extract, through the normal importer; skipped when loaded.
+        from gcmhub.indicators.demo import load_demo_indicators
+
+        for item in load_demo_indicators():
+            state = "already loaded" if item.skipped else f"{item.created} values"
+            self.stdout.write(f"Indicator data {item.file}: {state}")
