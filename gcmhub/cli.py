@@ -18,6 +18,7 @@ OWN_COMMANDS = {
     "framework": "Framework data: import-text FILE.md loads the official action texts.",
     "import": "Import indicator data: gcmhub import FORMAT PATH [--dry-run] [--skip-invalid].",
     "export": "Export indicator data: gcmhub export FORMAT [--series CODE] [--area ISO3] -o FILE.",
+    "assess": "Recompute stored progress assessments.",
     "progress-calc": "Assess series from a JSON-lines file: gcmhub progress-calc --batch IN.jsonl.",
     "manage": "Any Django management command (e.g. gcmhub manage check --deploy).",
 }

@@ -6,3 +6,9 @@ class ProgressConfig(AppConfig):
     name = "gcmhub.progress"
     label = "progress"
     verbose_name = _("Progress assessment")
+
+    def ready(self) -> None:
+        from . import sections, signals
+
+        signals.connect()
+        sections.register()

@@ -19,6 +19,9 @@ class Command(BaseCommand):
         call_command("init", verbosity=options["verbosity"])
         accounts = create_demo_accounts()
         self._load_indicators()
+        # Imports queue recomputation for the task worker; a freshly built demo
+        # site should show its scorecards before any worker has run.
+        call_command("assess", verbosity=options["verbosity"])
         # Mark this var/ folder as a demo site so the login page lists the
         # invented accounts (see settings.DEMO_MODE).
         settings.DEMO_MARKER.write_text("This site was built by `gcmhub demo`.\n")
