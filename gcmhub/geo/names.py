@@ -20,6 +20,14 @@ same key, or because the alias file declares the name ambiguous), the answer
 is AmbiguousArea with all of them. A kind filter (e.g. only countries) is
 applied before deciding, so "Micronesia" is ambiguous in general but means
 the Federated States of Micronesia when only countries are acceptable.
+
+Statistical aggregates (``IndexedArea.aggregate``: the SDG regional
+groupings such as "Eastern and South-Eastern Asia" or "Northern Africa (exc.
+Sudan)") have names that differ from region names only by word order or by a
+parenthetical qualifier. They are found by code, by their exact name (folded,
+word order kept) and by a key that no other area uses; never by a name
+stripped of its parenthetical part. So "Northern Africa" and "South-eastern
+Asia" keep meaning the M49 sub-regions.
 """
 
 from __future__ import annotations
@@ -118,6 +126,7 @@ class IndexedArea:
     iso2: str = ""
     iso3: str = ""
     names: tuple[str, ...] = ()  # every other name it answers to
+    aggregate: bool = False  # a statistical grouping: never wins a shared key (see module doc)
 
     def label(self) -> str:
         codes = ", ".join(code for code in (self.iso3, self.m49) if code)
@@ -178,16 +187,33 @@ class NameIndex:
     areas: Iterable[IndexedArea]
     aliases: Mapping[str, Iterable[str]] = field(default_factory=dict)
     ambiguous: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    codes: Mapping[str, str] = field(default_factory=dict)  # other code → area code (WDI "CHI" → "830")
 
     def __post_init__(self) -> None:
         self.by_m49: dict[str, IndexedArea] = {area.m49: area for area in self.areas}
         self._by_key: dict[str, set[str]] = defaultdict(set)
         self._by_code: dict[str, str] = {}
+        self._exact: dict[str, set[str]] = defaultdict(set)  # folded names of aggregates
         for area in self.by_m49.values():
-            self._index_area(area)
+            if not area.aggregate:
+                self._index_area(area)
+        for area in self.by_m49.values():
+            if area.aggregate:
+                self._index_aggregate(area)
+        for other, code in self.codes.items():
+            other = str(other).strip().upper()
+            if not _ISO_CODE.match(other):
+                raise ValueError(f"code alias {other!r} is not two or three letters")
+            if other in self._by_code:
+                raise ValueError(f"code alias {other!r} is already the code of {self.by_m49[self._by_code[other]].label()}")
+            self._by_code[other] = self.m49_for(code)
         for code, names in self.aliases.items():
+            m49 = self.m49_for(code)
             for name in names:
-                self._index_name(name, self.m49_for(code))
+                if self.by_m49[m49].aggregate:
+                    self._index_aggregate_name(name, m49)
+                else:
+                    self._index_name(name, m49)
         self._declared = {
             name_key(name): {self.m49_for(code) for code in codes} for name, codes in self.ambiguous.items()
         }
@@ -208,6 +234,18 @@ class NameIndex:
             if code:
                 self._by_code[code.upper()] = area.m49
 
+    def _index_aggregate(self, area: IndexedArea) -> None:
+        """Code, exact names, and full-name keys that no other area claims."""
+        self._by_code[area.m49] = area.m49
+        for name in (area.name, *area.names):
+            self._index_aggregate_name(name, area.m49)
+
+    def _index_aggregate_name(self, name: str, m49: str) -> None:
+        self._exact[fold(name)].add(m49)
+        key = name_key(name)
+        if key and not any(not self.by_m49[code].aggregate for code in self._by_key.get(key, ())):
+            self._by_key[key].add(m49)
+
     def _index_name(self, name: str, m49: str) -> None:
         for key in name_variants(name):
             self._by_key[key].add(m49)
@@ -216,6 +254,21 @@ class NameIndex:
         """Keys that lead to more than one area (for tests and diagnostics)."""
         found = {key: codes for key, codes in self._by_key.items() if len(codes) > 1}
         return {**found, **self._declared}
+
+    def official(self, text: str) -> IndexedArea | None:
+        """The one area whose English (M49) name is ``text`` exactly, folded; else None.
+
+        For files that write official UN M49 names (UN DESA tables): there
+        "Congo" is the Republic of the Congo and "Micronesia" the sub-region,
+        although both words are ambiguous in data files at large.
+        """
+        if not hasattr(self, "_official"):
+            official: dict[str, set[str]] = defaultdict(set)
+            for area in self.by_m49.values():
+                official[fold(area.name)].add(area.m49)
+            self._official = official
+        found = self._official.get(fold(text), set())
+        return self.by_m49[next(iter(found))] if len(found) == 1 else None
 
     def lookup(self, text: str, kinds: Iterable[str] | None = None) -> IndexedArea:
         """The one area ``text`` designates, among areas of ``kinds`` if given."""
@@ -239,6 +292,9 @@ class NameIndex:
         key = name_key(stripped)
         if key in self._declared:
             return codes | self._declared[key]
+        exact = self._exact.get(fold(stripped))
+        if exact and not codes:
+            return set(exact)
         return codes | self._by_key.get(key, set())
 
     def closest(self, text: str, allowed: set[str] | None = None, limit: int = 5) -> list[IndexedArea]:

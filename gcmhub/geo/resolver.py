@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 
 from gcmhub.geo.names import AmbiguousArea, AreaNameError, IndexedArea, NameIndex, UnknownArea
-from gcmhub.geo.sources import AreaRecord, DataFileError, read_aliases
+from gcmhub.geo.sources import GROUP_FLAGS, AreaRecord, DataFileError, read_aliases, read_code_aliases
 
 __all__ = [
     "AmbiguousArea",
@@ -51,12 +51,13 @@ def build_name_index(areas: Iterable[AreaRecord | object]) -> NameIndex:
             iso2=area.iso2,
             iso3=area.iso3,
             names=(area.name_fr, area.name_es, *area.alt_names),
+            aggregate=area.kind == "group" and area.m49 not in GROUP_FLAGS,
         )
         for area in areas
     ]
     aliases, ambiguous = read_aliases()
     try:
-        return NameIndex(indexed, aliases, ambiguous)
+        return NameIndex(indexed, aliases, ambiguous, read_code_aliases())
     except ValueError as exc:
         raise DataFileError("aliases.yaml", "aliases", str(exc)) from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gcmhub.errors import InvalidInput, NotFound
@@ -113,7 +114,9 @@ def filter_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         (Area.Kind.GROUP, _("Groups of countries")),
     ]
     by_kind: dict[str, list[Area]] = {}
-    for area in Area.objects.filter(kind__in=[kind for kind, _label in levels]):
+    # SDG aggregates (groups without members, see groups.yaml) would filter to nothing.
+    areas = Area.objects.filter(kind__in=[kind for kind, _label in levels])
+    for area in areas.exclude(Q(kind=Area.Kind.GROUP) & ~Q(m49__in=list(GROUP_FLAGS))):
         by_kind.setdefault(area.kind, []).append(area)
     return [
         (str(label), [(area.m49, localized(area, "name")) for area in sort_by_name(by_kind.get(kind, []))])

@@ -6,7 +6,9 @@ Spanish, region codes, alternative terms, coordinates). What that file lacks
 ships with GCM Hub as versioned YAML in ``gcmhub/geo/data/``:
 
 - ``regions.yaml``: the region tree and region names in three languages;
-- ``groups.yaml``: LDC, LLDC and SIDS membership;
+- ``groups.yaml``: LDC, LLDC and SIDS membership, and (under
+  ``aggregates``) SDG regional groupings that UN data report figures for,
+  loaded by name only, without members;
 - ``areas_extra.yaml``: Kosovo (coded as UN SDG data code it) and names for
   rows whose M49 name columns are empty;
 - ``aliases.yaml``: other names found in data files (read by the resolver).
@@ -249,6 +251,29 @@ def read_groups(data_dir: Path = DATA_DIR) -> list[Group]:
     return groups
 
 
+def read_aggregates(data_dir: Path = DATA_DIR) -> list[AreaRecord]:
+    """SDG regional groupings and other M49 aggregates, without members.
+
+    They are areas of kind "group" under the world, so that data published
+    for them (UN SDG Global Database: 062 Central and Southern Asia, 513
+    Europe and Northern America...) can be stored; no country flag is set.
+    """
+    file = "groups.yaml"
+    records = []
+    for position, entry in enumerate(read_yaml(file, data_dir).get("aggregates") or [], start=1):
+        label = f"aggregate #{position}"
+        if not isinstance(entry, dict):
+            raise DataFileError(file, label, "must be a mapping")
+        code = _m49(entry.get("m49"), file, label)
+        label = f"aggregate {code}"
+        if code in GROUP_FLAGS or code == WORLD:
+            raise DataFileError(file, label, "is listed under 'groups' or is the world; list it once")
+        if "members" in entry:
+            raise DataFileError(file, label, "aggregates have no member list; use 'groups' for that")
+        records.append(AreaRecord(m49=code, kind="group", **_names(entry, file, label), parent=WORLD))
+    return records
+
+
 def _iso3_list(values: Any, file: str, label: str) -> frozenset[str]:
     if not isinstance(values, list):
         raise DataFileError(file, label, "must be a list of ISO alpha-3 codes")
@@ -389,7 +414,8 @@ def build_area_records(data_dir: Path = DATA_DIR, hdx_path: Path | None = None) 
     groups = read_groups(data_dir)
     countries = country_records(read_hdx_rows(hdx_path), regions, read_yaml("areas_extra.yaml", data_dir))
     countries = _apply_groups(countries, groups)
-    records = [*regions.values(), *(group.record for group in groups), *countries]
+    aggregates = read_aggregates(data_dir)
+    records = [*regions.values(), *(group.record for group in groups), *aggregates, *countries]
     _check_unique(records)
     return records
 
@@ -422,6 +448,28 @@ def provenance() -> dict[str, str]:
         "hdx_version": hdx_version(),
         "groups_as_of": str(read_yaml("groups.yaml").get("as_of", "")),
     }
+
+
+def read_code_aliases(data_dir: Path = DATA_DIR) -> dict[str, str]:
+    """Codes that data files use for an area besides its ISO and M49 codes.
+
+    ``codes`` in aliases.yaml maps such a code (two or three letters, e.g. the
+    World Bank's ``CHI`` for the Channel Islands) to the area's ISO alpha-3 or
+    M49 code. The name index checks that the target exists and that the code
+    is not already another area's.
+    """
+    file = "aliases.yaml"
+    codes = read_yaml(file, data_dir).get("codes") or {}
+    if not isinstance(codes, dict):
+        raise DataFileError(file, "codes", "must map a code used in data files to an area code")
+    checked = {}
+    for other, code in codes.items():
+        if not isinstance(other, str) or not re.fullmatch(r"[A-Za-z]{2,3}", other.strip()):
+            raise DataFileError(file, f"codes {other}", "must be a code of two or three letters")
+        if not isinstance(code, str) or not code.strip():
+            raise DataFileError(file, f"codes {other}", "must name an ISO alpha-3 or M49 code")
+        checked[other.strip().upper()] = code.strip()
+    return checked
 
 
 def read_aliases(data_dir: Path = DATA_DIR) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

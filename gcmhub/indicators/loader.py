@@ -779,6 +779,9 @@ class _Loader:
                 area = resolver.areas[resolver.index.m49_for(text)]
             except (KeyError, ValueError):
                 area = None
+        elif scheme == "m49name":  # an official M49 English name first, then like any name
+            found = resolver.index.official(text)
+            area = resolver.areas.get(found.m49) if found is not None else None
         if area is None:
             try:
                 area = resolver.resolve(text)

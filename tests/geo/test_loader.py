@@ -128,3 +128,12 @@ def test_load_areas_command_reports_counts():
     out = StringIO()
     call_command("load_areas", stdout=out)
     assert f"0 created, 0 updated, {Area.objects.count()} unchanged" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_group_filter_lists_only_groups_with_members():
+    from gcmhub.geo.services import filter_choices
+
+    assert Area.objects.filter(m49="062", kind=Area.Kind.GROUP).exists()  # loaded for UN SDG data
+    groups = dict(filter_choices())["Groups of countries"]
+    assert sorted(code for code, _name in groups) == ["199", "432", "722"]

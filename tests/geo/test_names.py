@@ -189,3 +189,43 @@ def test_every_official_name_resolves_exactly_outside_the_known_ambiguities():
             if name_key(name) in AMBIGUOUS_KEYS:
                 continue
             assert FULL_INDEX.lookup(name, kinds=[area.kind]).m49 == area.m49, name
+
+
+NORTHERN_AFRICA = IndexedArea(m49="015", kind="subregion", name="Northern Africa", names=("Afrique septentrionale",))
+SOUTH_EASTERN_ASIA = IndexedArea(m49="035", kind="subregion", name="South-eastern Asia")
+NA_EXC_SUDAN = IndexedArea(m49="746", kind="group", name="Northern Africa (exc. Sudan)", aggregate=True)
+E_SE_ASIA = IndexedArea(m49="753", kind="group", name="Eastern and South-Eastern Asia", aggregate=True)
+
+
+def test_aggregates_never_take_a_region_name():
+    index = NameIndex([NORTHERN_AFRICA, SOUTH_EASTERN_ASIA, NA_EXC_SUDAN, E_SE_ASIA])
+    assert index.lookup("Northern Africa").m49 == "015"  # not ambiguous with "… (exc. Sudan)"
+    assert index.lookup("South-eastern Asia").m49 == "035"  # same words as 753, other order
+    assert index.lookup("Eastern and South-Eastern Asia").m49 == "753"  # the exact name
+    assert index.lookup("northern africa (exc sudan)").m49 == "746"
+    assert index.lookup("746").m49 == "746" and index.lookup("753").m49 == "753"
+    assert not index.ambiguous_keys()
+
+
+def test_code_aliases():
+    channel = IndexedArea(m49="830", kind="intermediate", name="Channel Islands")
+    index = NameIndex([channel, KOR], codes={"CHI": "830"})
+    assert index.m49_for("CHI") == "830" and index.lookup("chi").m49 == "830"
+    with pytest.raises(ValueError, match="already the code"):
+        NameIndex([channel, KOR], codes={"KOR": "830"})
+
+
+def test_official_names():
+    index = NameIndex([FSM, MICRONESIA, KOR], ambiguous={})
+    assert index.official("Micronesia").m49 == "057"
+    assert index.official("micronesia (federated states of)").m49 == "583"
+    assert index.official("Korea") is None
+
+
+def test_real_index_resolves_sdg_groupings_and_keeps_regions():
+    index = build_name_index(build_area_records())
+    assert index.lookup("62").m49 == "062" and index.lookup("513").m49 == "513"
+    for name, code in (("Northern Africa", "015"), ("Oceania", "009"), ("Sub-Saharan Africa", "202"),
+                       ("South-eastern Asia", "035"), ("Asie du Sud-Est", "035"),
+                       ("Oceania (excluding Australia and New Zealand)", "543"), ("CHI", "830")):
+        assert index.lookup(name).m49 == code, name

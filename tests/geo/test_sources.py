@@ -151,3 +151,32 @@ def test_ambiguous_entry_needs_two_candidates(data_dir):
     _edit_yaml(data_dir / "aliases.yaml", lambda data: data["ambiguous"][0].update(candidates=["KOR"]))
     with pytest.raises(DataFileError, match="ambiguous 'Korea': needs at least two candidates"):
         read_aliases(data_dir)
+
+
+def test_sdg_regional_aggregates_are_groups_without_members(records):
+    # UN SDG Global Database codes these groupings (open-numbers extract, GeoAreaName)
+    for code, name in (("062", "Central and Southern Asia"), ("513", "Europe and Northern America"),
+                       ("747", "Northern Africa and Western Asia"), ("753", "Eastern and South-Eastern Asia")):
+        record = records[code]
+        assert (record.kind, record.parent, record.name_en) == ("group", "001", name)
+        assert record.name_fr and record.name_es
+    assert not any(getattr(records[c], flag) for c in ("062", "513") for flag in ("is_ldc", "is_lldc", "is_sids"))
+
+
+def test_aggregate_with_a_member_list_is_refused(data_dir):
+    from gcmhub.geo.sources import read_aggregates
+
+    _edit_yaml(data_dir / "groups.yaml", lambda data: data["aggregates"][0].update(members=["IND"]))
+    with pytest.raises(DataFileError) as caught:
+        read_aggregates(data_dir)
+    assert (caught.value.file, caught.value.entry) == ("groups.yaml", "aggregate 062")
+
+
+def test_code_aliases_are_read_and_checked(data_dir):
+    from gcmhub.geo.sources import read_code_aliases
+
+    assert read_code_aliases()["CHI"] == "830"
+    _edit_yaml(data_dir / "aliases.yaml", lambda data: data["codes"].update({"C-1": "830"}))
+    with pytest.raises(DataFileError) as caught:
+        read_code_aliases(data_dir)
+    assert caught.value.entry == "codes C-1"

@@ -303,3 +303,24 @@ def test_readers_of_publishers_define_their_own_series(load):
     result = load([obs(series="UNHCR_POPULATION_REFUGEES", line=2)], format="unhcr")
     assert result.series_created == ["UNHCR_POPULATION_REFUGEES"]
     assert Series.objects.get(code="UNHCR_POPULATION_REFUGEES").indicator is None
+
+
+def test_world_bank_channel_islands_code_and_sdg_groupings_resolve(load):
+    from gcmhub.geo.models import Area
+
+    result = load(numbered([obs(area="CHI", value=1.0), obs(area="62", scheme="m49", value=2.0),
+                            obs(area="513", scheme="m49", value=3.0)]))
+    assert result.created == 3
+    stored = set(Observation.objects.values_list("area__m49", flat=True))
+    assert stored == {"830", "062", "513"}
+    assert Area.objects.get(m49="062").kind == "group"
+
+
+def test_official_m49_names_resolve_words_that_are_ambiguous_elsewhere(load):
+    result = load(numbered([obs(area="Congo", scheme="m49name", value=1.0),
+                            obs(area="Micronesia", scheme="m49name", value=2.0),
+                            obs(area="Kenya", scheme="m49name", value=3.0)]))
+    assert result.created == 3
+    assert set(Observation.objects.values_list("area__m49", flat=True)) == {"178", "057", "404"}
+    with pytest.raises(ImportRejected):
+        load([obs(area="Congo", scheme="name", line=2)])  # still ambiguous as a plain name

@@ -145,7 +145,7 @@ def _clean(ctx, buffered, rows, title):
                 continue
             if value is None and not keep_missing:
                 continue
-            result = _emit(ctx, dest, "name", origin, period, year, value, sex, line, cells, origin)
+            result = _emit(ctx, dest, "m49name", origin, period, year, value, sex, line, cells, origin)
             if result is not None:
                 yield result
     if count == 0:

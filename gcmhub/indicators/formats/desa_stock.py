@@ -69,6 +69,20 @@ TABLE_SERIES = (
     (("total population",), "UNDESA_IMS_POP", "NUMBER", 3),
     (("international migrant stock",), "SM.POP.TOTL", "NUMBER", None),
 )
+# The series' descriptions (``Observation.series_name``), from the tables' titles
+# without the "by sex and by region, country or area …, 1990-2020" tail, so that
+# they are the same whichever edition (2019, 2020) creates the series.
+SERIES_NAMES = {
+    "SM.POP.TOTL": "International migrant stock at mid-year",
+    "UNDESA_IMS_POP": "Total population at mid-year (thousands)",
+    "SM.POP.TOTL.ZS": "International migrant stock as a percentage of the total population",
+    "UNDESA_IMS_FEMALE_PCT": "Female migrants as a percentage of the international migrant stock",
+    "UNDESA_IMS_GROWTH": "Annual rate of change of the migrant stock (percentage)",
+    "UNDESA_IMS_REFUGEES": "Estimated refugee stock (including asylum seekers) at mid-year",
+    "UNDESA_IMS_REFUGEES_PCT": "Refugees and asylum seekers as a percentage of the international migrant stock",
+    "UNDESA_IMS_REFUGEES_GROWTH": "Annual rate of change of the refugee stock (percentage)",
+}
+_TITLE_PREFIX = re.compile(r"^\s*table\s*\d+\s*[-:.]?\s*", re.IGNORECASE)
 EXTRA_MISSING = frozenset({"~"})  # DESA's mark for a value not computed (2020 Table 6)
 _YEAR_CELL = re.compile(r"\d{4}(\s*-\s*\d{4})?")
 _FLAT = re.compile(r"(both|male|female|total)s?[_ ]+(\d{4})", re.IGNORECASE)
@@ -198,6 +212,8 @@ def read(path, *, default_area=None, options=None, stats: ReadStats | None = Non
         layout = Layout(ctx.file, buffered)
         if source is not None:
             source.expect_width(max(len(cells) for _, cells in buffered))
+        # A series named in the options is described by the table's own title.
+        title = _TITLE_PREFIX.sub("", layout.title).strip() if layout.title.lower().startswith("table") else ""
         if options.get("series"):
             series, unit, mult = str(options["series"]), options.get("unit"), None
         elif layout.series:
@@ -244,9 +260,10 @@ def read(path, *, default_area=None, options=None, stats: ReadStats | None = Non
                     continue
                 dims = (("SEX", sex),) if sex else ()
                 code, code_unit, code_mult = own if own and not options.get("series") else (series, unit, mult)
+                series_name = SERIES_NAMES.get(code) or title or None
                 obs = Observation(
                     code, None, area, scheme, period, year, value, dims, code_unit, code_mult, None, None, note,
-                    "UN DESA Population Division, International Migrant Stock", line, name or None,
+                    "UN DESA Population Division, International Migrant Stock", line, series_name,
                 )  # fmt: skip
                 result = ctx.accept(obs, cells, str(year))
                 if result is not None:

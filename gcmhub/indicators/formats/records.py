@@ -37,7 +37,7 @@ class Observation:
     series: str
     indicator: str | None
     area: str | None
-    area_scheme: str  # m49 | iso3 | iso2 | name | default
+    area_scheme: str  # m49 | iso3 | iso2 | name | m49name | default
     period: str
     year: int
     value: float | None

@@ -7,9 +7,9 @@ def test_clean_matrix_csv():
     observations, problems, _ = collect(desa_matrix, FIXTURES / "desa_matrix_clean.csv")
     assert problems == []
     assert [(o.area, o.area_scheme, o.dimensions, o.period, o.value) for o in observations] == [
-        ("Kenya", "name", (("COUNTERPART_AREA", "Uganda"),), "1990", 12500.0),
-        ("Uganda", "name", (("COUNTERPART_AREA", "Kenya"),), "1990", 30000.0),
-        ("Kenya", "name", (("COUNTERPART_AREA", "Afghanistan"),), "2019", 5.0),
+        ("Kenya", "m49name", (("COUNTERPART_AREA", "Uganda"),), "1990", 12500.0),
+        ("Uganda", "m49name", (("COUNTERPART_AREA", "Kenya"),), "1990", 30000.0),
+        ("Kenya", "m49name", (("COUNTERPART_AREA", "Afghanistan"),), "2019", 5.0),
     ]  # zeros and .. are missing in this file
     assert {o.series for o in observations} == {"SM.POP.TOTL"}
 

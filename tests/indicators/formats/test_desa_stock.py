@@ -16,8 +16,8 @@ def test_flat_csv():
     assert stats.skipped == {"aggregate": 1}
     kenya = next(o for o in observations if o.area == "404")
     assert (kenya.series, kenya.unit, kenya.footnote, kenya.series_name) == (
-        "SM.POP.TOTL", "NUMBER", "type of data: B R", "Kenya",
-    )  # fmt: skip
+        "SM.POP.TOTL", "NUMBER", "type of data: B R", "International migrant stock at mid-year",
+    )  # fmt: skip  (the series' description, not the area's name)
     (problem,) = problems
     assert problem.line == 6 and "999x" in problem.reason
 
@@ -82,3 +82,14 @@ def test_official_2019_layout_with_two_header_rows(tmp_path):
         ("404", "1990", (), 0.7), ("404", "2019", (), 1.9), ("404", "2019", (("SEX", "M"),), 2.0),
     ]  # fmt: skip
     assert stats.skipped == {"heading": 1}
+
+
+def test_series_name_is_the_tables_label_not_an_area(tmp_path):
+    observations, _, _ = collect(desa_stock, _workbook_2020(tmp_path / "ims2020.xlsx"))
+    assert {o.series_name for o in observations} == {"International migrant stock at mid-year"}
+    observations, _, _ = collect(
+        desa_stock, _workbook_2020(tmp_path / "ims2020b.xlsx"), options={"series": "MY_STOCK"}
+    )
+    assert {o.series_name for o in observations} == {
+        "International migrant stock at mid-year by sex and by region, country or area of destination, 1990-2020"
+    }
