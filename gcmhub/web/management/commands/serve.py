@@ -22,7 +22,9 @@ class GcmHubServer(BaseApplication):
 
     def load_config(self):
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            # Settings newer gunicorn releases added are skipped on older ones.
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
 
     def load(self):
         from gcmhub.wsgi import application
@@ -60,6 +62,9 @@ class Command(BaseCommand):
                     "accesslog": "-",
                     "errorlog": "-",
                     "preload_app": True,
+                    # gunicorn 24+ opens a control socket at a fixed path in
+                    # $HOME, which two servers on one machine would share.
+                    "control_socket_disable": True,
                 }
             ).run()
         finally:
