@@ -1,7 +1,9 @@
-"""API: the caller's account, and the organisation registry with its history."""
+"""API: the caller's account, the organisation registry with its history, and
+the accounts a caller manages."""
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -9,7 +11,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from gcmhub.actors import services
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.actors.history import history_of
-from gcmhub.actors.models import Organization
+from gcmhub.actors.models import Organization, User
+from gcmhub.errors import Forbidden
 
 router = Router(tags=["actors"])
 
@@ -160,3 +163,82 @@ def organization_history(request, organization_id: int):
     """Every change, newest first: who, when, and each field's old and new value."""
     organization = services.get_organization(request.auth, organization_id)
     return history_of(organization)
+
+
+# --- accounts ----------------------------------------------------------------
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    role_label: str
+    area: str | None = Field(None, description="ISO3 code of a focal point's country")
+    organization: OrganizationRef | None = None
+    is_active: bool
+    version: int = Field(description="Send it back with PATCH: a stale version gets 409")
+    date_joined: datetime
+
+    @staticmethod
+    def resolve_role_label(user) -> str:
+        return str(user.get_role_display())
+
+    @staticmethod
+    def resolve_area(user) -> str | None:
+        return user.area.iso3 if user.area else None
+
+
+class UserPatch(Schema):
+    version: int = Field(description="The version you read; the change is refused (409) if it moved on")
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    role: User.Role | None = None
+    area: str | None = Field(None, description="ISO3 code of a focal point's country; null to clear")
+    organization: int | None = Field(None, description="Id of a contributor's or stakeholder's organisation")
+
+
+class ActiveIn(Schema):
+    active: bool
+
+
+def _manager(request):
+    """The caller, if they may manage some accounts: 401 for nobody, 403 otherwise."""
+    user = request.auth
+    if not user.is_authenticated:
+        raise AuthenticationError()
+    if not user.has_perm("actors.manage_user"):
+        raise Forbidden(_("You do not have permission to do this."))
+    return user
+
+
+@router.get("/users", response=list[UserOut], auth=read_auth, summary="Accounts the caller manages")
+@paginate(LimitOffsetPagination)
+def list_users(request):
+    """Every account for an administrator; for a focal point, those of their country."""
+    return services.manageable_users(_manager(request))
+
+
+@router.get("/users/{user_id}", response=UserOut, auth=read_auth)
+def get_user(request, user_id: int):
+    return services.get_manageable_user(_manager(request), user_id)
+
+
+@router.patch("/users/{user_id}", response=UserOut, auth=bearer_auth)
+def update_user(request, user_id: int, payload: UserPatch):
+    """Change email, names, role and scope (only the fields sent), within the caller's scope."""
+    user = services.get_manageable_user(_manager(request), user_id)
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    return services.update_user(request.auth, user, changes, version)
+
+
+@router.post("/users/{user_id}/active", response=UserOut, auth=bearer_auth)
+def set_user_active(request, user_id: int, payload: ActiveIn):
+    """Deactivate (revoking the account's API tokens) or reactivate an account.
+    Nobody deactivates their own account."""
+    user = services.get_manageable_user(_manager(request), user_id)
+    return services.set_user_active(request.auth, user, payload.active)

@@ -136,6 +136,56 @@ class UserCreateForm(ServiceErrorsMixin, forms.Form):
         return cleaned
 
 
+class UserEditForm(ServiceErrorsMixin, forms.Form):
+    """An account's name, email, role and scope. The username and password
+    are not changed here; activation has its own button."""
+
+    email = forms.EmailField(label=_("Email"), required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"))
+    area = forms.ChoiceField(label=_("Country"), required=False, help_text=_("Only for national focal points."))
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Only for contributors and stakeholders."),
+    )
+    # The version the user started from; the service refuses a stale one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, label) for role, label in User.Role.choices if _may_grant(user, role)]
+        if is_admin(user):
+            # Superusers made with createsuperuser may have no role at all.
+            self.fields["role"].choices = [("", _("— none —"))] + self.fields["role"].choices
+            self.fields["role"].required = False
+        self.fields["area"].choices = [("", _("— none —"))] + country_choices(user)
+        organizations = Organization.objects.select_related("area")
+        if not is_admin(user):
+            organizations = organizations.filter(area_id=user.area_id)
+        self.fields["organization"].queryset = organizations
+
+    @classmethod
+    def initial_from(cls, account: User) -> dict:
+        return {
+            "email": account.email,
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "role": account.role,
+            "area": account.area.iso3 if account.area else "",
+            "organization": account.organization_id,
+            "version": account.version,
+        }
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in ("email", "first_name", "last_name", "role", "area")}
+        organization = self.cleaned_data["organization"]
+        data["organization"] = organization.pk if organization else None
+        return data
+
+
 def _may_grant(user, role: str) -> bool:
     """Offer only roles the user can grant; the service checks again anyway."""
     if is_admin(user):

@@ -68,7 +68,11 @@ class Organization(VersionedModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-class User(AbstractUser):
+class User(AbstractUser, VersionedModel):
+    """An account. ``version`` detects concurrent edits of the account
+    (``gcmhub.concurrency.save_if_unchanged``); accounts are deactivated,
+    never deleted, so their history stays."""
+
     class Role(models.TextChoices):
         ADMIN = "admin", _("Administrator")
         FOCAL_POINT = "focal-point", _("National focal point")

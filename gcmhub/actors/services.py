@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -221,6 +222,83 @@ def create_user(
     user.set_password(password)
     user._history_user = actor
     user.save()
+    return user
+
+
+# The fields update_user accepts; username, password and is_active change elsewhere.
+USER_FIELDS = ("email", "first_name", "last_name", "role", "area", "organization")
+# Changing these changes what the account may do.
+USER_SCOPE_FIELDS = ("role", "area_id", "organization_id")
+
+
+def get_manageable_user(actor, user_id) -> User:
+    """An account ``actor`` may manage: NotFound if there is no such account,
+    Forbidden if it exists but is outside the actor's scope."""
+    user = User.objects.select_related("area", "organization__area").filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(_("No such account."))
+    require_permission(actor, "actors.manage_user", user)
+    return user
+
+
+def update_user(actor, user: User, data: dict, expected_version: int | None = None) -> User:
+    """Apply ``data`` (only the keys given, from USER_FIELDS) to an account.
+
+    The scope rules are those of ``create_user``, checked before and after
+    the change, so a focal point can neither reach another country's account
+    nor move one there, nor make anyone an administrator. Nobody changes
+    their own role or scope. ``expected_version`` is the version the change
+    was based on (EditConflict if it moved on); None means the version of
+    ``user`` as loaded.
+    """
+    require_permission(actor, "actors.manage_user", user)
+    unknown = sorted(set(data) - set(USER_FIELDS))
+    if unknown:
+        raise InvalidInput(_("Unknown field “%(field)s”.") % {"field": unknown[0]}, field=unknown[0])
+    before = {field: getattr(user, field) for field in USER_SCOPE_FIELDS}
+    for field, value in data.items():
+        if field == "role":
+            user.role = parse_role(value) if value else ""
+        elif field == "area":
+            user.area = find_country(value) if value else None
+        elif field == "organization":
+            user.organization = _existing_organization(value, "organization") if value else None
+        else:
+            setattr(user, field, (value or "").strip())
+    if actor is not None and actor.pk == user.pk:
+        changed = [field for field in USER_SCOPE_FIELDS if getattr(user, field) != before[field]]
+        if changed:
+            raise Forbidden(_("You cannot change your own role or scope."))
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        raise invalid_input_from(error) from None
+    # Checked with the changed account: its new role and country decide.
+    require_permission(actor, "actors.manage_user", user)
+    user._history_user = actor
+    save_if_unchanged(user, user.version if expected_version is None else expected_version)
+    return user
+
+
+def set_user_active(actor, user: User, active: bool) -> User:
+    """Deactivate or reactivate an account; accounts are never deleted, so
+    their history stays. Deactivating revokes every API token of the account
+    (reactivating does not bring them back) and ends its sign-ins: Django
+    refuses inactive users, sessions included."""
+    require_permission(actor, "actors.manage_user", user)
+    if not active and actor is not None and actor.pk == user.pk:
+        raise InvalidInput(_("You cannot deactivate your own account."), field="active")
+    with transaction.atomic():
+        # Only this one field changes: the rest is taken as stored, not as loaded.
+        stored = User.objects.select_for_update().get(pk=user.pk)
+        if stored.is_active != active:
+            stored.is_active = active
+            stored.version += 1
+            stored._history_user = actor
+            stored.save()
+        user.is_active, user.version = stored.is_active, stored.version
+        if not active:
+            ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return user
 
 

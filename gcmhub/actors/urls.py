@@ -19,4 +19,6 @@ urlpatterns = [
     path("organizations/<int:pk>/publish/", views.organization_publish, name="organization-publish"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_create, name="user-create"),
+    path("users/<int:pk>/edit/", views.user_edit, name="user-edit"),
+    path("users/<int:pk>/active/", views.user_active, name="user-active"),
 ]

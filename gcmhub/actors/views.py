@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 
 from gcmhub.actors import services
 from gcmhub.actors.demo import demo_credentials
-from gcmhub.actors.forms import OrganizationForm, TokenForm, UserCreateForm, countries_with_organizations
+from gcmhub.actors.forms import (
+    OrganizationForm,
+    TokenForm,
+    UserCreateForm,
+    UserEditForm,
+    countries_with_organizations,
+)
 from gcmhub.actors.history import history_of
 from gcmhub.actors.models import Organization
 from gcmhub.actors.rules import is_admin
@@ -215,6 +221,73 @@ def user_create(request):
     return render(request, "actors/user_form.html", {"form": form}, status=_form_status(form))
 
 
+def _manageable_or_error(request, pk: int):
+    """The account, or a 404 (no such account) / 403 (not yours to manage) response."""
+    try:
+        return services.get_manageable_user(request.user, pk), None
+    except NotFound as error:
+        raise Http404(error.message) from None
+    except Forbidden as error:
+        return None, forbidden(request, error.message)
+
+
+@login_required
+def user_edit(request, pk: int):
+    if not request.user.has_perm("actors.manage_user"):
+        return forbidden(request)
+    account, refusal = _manageable_or_error(request, pk)
+    if refusal:
+        return refusal
+    context = {"account": account, "history": history_of(account, exclude=("version",))}
+    if request.method != "POST":
+        context["form"] = UserEditForm(initial=UserEditForm.initial_from(account), user=request.user)
+        return render(request, "actors/user_edit.html", context)
+    form = UserEditForm(request.POST, user=request.user)
+    conflict = False
+    if form.is_valid():
+        version = form.cleaned_data["version"] or 0
+        try:
+            services.update_user(request.user, account, form.service_data(), version)
+        except Forbidden as error:
+            return forbidden(request, error.message)
+        except EditConflict as error:
+            conflict = True
+            form.add_service_error(error)
+        except InvalidInput as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("actors:users")
+    context.update(form=form, conflict=conflict)
+    if conflict:
+        context["changed_by"] = _last_editor(account)
+    return render(request, "actors/user_edit.html", context, status=409 if conflict else 422)
+
+
+@login_required
+@require_POST
+def user_active(request, pk: int):
+    if not request.user.has_perm("actors.manage_user"):
+        return forbidden(request)
+    account, refusal = _manageable_or_error(request, pk)
+    if refusal:
+        return refusal
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_user_active(request.user, account, active)
+    except Forbidden as error:
+        return forbidden(request, error.message)
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        if active:
+            message = _("Account “%(username)s” reactivated.")
+        else:
+            message = _("Account “%(username)s” deactivated; its API tokens are revoked.")
+        messages.success(request, message % {"username": account.username})
+    return redirect("actors:users")
+
+
 def _create_user_from(actor, data: dict):
     organization = data["organization"]
     return services.create_user(
@@ -228,8 +301,8 @@ def _create_user_from(actor, data: dict):
     )
 
 
-def _last_editor(organization: Organization) -> str | None:
-    latest = organization.history.select_related("history_user").first()
+def _last_editor(record) -> str | None:
+    latest = record.history.select_related("history_user").first()
     return latest.history_user.get_username() if latest and latest.history_user else None
 
 

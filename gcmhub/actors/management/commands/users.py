@@ -1,4 +1,4 @@
-"""``gcmhub users``: create accounts, issue API tokens, list accounts.
+"""``gcmhub users``: create, list, deactivate and reactivate accounts; issue API tokens.
 
 The command runs as the system operator (full rights) but goes through the
 same services, so a focal point without a country or a weak password is
@@ -18,7 +18,7 @@ USAGE_ERROR = 2
 
 
 class Command(BaseCommand):
-    help = "Create users, issue API tokens and list accounts."
+    help = "Create, list, deactivate and reactivate accounts; issue API tokens."
     # Tests pass stdin=StringIO(...) to feed --password-stdin.
     stealth_options = ("stdin",)
 
@@ -44,8 +44,21 @@ class Command(BaseCommand):
 
         actions.add_parser("list", help="List accounts with their role and scope.")
 
+        deactivate = actions.add_parser(
+            "deactivate", help="Deactivate an account (it is kept, with its history) and revoke its API tokens."
+        )
+        deactivate.add_argument("username")
+        activate = actions.add_parser("activate", help="Reactivate a deactivated account.")
+        activate.add_argument("username")
+
     def handle(self, *args, **options):
-        handler = {"create": self.create, "token": self.token, "list": self.list_users}[options["action"]]
+        handler = {
+            "create": self.create,
+            "token": self.token,
+            "list": self.list_users,
+            "deactivate": self.deactivate,
+            "activate": self.activate,
+        }[options["action"]]
         try:
             handler(options)
         except GcmHubError as error:
@@ -76,12 +89,14 @@ class Command(BaseCommand):
             raise CommandError(_("--password-stdin: standard input had no password."), returncode=USAGE_ERROR)
         return password
 
-    def token(self, options):
-        user = User.objects.filter(username=options["username"]).first()
+    def _user_named(self, username: str) -> User:
+        user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(
-                _("No user named “%(username)s”.") % {"username": options["username"]}, returncode=USAGE_ERROR
-            )
+            raise CommandError(_("No user named “%(username)s”.") % {"username": username}, returncode=USAGE_ERROR)
+        return user
+
+    def token(self, options):
+        user = self._user_named(options["username"])
         _token, key = services.issue_token(None, user, options["name"])
         # Only the key on stdout, so that `KEY=$(gcmhub users token alice)` works.
         self.stdout.write(key)
@@ -91,6 +106,15 @@ class Command(BaseCommand):
             status = "" if user.is_active else "  " + _("(deactivated)")
             role = user.role or "-"
             self.stdout.write(f"{user.username:<24} {role:<12} {_scope(user)}{status}")
+
+
+    def deactivate(self, options):
+        user = services.set_user_active(None, self._user_named(options["username"]), False)
+        self.stdout.write(_("Deactivated %(username)s; its API tokens are revoked.") % {"username": user.username})
+
+    def activate(self, options):
+        user = services.set_user_active(None, self._user_named(options["username"]), True)
+        self.stdout.write(_("Reactivated %(username)s.") % {"username": user.username})
 
 
 def _scope(user: User) -> str:
