@@ -152,25 +152,15 @@ def organization_edit(request, pk: int):
         form = OrganizationForm(initial=OrganizationForm.initial_from(organization), user=request.user)
         return render(request, "actors/organization_form.html", {"form": form, "organization": organization})
     form = OrganizationForm(request.POST, user=request.user)
-    conflict = False
-    if form.is_valid():
-        version = form.cleaned_data["version"] or 0
-        try:
-            services.update_organization(request.user, organization, form.service_data(), version)
-        except Forbidden as error:
-            return forbidden(request, error.message)
-        except EditConflict as error:
-            conflict = True
-            form.add_service_error(error)
-        except InvalidInput as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("actors:organization", pk=organization.pk)
-    context = {"form": form, "organization": organization, "conflict": conflict}
-    if conflict:
-        context["changed_by"] = _last_editor(organization)
-    return render(request, "actors/organization_form.html", context, status=409 if conflict else 422)
+    return _save_versioned_edit(
+        request,
+        form,
+        organization,
+        save=lambda data, version: services.update_organization(request.user, organization, data, version),
+        success=redirect("actors:organization", pk=organization.pk),
+        template="actors/organization_form.html",
+        context={"organization": organization},
+    )
 
 
 @login_required
@@ -243,25 +233,15 @@ def user_edit(request, pk: int):
         context["form"] = UserEditForm(initial=UserEditForm.initial_from(account), user=request.user)
         return render(request, "actors/user_edit.html", context)
     form = UserEditForm(request.POST, user=request.user)
-    conflict = False
-    if form.is_valid():
-        version = form.cleaned_data["version"] or 0
-        try:
-            services.update_user(request.user, account, form.service_data(), version)
-        except Forbidden as error:
-            return forbidden(request, error.message)
-        except EditConflict as error:
-            conflict = True
-            form.add_service_error(error)
-        except InvalidInput as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("actors:users")
-    context.update(form=form, conflict=conflict)
-    if conflict:
-        context["changed_by"] = _last_editor(account)
-    return render(request, "actors/user_edit.html", context, status=409 if conflict else 422)
+    return _save_versioned_edit(
+        request,
+        form,
+        account,
+        save=lambda data, version: services.update_user(request.user, account, data, version),
+        success=redirect("actors:users"),
+        template="actors/user_edit.html",
+        context=context,
+    )
 
 
 @login_required
@@ -299,6 +279,30 @@ def _create_user_from(actor, data: dict):
         email=data["email"],
         password=data["password1"],
     )
+
+
+def _save_versioned_edit(request, form, record, *, save, success, template: str, context: dict):
+    """The edit flow shared by every versioned record: save through the service
+    with the version the form was based on; on a conflict say who changed it
+    (409), on invalid input keep what was typed (422)."""
+    conflict = False
+    if form.is_valid():
+        try:
+            save(form.service_data(), form.cleaned_data["version"] or 0)
+        except Forbidden as error:
+            return forbidden(request, error.message)
+        except EditConflict as error:
+            conflict = True
+            form.add_service_error(error)
+        except InvalidInput as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return success
+    context = {**context, "form": form, "conflict": conflict}
+    if conflict:
+        context["changed_by"] = _last_editor(record)
+    return render(request, template, context, status=409 if conflict else 422)
 
 
 def _last_editor(record) -> str | None:
