@@ -6,3 +6,8 @@ class IndicatorsConfig(AppConfig):
     name = "gcmhub.indicators"
     label = "indicators"
     verbose_name = _("Indicator data")
+
+    def ready(self) -> None:
+        from . import sections
+
+        sections.register()

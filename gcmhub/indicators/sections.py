@@ -7,8 +7,8 @@ drawn on the server, no JavaScript — each followed by its first and last
 values as text, which is what a screen reader reads (the SVG is hidden
 from it).
 
-Registered when this module is imported: ``indicators/urls.py`` imports it,
-and the URL configuration is loaded before any page is served.
+Registered by ``IndicatorsConfig.ready()``, as the progress app registers its
+own section, so the country page has it in every process that loads the apps.
 """
 
 from __future__ import annotations
@@ -90,4 +90,6 @@ def indicators_section(area) -> CountrySection | None:
     return CountrySection(title=_("Indicator data"), url=url, summary=summary)
 
 
-register_country_section("indicator-data", indicators_section, order=20)
+def register() -> None:
+    """Called from IndicatorsConfig.ready(), like every app's country section."""
+    register_country_section("indicator-data", indicators_section, order=20)

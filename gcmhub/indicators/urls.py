@@ -2,10 +2,6 @@ from django.urls import path
 
 from gcmhub.indicators import views
 
-# The country page's indicators section registers itself on import; the URL
-# configuration is loaded before any page is served.
-from gcmhub.indicators import sections  # noqa: F401, E402  isort: skip
-
 app_name = "indicators"
 urlpatterns = [
     path("indicators/", views.catalogue, name="catalogue"),
