@@ -63,6 +63,17 @@ NATURAL_LIMITS: dict[str, float] = {
     "SI_COV_BENFTS": 100.0,
     "SE_TOT_PRFL": 100.0,
     "SE_ADT_ACTS": 100.0,
+    # Counts and rates of harm cannot fall below 0, and 0 is their aim: a
+    # series that stays at 0 has reached it (the engine's flat-zero rule).
+    "SM_DTH_MIGR": 0.0,
+    "VC_HTF_DETV": 0.0,
+    "VC_HTF_DETVFL": 0.0,
+    "VC_HTF_DETVOG": 0.0,
+    "VC_HTF_DETVOP": 0.0,
+    "VC_HTF_DETVSX": 0.0,
+    "SL_EMP_FTLINJUR": 0.0,
+    "SL_EMP_INJUR": 0.0,
+    "VC_VAW_MARR": 0.0,
 }
 
 # Series that only exist for groups of countries (a share of countries):

@@ -34,10 +34,16 @@ from gcmhub.errors import InvalidInput
 from .methods import METHODS
 from .methods._common import (
     FLAG_NAMES,
+    FLAG,
+    NOT_AVAILABLE,
+    R_FLAT_ZERO,
+    R_NONE,
     REASON_TEMPLATES,
     STATUS_NAMES,
+    TARGET_ACHIEVED,
     Resolved,
     broadcast_param,
+    flat_zero_rule,
 )
 
 __all__ = [
@@ -698,6 +704,7 @@ def assess(batch: SeriesBatch, method: str = DEFAULT_METHOD, **params: Any) -> A
     module = _method(method)
     full_params = module.validate_params(params)
     out = module.compute(batch, full_params)
+    _apply_flat_zero_rule(batch, out, module.METHOD_STATUS_NAMES)
     return Assessment(
         method=module.NAME,
         method_version=module.VERSION,
@@ -706,6 +713,26 @@ def assess(batch: SeriesBatch, method: str = DEFAULT_METHOD, **params: Any) -> A
         inputs=batch,
         **out,
     )
+
+
+def _apply_flat_zero_rule(batch: SeriesBatch, out: dict[str, Any], method_status_names: Sequence[str]) -> None:
+    """Overwrite a method's result for series that stay at zero (see ``flat_zero_rule``)."""
+    achieved, not_assessed = flat_zero_rule(batch, out["resolved"])
+    flat = achieved | not_assessed
+    if not flat.any():
+        return
+    out["status"][achieved] = TARGET_ACHIEVED
+    out["method_status"][achieved] = method_status_names.index("target_achieved")
+    out["score"][achieved] = 5.0  # every method's score for an achieved target
+    out["status"][not_assessed] = NOT_AVAILABLE
+    out["method_status"][not_assessed] = 0  # every method lists its "no result" status first
+    for name in ("score", "progress_value", "ratio", "projection"):
+        out[name][not_assessed] = np.nan
+    # The 0 -> 0.001 replacement played no part in these results.
+    out["flags"][flat] &= ~FLAG["zero_base_replaced"]
+    out["flags"][flat] |= FLAG["zero_base_and_latest"]
+    out["reason"][flat] = R_NONE
+    out["reason"][not_assessed] = R_FLAT_ZERO
 
 
 def assess_records(

@@ -79,6 +79,10 @@ REASONS = (
     _("the target is 0; it was replaced by 0.001 (Open SDG rule)"),
     _("the target equals the base value: no change was required"),
     _("the growth ratio is undefined (observed and required growth are both 0)"),
+    _(
+        "the base value (%(base_year)s) and the latest value (%(current_year)s) are both 0: growth is undefined, "
+        "and 0 neither meets a target nor is the natural limit, so no progress or decline is scored"
+    ),
 )
 assert len(REASONS) == len(REASON_TEMPLATES)
 
@@ -92,6 +96,7 @@ FLAGS = {
     "required_growth_zero": _("the target equals the base value"),
     "negative_values": _("negative values: the growth rate's sign was inverted"),
     "target_year_not_after_base": _("the target year is not after the base year"),
+    "zero_base_and_latest": _("the base value and the latest value are both 0"),
     "yearly_mean": _("several values in a year (quarters, months) were averaged"),
 }
 assert set(FLAG_NAMES) <= set(FLAGS)

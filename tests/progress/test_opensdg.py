@@ -189,10 +189,58 @@ def test_zero_base_value_replaced_and_flagged():
     assert r["status"] == "substantial_progress" and r["score"] == 5
 
 
-def test_zero_base_value_and_zero_latest_value():
-    r = one({2015: 0.0, 2020: 0.0}, direction="negative")
-    assert r["progress_value"] == pytest.approx(1.0)  # growth -100 %, desired decrease
-    assert r["status"] == "substantial_progress"
+@pytest.mark.parametrize("direction", ["negative", "positive"])
+def test_flat_zero_without_target_is_not_scored(direction):
+    # Open SDG would turn 0 -> 0 into a 100 % fall (0.001 -> 0): "substantial
+    # progress" for a decrease-desirable series (Åland's migrant deaths).
+    r = one({2015: 0.0, 2018: 0.0, 2020: 0.0}, direction=direction)
+    assert r["status"] == "not_available"
+    assert r["score"] is None and r["progress_value"] is None
+    assert "both 0" in r["reason"]
+    assert "zero_base_and_latest" in r["flags"] and "zero_base_replaced" not in r["flags"]
+
+
+def test_flat_zero_with_zero_target_is_achieved():
+    r = one({2015: 0.0, 2020: 0.0}, target=0, direction="negative")
+    assert r["status"] == "target_achieved" and r["score"] == 5
+    assert "zero_base_and_latest" in r["flags"]
+
+
+def test_flat_zero_at_natural_limit_zero_is_achieved():
+    r = one({2015: 0.0, 2020: 0.0}, limit=0, direction="negative")
+    assert r["status"] == "target_achieved" and r["score"] == 5
+    assert r["reason"] is None
+
+
+def test_flat_zero_with_non_zero_target_is_not_scored_unless_met():
+    missed = one({2015: 0.0, 2020: 0.0}, target=5, direction="positive")
+    assert missed["status"] == "not_available" and "both 0" in missed["reason"]
+    met = one({2015: 0.0, 2020: 0.0}, target=3, direction="negative")  # 0 is below "less than 3"
+    assert met["status"] == "target_achieved"
+
+
+def test_leaving_or_reaching_zero_is_still_scored():
+    assert one({2015: 0.0, 2020: 4.0}, direction="negative")["status"] == "deterioration"
+    assert one({2015: 4.0, 2020: 0.0}, direction="negative")["status"] == "substantial_progress"
+
+
+def test_natural_limit_zero_leaves_other_series_unchanged():
+    values = {2015: 12.0, 2018: 9.0, 2021: 7.0}
+    assert one(values, limit=0)["score"] == one(values)["score"]
+
+
+@pytest.mark.parametrize("method", ["escap", "eurostat"])
+def test_flat_zero_rule_applies_to_every_method(method):
+    batch = SeriesBatch.from_records(
+        [
+            {"id": "no aim", "data": [{"year": 2015, "value": 0}, {"year": 2021, "value": 0}]},
+            {"id": "zero target", "data": [{"year": 2015, "value": 0}, {"year": 2021, "value": 0}], "target": 0},
+        ]
+    )
+    no_aim, zero_target = assess(batch, method).to_records()
+    assert no_aim["status"] == "not_available" and no_aim["method_status"] in {"not_available", "insufficient_data"}
+    assert zero_target["status"] == "target_achieved" and zero_target["method_status"] == "target_achieved"
+    assert zero_target["score"] == 5
 
 
 def test_zero_target_replaced_by_small_number():

@@ -17,6 +17,7 @@ import pytest
 from gcmhub.progress.batch import run_batch
 
 from .reference_opensdg import assess_one
+from .util import with_flat_zero_rule
 
 pytestmark = pytest.mark.real
 
@@ -109,7 +110,7 @@ def real_records():
 
 def _reference_or_error(record):
     try:
-        return assess_one(record)
+        return with_flat_zero_rule(record, assess_one(record))
     except (ValueError, TypeError):
         return None  # unreadable year or value, or duplicate year
 

@@ -38,6 +38,7 @@ FLAG_NAMES: tuple[str, ...] = (
     "required_growth_zero",  # target equals the base value: required growth is 0
     "negative_values",  # base value negative: growth sign inverted (Open SDG rule)
     "target_year_not_after_base",  # target year is not after the base year
+    "zero_base_and_latest",  # base and latest value are both 0 (see flat_zero_rule)
 )
 FLAG = {name: np.int32(1 << i) for i, name in enumerate(FLAG_NAMES)}
 
@@ -66,6 +67,8 @@ REASON_TEMPLATES: tuple[str | None, ...] = (
     "target is 0; replaced by 0.001 (Open SDG rule)",
     "target equals the base value: no change was required",
     "growth ratio is undefined (observed and required growth are both 0)",
+    "the base value ({base_year}) and the latest value ({current_year}) are both 0: growth is undefined, "
+    "and 0 neither meets a target nor is the natural limit, so no progress or decline is scored",
 )
 (
     R_NONE,
@@ -80,6 +83,7 @@ REASON_TEMPLATES: tuple[str | None, ...] = (
     R_ZERO_TARGET,
     R_TARGET_IS_BASE,
     R_RATIO_UNDEFINED,
+    R_FLAT_ZERO,
 ) = range(len(REASON_TEMPLATES))
 
 ZERO_REPLACEMENT = 0.001
@@ -172,6 +176,24 @@ def target_achieved(current_value, target, direction, usable):
     with np.errstate(invalid="ignore"):
         met = np.where(direction > 0, current_value >= target, current_value <= target)
     return usable & has_target & met
+
+
+def flat_zero_rule(batch, r: Resolved) -> tuple[np.ndarray, np.ndarray]:
+    """Series whose base and latest values are both 0: ``(achieved, not_assessed)``.
+
+    Growth from 0 to 0 is undefined, and Open SDG's 0 -> 0.001 replacement
+    turns "no change" into a 100 % fall, scored as substantial progress (or,
+    for an increase-desirable series, as decline). Such a series is never
+    scored as movement: it has reached its aim where the latest value meets
+    the target (a target of 0 included) or, without a target, where 0 is the
+    series' natural limit (deaths, detected victims: nothing lies below 0);
+    otherwise it is not assessed. ``engine.assess`` applies this to every method.
+    """
+    with np.errstate(invalid="ignore"):
+        flat = r.base_found & (r.base_value == 0) & (r.current_value == 0) & (r.current_year > r.base_year)
+        at_limit = np.isnan(batch.target) & (batch.limit == 0)
+    met = target_achieved(r.current_value, batch.target, batch.direction, flat) | (flat & at_limit)
+    return met, flat & ~met
 
 
 def pick_reason(reason: np.ndarray, mask: np.ndarray, code: int) -> None:

@@ -5,13 +5,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gcmhub.errors import InvalidInput
+from gcmhub.geo.models import Area
 from gcmhub.indicators.models import DataSource, Indicator, Series, Target
 from gcmhub.progress import defaults
 from gcmhub.progress.engine import assess_records
 from gcmhub.progress.models import Assessment, TargetTimeline
 from gcmhub.progress.services import recompute
 
-from .conftest import add
+from .conftest import add, catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,25 @@ def test_single_points_and_gaps_are_stored_as_not_available(kenya, deaths):
     assert assessment.status == "not_available"
     assert "only one data point" in assessment.reason or "after the latest year" in assessment.reason
     assert assessment.reason_code > 0
+
+
+def test_deaths_that_stay_at_zero_reach_their_aim_instead_of_scoring_progress(kenya, deaths):
+    # Åland Islands in the UN SDG database: 0 deaths every year was scored
+    # "substantial progress 5.00" (0 replaced by 0.001, then a 100 % fall).
+    aland = Area.objects.get(iso3="ALA")
+    add(deaths, aland, {2015: 0, 2018: 0, 2022: 0})
+    add(deaths, kenya, {2015: 12, 2022: 4})
+    recompute()
+    flat = stored(deaths, aland)
+    assert flat.status == "target_achieved" and flat.limit == 0
+    assert "zero_base_and_latest" in flat.flags and "zero_base_replaced" not in flat.flags
+    assert stored(deaths, kenya).status == "substantial_progress"  # a real fall is still progress
+
+
+def test_a_flat_zero_without_an_aim_of_zero_is_not_assessed(kenya):
+    migration_policy = catalogue("SG_CPA_MIGR", "positive")  # yes/no, natural limit 1
+    add(migration_policy, kenya, {2015: 0, 2021: 0})
+    recompute()
+    assessment = stored(migration_policy, kenya)
+    assert assessment.status == "not_available" and assessment.score is None
+    assert "both 0" in assessment.reason
