@@ -41,7 +41,7 @@ from ._common import (
 )
 
 NAME = "escap"
-VERSION = "1.0 (METHODS.md §3.1 reconstruction: CAGR projection)"
+VERSION = "1.1 (METHODS.md §3.1 reconstruction: CAGR projection)"
 METHOD_STATUS_NAMES = (
     "insufficient_data",
     "target_achieved",

@@ -39,7 +39,7 @@ from ._common import (
 )
 
 NAME = "eurostat"
-VERSION = "1.0 (METHODS.md §3.3; thresholds unconfirmed [U])"
+VERSION = "1.1 (METHODS.md §3.3; thresholds unconfirmed [U])"
 METHOD_STATUS_NAMES = (
     "not_available",
     "target_achieved",

@@ -38,7 +38,7 @@ from ._common import (
 )
 
 NAME = "opensdg"
-VERSION = "1.0 (open-sdg/sdg-build sdg/ProgressMeasure.py @139fede7)"
+VERSION = "1.1 (open-sdg/sdg-build sdg/ProgressMeasure.py @139fede7)"
 METHOD_STATUS_NAMES = STATUS_NAMES  # the shared statuses are Open SDG's own labels
 
 DEFAULT_PARAMS = {

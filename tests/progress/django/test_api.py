@@ -25,7 +25,7 @@ def test_progress_filtered_by_area_and_objective(api, assessed):
     assert item["target"] == {"value": 3.0, "year": 2030, "source": "global"}
     assert item["inputs"]["years"] == [2015, 2023] and item["inputs"]["values"] == [7.5, 6.0]
     assert item["inputs"]["direction"] == "negative"
-    assert item["method_version"].startswith("1.0") and item["parameters"]["thresholds_target"] == [0.95, 0.6, 0.0]
+    assert item["method_version"].startswith("1.1") and item["parameters"]["thresholds_target"] == [0.95, 0.6, 0.0]
 
 
 def test_progress_filters(api, assessed):

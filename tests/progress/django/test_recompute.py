@@ -65,7 +65,7 @@ def test_inputs_and_provenance_are_recorded(world):
     assert kenya.years == [2015, 2023] and kenya.values == [7.5, 6.0]
     assert kenya.requested_base_year == 2015 and kenya.direction == "negative"
     assert (kenya.target_value, kenya.target_year, kenya.target_source) == (3.0, 2030, "global")
-    assert kenya.method_version.startswith("1.0 (open-sdg/sdg-build")
+    assert kenya.method_version.startswith("1.1 (open-sdg/sdg-build")
     assert kenya.parameters["thresholds_target"] == [0.95, 0.6, 0.0]
     assert kenya.cagr_actual == pytest.approx(-0.02751, abs=1e-5)
     assert kenya.cagr_required == pytest.approx(-0.05926, abs=1e-5)
