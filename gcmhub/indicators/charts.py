@@ -18,9 +18,10 @@ point shape, so nothing relies on colour alone.
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -253,6 +254,34 @@ def line_chart_spec(
         },
         "tooltip": tooltip,
     }
+    return spec
+
+
+def on_ordinal_scale(spec: dict, labels: Mapping[int, str], step_title: str) -> dict:
+    """Redraw a ``line_chart_spec`` chart for values that are steps of a scale.
+
+    The value axis spans exactly the scale (10.7.2: 1 to 4, not 0 to 3) with one
+    tick per step, labelled; single-period charts show dots instead of bars,
+    since a bar's length from 0 means nothing on an ordinal scale; tooltips
+    name the step.
+    """
+    steps = sorted(labels)
+    encoding = spec["encoding"]
+    axis_name = "x" if encoding.get("x", {}).get("field") == "value" else "y"
+    axis_labels = " : ".join(
+        f"datum.value == {step} ? {json.dumps(f'{step} {labels[step]}')}" for step in steps
+    ) + " : ''"
+    value = encoding[axis_name]
+    encoding[axis_name] = {
+        **value,
+        "scale": {"domain": [steps[0], steps[-1]], "zero": False, "nice": False},
+        "axis": {"values": steps, "labelExpr": axis_labels, "labelLimit": 220, "grid": True},
+    }
+    for row in spec["data"]["values"]:
+        row["step"] = labels.get(int(row["value"]), "") if float(row["value"]).is_integer() else ""
+    encoding["tooltip"] = [*encoding.get("tooltip", []), {"field": "step", "type": "nominal", "title": step_title}]
+    if spec["mark"].get("type") == "bar":
+        spec["mark"] = {"type": "point", "filled": True, "size": 90, "tooltip": True}
     return spec
 
 

@@ -25,6 +25,7 @@ from gcmhub.i18n import current_language, localized
 
 from .keys import TOTAL_CODES, dimension_key, parse_dimension_key
 from .models import DataSource, Dimension, DimensionCode, ImportBatch, Indicator, Observation, Series
+from .scales import Scale, scale_of
 
 # Areas in a chart: one colour of the palette each (charts.MAX_LINES).
 MAX_CHART_AREAS = 8
@@ -82,6 +83,18 @@ def unit_label(code: str | None) -> str:
     """``percent`` for ``PERCENT``; an unknown unit as written."""
     text = (code or "").strip()
     return str(UNIT_LABELS.get(text.upper(), text))
+
+
+def series_unit_label(series: Series, unit: str | None = None) -> str:
+    """The unit of ``series`` for people: its scale when its values are steps of one."""
+    scale = scale_of(series.code)
+    return scale.unit if scale else unit_label(unit or series.unit)
+
+
+def series_value_text(series: Series, value: float | None, scale: Scale | None = None) -> str:
+    """A value of ``series`` for people: ``3 – Meets`` on a scale, else ``format_value``."""
+    scale = scale or scale_of(series.code)
+    return scale.describe(value) if scale else format_value(value)
 
 
 def format_value(value: float | None) -> str:
@@ -261,7 +274,7 @@ def catalogue(objective: int | None = None, query: str = "", area: Area | None =
     counts = _indicator_area_counts(indicator_entries.keys(), area)
     for indicator_id, entry in indicator_entries.items():
         entry.areas, entry.countries = counts.get(indicator_id, (0, 0))
-        entry.unit = unit_label(entry.unit or next((s.series.unit for s in entry.series if s.series.unit), ""))
+        entry.unit = _catalogue_unit(entry)
     objectives = objectives_by_indicator(e.indicator for e in indicator_entries.values())
     for indicator_id, entry in indicator_entries.items():
         entry.objectives = objectives.get(indicator_id, [])
@@ -275,6 +288,16 @@ def catalogue(objective: int | None = None, query: str = "", area: Area | None =
     # SDG indicators in SDG order, then national ones, then context series.
     result.sort(key=lambda e: (e.is_context, e.indicator.sort_key if e.indicator else "", e.code))
     return result
+
+
+def _catalogue_unit(entry: CatalogueEntry) -> str:
+    """An indicator's unit; each series' own where its series differ (10.7.2:
+    a percentage of countries, and country scores on a 1–4 scale)."""
+    units = {item.series.code: series_unit_label(item.series) for item in entry.series}
+    units = {code: unit for code, unit in units.items() if unit}
+    if len(set(units.values())) > 1:
+        return "; ".join(f"{unit} ({code})" for code, unit in sorted(units.items()))
+    return next(iter(units.values()), "") or unit_label(entry.unit)
 
 
 def _search_text(entry: CatalogueEntry) -> str:

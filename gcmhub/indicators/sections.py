@@ -23,6 +23,7 @@ from gcmhub.geo.sections import CountrySection, register_country_section
 from gcmhub.i18n import localized
 
 from . import charts, presenters
+from .scales import scale_of
 
 SPARKLINES = 6
 
@@ -34,21 +35,25 @@ def sparkline_item(line: presenters.Sparkline, area) -> str:
     svg = charts.sparkline_svg(points, width=160, height=28) if len(points) > 1 else ""
     first_period, _y, first_value = line.first
     last_period, _y, last_value = line.last
+    scale = scale_of(line.series.code)
     if len(line.points) == 1:
-        text = _("%(period)s: %(value)s") % {"period": first_period, "value": presenters.format_value(first_value)}
+        text = _("%(period)s: %(value)s") % {
+            "period": first_period,
+            "value": presenters.series_value_text(line.series, first_value, scale),
+        }
     else:
         text = _("%(first_period)s: %(first_value)s → %(last_period)s: %(last_value)s") % {
             "first_period": first_period,
-            "first_value": presenters.format_value(first_value),
+            "first_value": presenters.series_value_text(line.series, first_value, scale),
             "last_period": last_period,
-            "last_value": presenters.format_value(last_value),
+            "last_value": presenters.series_value_text(line.series, last_value, scale),
         }
     code = line.indicator.code if line.indicator else line.series.code
     url = reverse("indicators:indicator", args=[code]) + "?" + urlencode(
         {"series": line.series.code, "area": area.iso3 or area.m49}
     )
     name = localized(line.indicator, "name") if line.indicator else presenters.series_name(line.series)
-    unit = presenters.unit_label(line.series.unit)
+    unit = presenters.series_unit_label(line.series)
     return format_html(
         '<span class="ind-spark" style="display:block;margin-top:0.6rem">'
         '<a href="{}" title="{}">{}</a> <code style="font-size:0.8em">{}</code><br>'

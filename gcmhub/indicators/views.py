@@ -30,6 +30,7 @@ from gcmhub.i18n import current_language, localized
 
 from . import charts, presenters, services
 from .models import ImportBatch, Indicator, Series
+from .scales import scale_of
 
 # --- catalogue ---------------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class PageState:
 
     @property
     def unit(self) -> str:
-        return presenters.unit_label(self.series.unit or (self.indicator.unit if self.indicator else ""))
+        return presenters.series_unit_label(self.series, self.series.unit or (self.indicator.unit if self.indicator else ""))
 
 
 def _area_label(area: Area) -> str:
@@ -176,10 +177,11 @@ def _page_state(request, code: str, *, language: str | None = None, width="conta
         messages.append(
             _("The chart shows the first %(count)d lines; the table lists them all.") % {"count": charts.MAX_LINES}
         )
+    scale = scale_of(series.code)
     for obs in found:
         obs.variant_label = labels.get(obs.dimension_key) or presenters.describe_key(obs.dimension_key, filters)
-        obs.value_text = presenters.format_value(obs.value)
-        obs.unit_text = presenters.unit_label(obs.unit or series.unit)
+        obs.value_text = presenters.series_value_text(series, obs.value, scale)
+        obs.unit_text = scale.unit if scale else presenters.unit_label(obs.unit or series.unit)
     state = PageState(
         indicator=indicator, series_list=series_list, series=series, filters=filters, compare=compare,
         variants=variants, all_areas=all_areas, areas=areas, rows=found, truncated=truncated, lines=lines,
@@ -205,7 +207,7 @@ def _spec(state: PageState, language: str, width) -> dict:
     if compared is not None:
         description += " " + _("Compared by %(dimension)s.") % {"dimension": compared.label}
     description += " " + _("The same data are in the table below the chart.")
-    return charts.line_chart_spec(
+    spec = charts.line_chart_spec(
         state.lines,
         title=f"{title} ({state.series.code})" if state.indicator else title,
         y_title=unit or _("Value"),
@@ -217,6 +219,8 @@ def _spec(state: PageState, language: str, width) -> dict:
         language=language,
         width=width,
     )
+    scale = scale_of(state.series.code)
+    return charts.on_ordinal_scale(spec, scale.labels, _("Scale")) if scale else spec
 
 
 class _NoData(Exception):

@@ -9,6 +9,7 @@ from django.utils.formats import get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from gcmhub.indicators.scales import scale_of
 from gcmhub.progress import presentation
 
 register = template.Library()
@@ -127,3 +128,10 @@ def sparkline(assessment, width: int = 110, height: int = 26) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def value_of(value, series_code: str) -> str:
+    """A value of the series ``series_code``: its scale step (``3 – Meets``) or ``num``."""
+    scale = scale_of(series_code) if _finite(value) else None
+    return scale.describe(value) if scale else num(value)

@@ -139,7 +139,7 @@ def test_indicator_page_compares_the_policy_domains(client, web_data):
     state = response.context["state"]
     assert len(state.rows) == 14  # two countries × (total + six domains)
     spec = spec_of(response)
-    assert spec["mark"]["type"] == "bar"
+    assert spec["mark"]["type"] == "point"  # steps of a scale: dots, not bars from 0
     assert spec["encoding"]["y"]["field"] == "variant" and spec["encoding"]["yOffset"]["field"] == "area"
     assert "Migrant rights" in spec["encoding"]["y"]["sort"]
     html = response.content.decode()
@@ -228,7 +228,8 @@ def test_country_page_has_sparklines(client, web_data, language):
         language
     ]
     assert first in html and last in html
-    assert ("2019 : 3" if language == "fr" else "2019: 3") in html  # the single 10.7.2 score, as text
+    meets = {"en": "2019: 3 – Meets", "fr": "2019 : 3 – Satisfait", "es": "2019: 3 – Cumple"}[language]
+    assert meets in html  # the single 10.7.2 score, as text, with its step of the scale
 
 
 def test_country_without_data_has_no_indicator_section(client, web_data):
@@ -244,3 +245,54 @@ def test_section_provider_directly(web_data):
     assert section.url.endswith("?area=MEX")
     assert "sparkline" in section.summary and "SI_RMT_COST" in section.summary
     assert indicators_section(Area.objects.get(iso3="FRA")) is None
+
+
+# --- 10.7.2: values that are steps of a 1–4 scale ---------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_policy_domain_scores_show_their_scale_labels(client, web_data, language):
+    response = client.get(url("indicators:indicator", language, "10.7.2", query="area=KEN"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    fully_meets, meets = {
+        "en": ("Fully meets", "Meets"),
+        "fr": ("Satisfait pleinement", "Satisfait"),
+        "es": ("Cumple plenamente", "Cumple"),
+    }[language]
+    state = response.context["state"]
+    assert state.unit.startswith({"en": "score from 1", "fr": "note de 1", "es": "puntuación de 1"}[language])
+    assert fully_meets in state.unit
+    assert [row.value_text for row in state.rows] == [f"3 – {meets}"]
+    assert f">3 – {meets}</td>" in html
+    assert ">number<" not in html and ">nombre<" not in html
+
+
+def test_policy_domain_chart_spans_the_scale(client, web_data):
+    response = client.get(url("indicators:indicator", "en", "10.7.2", query="area=KEN&area=MEX"))
+    spec = spec_of(response)
+    value_axis = spec["encoding"]["x"]  # one period: values across, areas down
+    assert value_axis["field"] == "value"
+    assert value_axis["scale"]["domain"] == [1, 4] and value_axis["axis"]["values"] == [1, 2, 3, 4]
+    assert "Requires further progress" in value_axis["axis"]["labelExpr"]
+    assert spec["mark"]["type"] == "point"
+    assert {row["step"] for row in spec["data"]["values"]} == {"Meets"}
+
+
+def test_policy_domain_chart_renders(client, web_data):
+    response = client.get(url("indicators:chart", "en", "10.7.2", "svg", query="area=KEN&area=MEX"))
+    assert response.status_code == 200
+    assert b"Fully meets" in response.content and b"Requires further progress" in response.content
+
+
+def test_catalogue_gives_each_series_its_unit_when_they_differ(client, web_data):
+    from gcmhub.indicators.loader import load
+
+    from .conftest import record
+
+    share = record("SG_CPA_MIGRP", "001", "2019", 55.0, scheme="m49", unit="PERCENT")
+    load([share], format="tidy", file_name="p.csv", sha256="1" * 64)
+    entries = {e.code: e for e in client.get(url("indicators:catalogue", "en")).context["entries"]}
+    unit = entries["10.7.2"].unit
+    assert "(SG_CPA_MIGRS)" in unit and "score from 1" in unit and "(SG_CPA_MIGRP)" in unit
+    assert "(" not in entries["10.c.1"].unit  # one series: no series code

@@ -162,3 +162,15 @@ def test_statuses_never_rely_on_colour_alone(client, assessed):
     assert len(found) > 23
     assert all(symbol.strip() and label.strip() for symbol, label in found)
     assert ("▼", "Deterioration") in found and ("–", "Not available") in found
+
+
+@pytest.mark.parametrize(("language", "meets"), [("en", "Meets"), ("fr", "Satisfait"), ("es", "Cumple")])
+def test_policy_domain_scores_read_as_steps_of_their_scale(client, kenya, language, meets):
+    from .conftest import add, catalogue
+
+    scores = catalogue("SG_CPA_MIGRS", "positive")
+    add(scores, kenya, {2017: 2, 2021: 3}, key="COMPOSITE_BREAKDOWN=PD_6")
+    recompute()
+    html = page(client, f"/{language}/countries/KEN/progress/")
+    row = html[html.index('id="objective-3"') : html.index('id="objective-4"')]  # objective 3 ← PD_6
+    assert "2 – " in row and f"3 – {meets}" in row
