@@ -262,6 +262,42 @@ class CountryRow:
     rollup: Rollup
 
 
+    @property
+    def has_data(self) -> bool:
+        """Whether any linked series has a stored result for the country."""
+        return any(unit.assessment is not None for link in self.links for unit in link.units)
+
+
+# How the objective page's country table can be ordered (the first is the default).
+COUNTRY_ROW_ORDERS = ("name", "score", "-score", "coverage")
+
+
+def select_country_rows(
+    rows: list[CountryRow], *, status: str = "", include_without_data: bool = False, order: str = "name"
+) -> list[CountryRow]:
+    """The rows of an objective's country table the reader asked for.
+
+    Countries without any data are left out unless asked for: with 251 areas,
+    most of them empty for a given objective, the table would otherwise be
+    mostly "not available". ``order``: ``name`` (rows come sorted by name),
+    ``score`` (lowest first: where the objective needs attention), ``-score``
+    (highest first) or ``coverage`` (best covered first); rows without a
+    score always come last.
+    """
+    chosen = [
+        row
+        for row in rows
+        if (include_without_data or row.has_data) and (not status or row.rollup.status == status)
+    ]
+    if order == "score":
+        chosen.sort(key=lambda row: (row.rollup.score is None, row.rollup.score or 0))
+    elif order == "-score":
+        chosen.sort(key=lambda row: (row.rollup.score is None, -(row.rollup.score or 0)))
+    elif order == "coverage":
+        chosen.sort(key=lambda row: -(row.rollup.coverage or 0))
+    return chosen
+
+
 @dataclass
 class RegionRow:
     region: Area

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -208,7 +210,9 @@ def objective(request, number: int):
     card = scorecards.objective_scorecard(found, method, region=region)
     spec = _map_spec(card)
     query = request.GET.copy()
+    table = _country_table(request, card)
     context = {
+        "table": table,
         "objective": found,
         "card": card,
         "method": method,
@@ -222,6 +226,54 @@ def objective(request, number: int):
         "bands": _bands(),
     }
     return render(request, "progress/objective.html", context)
+
+
+# Rows per page of an objective's country table.
+COUNTRY_ROWS_PER_PAGE = 50
+
+
+def _country_table(request, card) -> dict:
+    """The country table of an objective page: filtered, ordered, one page of it."""
+    status = request.GET.get("status", "")
+    if status not in presentation.STATUS_STYLES:
+        status = ""
+    order = request.GET.get("order", "")
+    if order not in scorecards.COUNTRY_ROW_ORDERS:
+        order = scorecards.COUNTRY_ROW_ORDERS[0]
+    include_without_data = request.GET.get("all") == "1"
+    rows = scorecards.select_country_rows(
+        card.rows, status=status, include_without_data=include_without_data, order=order
+    )
+    page = Paginator(rows, COUNTRY_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    without_data = sum(1 for row in card.rows if not row.has_data)
+    return {
+        "page": page,
+        "status": status,
+        "order": order,
+        "include_without_data": include_without_data,
+        "without_data": without_data,
+        "total": len(card.rows),
+        "statuses": [(code, presentation.status_style(code).label) for code in presentation.STATUS_STYLES],
+        "orders": [(code, ORDER_LABELS[code]) for code in scorecards.COUNTRY_ROW_ORDERS],
+        "page_query": _without(request, "page"),
+    }
+
+
+ORDER_LABELS = {
+    "name": gettext_lazy("Name"),
+    "score": gettext_lazy("Score, lowest first"),
+    "-score": gettext_lazy("Score, highest first"),
+    "coverage": gettext_lazy("Coverage, best first"),
+}
+
+
+def _without(request, *names: str) -> str:
+    """The request's query string without ``names``, ready to take ``&name=…``."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
 
 
 @require_safe

@@ -57,9 +57,46 @@ def test_objective_page_map_and_table(client, assessed, language):
     assert "/static/progress/countries-110m.json" in html
     assert "indicators/vega-bundle.js" in html
     assert 'id="progress-map-fallback"' in html and "map.svg" in html
-    # The table alternative: every country, Kenya and Mexico with their statuses.
-    assert html.count("/progress/#objective-20") >= 190
+    # The table alternative: the countries with data (Kenya and Mexico) with their statuses;
+    # the rest are hidden by default, and the page says so.
+    assert html.count("/progress/#objective-20") == 2
     assert "status-target-achieved" in html and "status-limited-progress" in html
+    hidden = {"en": "countries without data are hidden", "fr": "sans données sont masqués", "es": "sin datos están ocultos"}
+    assert hidden[language] in html
+
+
+def test_objective_table_hides_countries_without_data_and_pages_the_rest(client, assessed):
+    from gcmhub.geo.models import Area
+
+    countries = Area.objects.countries().count()
+    html = page(client, "/en/objectives/20/progress/?all=1")
+    assert html.count("/progress/#objective-20") == 50  # one page
+    pages = -(-countries // 50)
+    assert f"Page 1 of {pages}" in html and 'rel="next"' in html and 'rel="prev"' not in html
+    assert "all=1&amp;page=2#countries-title" in html  # the other choices are kept from page to page
+    last = page(client, f"/en/objectives/20/progress/?all=1&page={pages}")
+    assert last.count("/progress/#objective-20") == countries - 50 * (pages - 1)
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    # An out-of-range or nonsense page number shows a real page, never an error.
+    assert "Page 1 of" in page(client, "/en/objectives/20/progress/?all=1&page=abc")
+    assert f"Page {pages} of" in page(client, "/en/objectives/20/progress/?all=1&page=999")
+
+
+def test_objective_table_filters_by_status_and_orders_by_score(client, assessed):
+    html = page(client, "/en/objectives/20/progress/?status=target_achieved")
+    table = html[html.index('id="countries-title"') :]
+    assert "Mexico" in table and "Kenya" not in table
+    html = page(client, "/en/objectives/20/progress/?order=score")
+    table = html[html.index('id="countries-title"') :]
+    assert table.index("Kenya") < table.index("Mexico")  # limited progress before target achieved
+    html = page(client, "/en/objectives/20/progress/?order=-score")
+    table = html[html.index('id="countries-title"') :]
+    assert table.index("Mexico") < table.index("Kenya")
+    html = page(client, "/en/objectives/20/progress/?status=deterioration")
+    assert "No country matches these choices." in html
+    # Unknown values fall back to the defaults.
+    html = page(client, "/en/objectives/20/progress/?status=%3Cscript%3E&order=nonsense")
+    assert html.count("/progress/#objective-20") == 2 and "<script>" not in html[html.index("<main") :]
 
 
 def test_objective_page_filtered_by_region(client, assessed):
