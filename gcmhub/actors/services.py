@@ -169,9 +169,8 @@ def publish_organization(actor, organization: Organization, published: bool, exp
 
 def discard_proposed_change(actor, organization: Organization, expected_version: int) -> Organization:
     """Drop the change waiting for review: reviewers, and the organisation's editors."""
-    if not may_see_proposed_change(actor, organization):
-        raise Forbidden(_("You do not have permission to do this."))
-    if not organization.has_pending_changes:
+    # Whether a change waits is staff business: others are told there is none.
+    if not organization.has_pending_changes or not may_see_proposed_change(actor, organization):
         raise NotFound(_("This organisation has no change waiting for review."))
     publishing.discard(actor, organization, expected_version)
     return organization
