@@ -154,10 +154,14 @@ LOGIN_URL = "actors:login"
 LOGIN_REDIRECT_URL = "actors:me"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Login throttling: five failures lock the username+address pair for an hour.
+# Login throttling: five failures lock the username+address pair for an hour,
+# and fifty from one address, whatever the usernames, lock the address
+# (password spraying); see gcmhub/actors/lockout.py.
 AXES_FAILURE_LIMIT = int(os.environ.get("GCMHUB_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("GCMHUB_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "gcmhub.actors.lockout.AddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "actors/locked_out.html"
 
