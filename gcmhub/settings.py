@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -197,6 +198,24 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): everything comes from this site and
+# nothing runs inline, so an injected <script>, on* handler or style cannot
+# run. Pages keep their JavaScript and CSS in static files; charts are drawn
+# with Vega's CSP-safe expression interpreter (indicators/charts.js). data:
+# images are the charts' PNG/SVG fallbacks.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 if not DEBUG and env_flag("GCMHUB_HTTPS", default=False):
     # Production behind TLS: see docs/deployment.md for `check --deploy`.

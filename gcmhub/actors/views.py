@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -75,8 +76,10 @@ def token_create(request):
         form.add_service_error(error)
         return _render_me(request, token_form=form, status=422)
     # Rendered, not redirected: the key must not be kept anywhere, not even
-    # in the session's message store.
-    return _render_me(request, new_key=key, status=201)
+    # in the session's message store, nor in a browser or proxy cache.
+    response = _render_me(request, new_key=key, status=201)
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
