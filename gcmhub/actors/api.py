@@ -198,7 +198,9 @@ def discard_pending_change(request, organization_id: int, version: int):
 
 @router.post("/organizations/{organization_id}/publication", response=OrganizationOut, auth=bearer_auth)
 def publish_organization(request, organization_id: int, payload: PublicationIn):
-    """Publish (or withdraw) the version you reviewed. Reviewers and administrators."""
+    """Publish (or withdraw) the version you reviewed, with its change waiting
+    for review if there is one (withdrawing makes that change part of the
+    draft). Reviewers and administrators."""
     organization = services.get_organization(request.auth, organization_id)
     return services.publish_organization(request.auth, organization, payload.published, payload.version)
 

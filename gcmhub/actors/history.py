@@ -115,7 +115,7 @@ def public_editor_label(user, reader) -> str:
         if user.area_id:
             return f"{label}, {user.area.tr('name')}"
         return label
-    return _("Administrator") if user.is_superuser else _("Registered user")
+    return _("Administrator") if user.is_superuser else _("Registered account")
 
 
 def _proposal_made(old, new) -> dict | None:
