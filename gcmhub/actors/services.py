@@ -429,9 +429,12 @@ def tokens_of(user: User) -> QuerySet:
     return ApiToken.objects.filter(user=user)
 
 
-def get_token(token_id) -> ApiToken:
+def get_token(actor, token_id) -> ApiToken:
+    """A token ``actor`` may act on (their own; any, for an administrator).
+    Someone else's token is "not found", like a missing one: token ids do not
+    tell who has tokens."""
     token = ApiToken.objects.filter(pk=token_id).select_related("user").first()
-    if token is None:
+    if token is None or (actor is not None and not actor.has_perm("actors.revoke_token", token)):
         raise NotFound(_("No such token."))
     return token
 

@@ -86,7 +86,7 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk: int):
     try:
-        token = services.revoke_token(request.user, services.get_token(pk))
+        token = services.revoke_token(request.user, services.get_token(request.user, pk))
     except Forbidden as error:
         return forbidden(request, error.message)
     except NotFound as error:
