@@ -162,9 +162,11 @@ def organization_edit(request, pk: int):
     if request.method != "POST":
         # An edit that will be reviewed continues the change already proposed.
         shown = publishing.proposed_version(organization) if held else organization
-        form = OrganizationForm(initial=OrganizationForm.initial_from(shown), user=request.user)
+        form = OrganizationForm(
+            initial=OrganizationForm.initial_from(shown), user=request.user, organization=organization
+        )
         return render(request, "actors/organization_form.html", {**context, "form": form})
-    form = OrganizationForm(request.POST, user=request.user)
+    form = OrganizationForm(request.POST, user=request.user, organization=organization)
     held_message = _("Your change is waiting for review: the public sees the published version until a reviewer approves it.")
     return _save_versioned_edit(
         request,

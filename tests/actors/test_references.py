@@ -113,3 +113,18 @@ def test_history_does_not_name_what_the_reader_cannot_see(unit_of_draft, people)
     assert [c.new for c in public[0].changes] == ["a record you cannot see"]
     assert [c.new for c in staff[0].changes] == ["Nairobi Migrant Collective"]
 
+
+
+def test_editing_keeps_a_parent_the_editor_cannot_see(client, people, orgs):
+    """An administrator made a Kenyan draft part of a Mexican draft; the Kenyan
+    focal point's form neither names that parent nor clears it on saving."""
+    services.update_organization(people.admin, orgs.ken_draft, {"parent": orgs.mex_draft.pk}, 1)
+    client.force_login(people.focal_ken)
+    path = reverse("actors:organization-edit", args=[orgs.ken_draft.pk])
+    page = client.get(path)
+    assert "Tijuana" not in page.content.decode() and "parent" not in page.context["form"].fields
+    data = {"name": "Nairobi Migrant Collective", "acronym": "NMC", "kind": "civil-society", "area": "KEN",
+            "parent": "", "website": "", "description": "", "version": "2"}  # fmt: skip
+    assert client.post(path, data).status_code == 302
+    stored = Organization.objects.get(pk=orgs.ken_draft.pk)
+    assert (stored.acronym, stored.parent_id) == ("NMC", orgs.mex_draft.pk)
