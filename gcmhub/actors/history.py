@@ -32,8 +32,8 @@ ACTIONS = {
     "~": ("changed", gettext_lazy("changed")),
     "-": ("deleted", gettext_lazy("deleted")),
 }
-PROPOSED = ("proposed", gettext_lazy("proposed a change"))
-DISCARDED = ("discarded", gettext_lazy("discarded the proposed change"))
+PROPOSED = ("proposed", gettext_lazy("change proposed"))
+DISCARDED = ("discarded", gettext_lazy("proposed change discarded"))
 # Bookkeeping that says nothing to a reader: concurrency counter, proposals.
 NOT_SHOWN = ("version", *publishing.PENDING_FIELDS)
 
