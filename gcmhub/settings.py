@@ -202,7 +202,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # nothing runs inline, so an injected <script>, on* handler or style cannot
 # run. Pages keep their JavaScript and CSS in static files; charts are drawn
 # with Vega's CSP-safe expression interpreter (indicators/charts.js). data:
-# images are the charts' PNG/SVG fallbacks.
+# images are the icons inside the API documentation's stylesheet (Swagger UI).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -167,7 +167,9 @@ def organization_edit(request, pk: int):
         )
         return render(request, "actors/organization_form.html", {**context, "form": form})
     form = OrganizationForm(request.POST, user=request.user, organization=organization)
-    held_message = _("Your change is waiting for review: the public sees the published version until a reviewer approves it.")
+    held_message = _(
+        "Your change is waiting for review: the public sees the published version until a reviewer approves it."
+    )
     return _save_versioned_edit(
         request,
         form,

@@ -20,7 +20,9 @@ def target(world, django_capture_on_commit_callbacks):
         )
 
 
-def test_an_api_edit_of_a_timeline_is_in_its_history(api, target, people, token_for, django_capture_on_commit_callbacks):
+def test_an_api_edit_of_a_timeline_is_in_its_history(
+    api, target, people, token_for, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = api.put(
             f"/progress/timelines/{target.pk}",
