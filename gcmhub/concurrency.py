@@ -20,6 +20,26 @@ class VersionedModel(models.Model):
         abstract = True
 
 
+def _conflict() -> EditConflict:
+    return EditConflict(
+        _(
+            "This record was changed by someone else since you opened it. "
+            "Reload it and apply your change again."
+        )
+    )
+
+
+def stored_if_unchanged(instance: VersionedModel, expected_version: int) -> VersionedModel:
+    """The stored row of ``instance``, locked until the surrounding
+    transaction ends, if it still has ``expected_version``; EditConflict
+    otherwise. For changes that write something other than ``instance``
+    (``gcmhub.publishing`` holds an edit as a proposal)."""
+    stored = type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+    if stored is None or stored.version != expected_version:
+        raise _conflict()
+    return stored
+
+
 def save_if_unchanged(instance: VersionedModel, expected_version: int) -> None:
     """Save ``instance`` only if the stored row still has ``expected_version``."""
     model = type(instance)
@@ -31,11 +51,6 @@ def save_if_unchanged(instance: VersionedModel, expected_version: int) -> None:
             .first()
         )
         if stored_version != expected_version:
-            raise EditConflict(
-                _(
-                    "This record was changed by someone else since you opened it. "
-                    "Reload it and apply your change again."
-                )
-            )
+            raise _conflict()
         instance.version = expected_version + 1
         instance.save()

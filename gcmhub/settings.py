@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,10 +155,14 @@ LOGIN_URL = "actors:login"
 LOGIN_REDIRECT_URL = "actors:me"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Login throttling: five failures lock the username+address pair for an hour.
+# Login throttling: five failures lock the username+address pair for an hour,
+# and fifty from one address, whatever the usernames, lock the address
+# (password spraying); see gcmhub/actors/lockout.py.
 AXES_FAILURE_LIMIT = int(os.environ.get("GCMHUB_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("GCMHUB_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "gcmhub.actors.lockout.AddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "actors/locked_out.html"
 
@@ -193,6 +198,24 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): everything comes from this site and
+# nothing runs inline, so an injected <script>, on* handler or style cannot
+# run. Pages keep their JavaScript and CSS in static files; charts are drawn
+# with Vega's CSP-safe expression interpreter (indicators/charts.js). data:
+# images are the icons inside the API documentation's stylesheet (Swagger UI).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 if not DEBUG and env_flag("GCMHUB_HTTPS", default=False):
     # Production behind TLS: see docs/deployment.md for `check --deploy`.

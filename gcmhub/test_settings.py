@@ -23,6 +23,7 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_FAILURE_LIMIT = 3
+LOGIN_ADDRESS_FAILURE_LIMIT = 6
 # Whitenoise warns when the collected-static folder is missing; tests serve
 # static files through the finders instead.
 WHITENOISE_USE_FINDERS = True

@@ -10,7 +10,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from gcmhub.actors import services
 from gcmhub.actors.auth import bearer_auth, read_auth
-from gcmhub.actors.history import history_of
 from gcmhub.actors.models import Organization, User
 from gcmhub.errors import Forbidden
 
@@ -61,6 +60,11 @@ class OrganizationOut(Schema):
     def resolve_area_name(organization) -> str | None:
         return organization.area.tr("name") if organization.area else None
 
+    @staticmethod
+    def resolve_parent(organization, context):
+        # A parent the caller may not read is not named (gcmhub.references).
+        return services.visible_parent(context["request"].auth, organization)
+
 
 class OrganizationIn(Schema):
     name: str
@@ -104,7 +108,11 @@ class ChangeOut(Schema):
 
 class HistoryEntryOut(Schema):
     when: datetime
-    who: str | None = Field(None, description="Username; null for the system operator")
+    who: str | None = Field(
+        None,
+        description="Username for staff in scope; for others the editor's organisation or role; "
+        "null for the system operator",
+    )
     action: str
     changes: list[ChangeOut]
 
@@ -143,17 +151,56 @@ def create_organization(request, payload: OrganizationIn):
     return Status(201, services.create_organization(request.auth, payload.model_dump()))
 
 
-@router.patch("/organizations/{organization_id}", response=OrganizationOut, auth=bearer_auth)
+@router.patch(
+    "/organizations/{organization_id}", response={200: OrganizationOut, 202: OrganizationOut}, auth=bearer_auth
+)
 def update_organization(request, organization_id: int, payload: OrganizationPatch):
+    """200: the change is live. 202: the organisation is published and the
+    caller may not publish it, so the change waits for a reviewer
+    (``/pending-change``); the response shows the published version."""
     organization = services.get_organization(request.auth, organization_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    return services.update_organization(request.auth, organization, changes, version)
+    held = services.edits_need_review(request.auth, organization)
+    organization = services.update_organization(request.auth, organization, changes, version)
+    return Status(202 if held else 200, organization)
+
+
+class PendingChangeOut(Schema):
+    proposed_by: str | None
+    proposed_at: datetime | None
+    version: int = Field(description="Send it back to publish (approve) or discard this change")
+    changes: list[ChangeOut] = Field(description="Each field: published value (old) and proposed value (new)")
+
+
+@router.get("/organizations/{organization_id}/pending-change", response=PendingChangeOut, auth=read_auth)
+def pending_change(request, organization_id: int):
+    """The change waiting for review; for reviewers and the organisation's
+    editors (404 for everyone else, and when there is none). A reviewer
+    approves it with ``POST .../publication``."""
+    organization = services.get_organization(request.auth, organization_id)
+    changes = services.proposed_change(request.auth, organization)
+    proposer = organization.pending_by
+    return {
+        "proposed_by": proposer.get_username() if proposer else None,
+        "proposed_at": organization.pending_since,
+        "version": organization.version,
+        "changes": changes,
+    }
+
+
+@router.delete("/organizations/{organization_id}/pending-change", response=OrganizationOut, auth=bearer_auth)
+def discard_pending_change(request, organization_id: int, version: int):
+    """Discard the change waiting for review (``version``: the one you read)."""
+    organization = services.get_organization(request.auth, organization_id)
+    return services.discard_proposed_change(request.auth, organization, version)
 
 
 @router.post("/organizations/{organization_id}/publication", response=OrganizationOut, auth=bearer_auth)
 def publish_organization(request, organization_id: int, payload: PublicationIn):
-    """Publish (or withdraw) the version you reviewed. Reviewers and administrators."""
+    """Publish (or withdraw) the version you reviewed, with its change waiting
+    for review if there is one (withdrawing makes that change part of the
+    draft). Reviewers and administrators."""
     organization = services.get_organization(request.auth, organization_id)
     return services.publish_organization(request.auth, organization, payload.published, payload.version)
 
@@ -162,7 +209,7 @@ def publish_organization(request, organization_id: int, payload: PublicationIn):
 def organization_history(request, organization_id: int):
     """Every change, newest first: who, when, and each field's old and new value."""
     organization = services.get_organization(request.auth, organization_id)
-    return history_of(organization)
+    return services.organization_history(request.auth, organization)
 
 
 # --- accounts ----------------------------------------------------------------

@@ -6,3 +6,12 @@ class ActorsConfig(AppConfig):
     name = "gcmhub.actors"
     label = "actors"
     verbose_name = _("Actors and roles")
+
+    def ready(self):
+        from gcmhub import references
+        from gcmhub.actors.models import Organization
+        from gcmhub.actors.services import visible_organizations
+
+        # Unpublished organisations are private to their scope, also where
+        # another record refers to them (a parent, an account's organisation).
+        references.register(Organization, visible_organizations, "actors.view_organization")

@@ -64,7 +64,7 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
     # The version the user started from; the service refuses a stale one.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, organization: Organization | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         areas = country_choices(user)
         self.fields["area"].choices = [("", _("— none —"))] + areas if is_admin(user) else areas
@@ -72,6 +72,10 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
             self.fields["area"].required = True
             self.fields["area"].help_text = ""
         self.fields["parent"].queryset = services.visible_organizations(user)
+        if organization is not None and organization.parent_id and not services.visible_parent(user, organization):
+            # The editor may not see the current parent: it cannot be offered
+            # (that would name it), and an empty choice must not clear it.
+            del self.fields["parent"]
 
     @classmethod
     def initial_from(cls, organization: Organization) -> dict:
@@ -88,8 +92,9 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
 
     def service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in ("name", "acronym", "kind", "area", "website", "description")}
-        parent = self.cleaned_data["parent"]
-        data["parent"] = parent.pk if parent else None
+        if "parent" in self.fields:
+            parent = self.cleaned_data["parent"]
+            data["parent"] = parent.pk if parent else None
         return data
 
 

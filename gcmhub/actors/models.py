@@ -8,10 +8,14 @@ from simple_history.models import HistoricalRecords
 
 from gcmhub.concurrency import VersionedModel
 from gcmhub.geo.models import Area
+from gcmhub.publishing import PublishableModel
 
 
-class Organization(VersionedModel):
-    """An actor in the whole-of-government, whole-of-society approach."""
+class Organization(PublishableModel):
+    """An actor in the whole-of-government, whole-of-society approach.
+
+    Publishable (``gcmhub.publishing``): a reviewer publishes it, and later
+    edits by its focal point wait for review."""
 
     class Kind(models.TextChoices):
         # The slugs are stable identifiers used in URLs, the API and imports:
@@ -51,9 +55,6 @@ class Organization(VersionedModel):
     description = models.TextField(_("description"), blank=True)
     # Invented records (demo data) must be labelled as such wherever they appear.
     is_demo = models.BooleanField(_("invented demo record"), default=False)
-    # Only published records are visible to the public; a reviewer approves.
-    is_published = models.BooleanField(_("published"), default=False, db_index=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

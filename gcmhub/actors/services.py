@@ -18,6 +18,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gcmhub import publishing, references
+from gcmhub.actors import history
 from gcmhub.actors.models import ApiToken, Organization, User
 from gcmhub.actors.rules import is_admin, is_focal_point, is_member, is_reviewer
 from gcmhub.concurrency import save_if_unchanged
@@ -26,6 +28,7 @@ from gcmhub.geo.models import Area
 
 # The fields a user may set on an organisation; anything else is refused.
 ORGANIZATION_FIELDS = ("name", "acronym", "kind", "area", "parent", "website", "description", "is_demo")
+PUBLISH_ORGANIZATION = "actors.publish_organization"
 TOKEN_PREFIX = "gcm_"
 # Recording every single use would turn each API read into a write.
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
@@ -61,13 +64,23 @@ def find_country(iso3: str, field: str = "area") -> Area:
     return area
 
 
-def _existing_organization(organization_id, field: str) -> Organization:
-    try:
-        return Organization.objects.get(pk=int(organization_id))
-    except (TypeError, ValueError, Organization.DoesNotExist):
-        raise InvalidInput(
-            _("There is no organisation with the id “%(id)s”.") % {"id": organization_id}, field=field
-        ) from None
+def resolve_organization(actor, organization_id, field: str) -> Organization:
+    """An organisation referred to by ``actor`` (a parent, an account's
+    organisation): through the actor's read rule, so an unknown id and one
+    the actor may not see get the same answer (``gcmhub.references``)."""
+    return references.resolve(
+        actor,
+        Organization,
+        organization_id,
+        field=field,
+        message=_("There is no organisation with the id “%(id)s”."),
+    )
+
+
+def visible_parent(reader, organization: Organization) -> Organization | None:
+    """The organisation ``organization`` is part of, if ``reader`` may see it:
+    a published unit of an unpublished body does not name that body."""
+    return references.shown_or_none(reader, organization.parent)
 
 
 # --- organisations -----------------------------------------------------------
@@ -75,9 +88,10 @@ def _existing_organization(organization_id, field: str) -> Organization:
 
 def visible_organizations(user) -> QuerySet:
     """The organisations ``user`` may read: the queryset form of the
-    ``actors.view_organization`` rule (tests check that the two agree)."""
+    ``actors.view_organization`` rule (tests check that the two agree).
+    None is the system operator, who reads everything."""
     organizations = Organization.objects.select_related("area", "parent")
-    if is_admin(user) or is_reviewer(user):
+    if user is None or is_admin(user) or is_reviewer(user):
         return organizations
     visible = Q(is_published=True)
     if is_focal_point(user):
@@ -110,7 +124,7 @@ def get_organization(user, organization_id) -> Organization:
 def create_organization(actor, data: dict) -> Organization:
     require_permission(actor, "actors.add_organization")
     organization = Organization()
-    _apply_organization_data(organization, data)
+    _apply_organization_data(actor, organization, data)
     # Checked again with the record: a focal point creates only in their country.
     require_permission(actor, "actors.add_organization", organization)
     organization._history_user = actor
@@ -120,27 +134,81 @@ def create_organization(actor, data: dict) -> Organization:
 
 def update_organization(actor, organization: Organization, data: dict, expected_version: int) -> Organization:
     """Apply ``data`` (only the keys given) if nobody saved the record since
-    ``expected_version`` was read; raises EditConflict otherwise."""
+    ``expected_version`` was read; raises EditConflict otherwise.
+
+    Editing a published organisation without the right to publish it holds
+    the edit for review (``gcmhub.publishing``): the returned organisation
+    still has its published values, with the proposal beside them. An
+    editor's edit starts from the proposed version, so successive edits
+    refine one proposal.
+    """
     require_permission(actor, "actors.change_organization", organization)
-    _apply_organization_data(organization, data)
+    held = edits_need_review(actor, organization)
+    if held:
+        organization = publishing.proposed_version(organization)
+    _apply_organization_data(actor, organization, data)
     # The edited record must still be the actor's: no moving it to another country.
     require_permission(actor, "actors.change_organization", organization)
-    organization._history_user = actor
-    save_if_unchanged(organization, expected_version)
+    publishing.save_edit(actor, organization, expected_version, publish_permission=PUBLISH_ORGANIZATION)
     return organization
+
+
+def edits_need_review(actor, organization: Organization) -> bool:
+    """Would ``actor``'s edit of ``organization`` wait for a reviewer?"""
+    return publishing.needs_review(actor, organization, PUBLISH_ORGANIZATION)
 
 
 def publish_organization(actor, organization: Organization, published: bool, expected_version: int) -> Organization:
-    """A reviewer approves the version they read, not a later one."""
-    require_permission(actor, "actors.publish_organization", organization)
-    organization.is_published = published
-    organization.published_at = timezone.now() if published else None
-    organization._history_user = actor
-    save_if_unchanged(organization, expected_version)
+    """A reviewer approves the version they read, not a later one: with its
+    proposed change, if there is one. Withdrawing makes the proposal part
+    of the draft."""
+    require_permission(actor, PUBLISH_ORGANIZATION, organization)
+    publishing.publish(actor, organization, published, expected_version, validate=_validate)
     return organization
 
 
-def _apply_organization_data(organization: Organization, data: dict) -> None:
+def discard_proposed_change(actor, organization: Organization, expected_version: int) -> Organization:
+    """Drop the change waiting for review: reviewers, and the organisation's editors."""
+    # Whether a change waits is staff business: others are told there is none.
+    if not organization.has_pending_changes or not may_see_proposed_change(actor, organization):
+        raise NotFound(_("This organisation has no change waiting for review."))
+    publishing.discard(actor, organization, expected_version)
+    return organization
+
+
+def may_see_proposed_change(actor, organization: Organization) -> bool:
+    """Staff in scope: those who may edit or publish the organisation."""
+    if actor is None:
+        return True
+    return actor.has_perm("actors.change_organization", organization) or actor.has_perm(
+        PUBLISH_ORGANIZATION, organization
+    )
+
+
+def proposed_change(actor, organization: Organization) -> list:
+    """The fields of the change waiting for review, published → proposed,
+    as ``actor`` may see them; NotFound if there is none (or it is not theirs to see)."""
+    if not organization.has_pending_changes or not may_see_proposed_change(actor, organization):
+        raise NotFound(_("This organisation has no change waiting for review."))
+    return history.proposed_changes(organization, reader=actor)
+
+
+def organization_history(reader, organization: Organization) -> list:
+    """The organisation's history as ``reader`` may see it: staff in scope
+    see usernames and proposals, everyone else the editors' organisation or role."""
+    return history.history_of(
+        organization, reader=reader, show_usernames=may_see_proposed_change(reader, organization)
+    )
+
+
+def _validate(organization: Organization) -> None:
+    try:
+        organization.full_clean()
+    except ValidationError as error:
+        raise invalid_input_from(error) from None
+
+
+def _apply_organization_data(actor, organization: Organization, data: dict) -> None:
     unknown = sorted(set(data) - set(ORGANIZATION_FIELDS))
     if unknown:
         raise InvalidInput(_("Unknown field “%(field)s”.") % {"field": unknown[0]}, field=unknown[0])
@@ -148,19 +216,16 @@ def _apply_organization_data(organization: Organization, data: dict) -> None:
         if field == "area":
             organization.area = find_country(value) if value else None
         elif field == "parent":
-            organization.parent = _parent_for(organization, value) if value else None
+            organization.parent = _parent_for(actor, organization, value) if value else None
         elif field == "is_demo":
             organization.is_demo = bool(value)
         else:
             setattr(organization, field, (value or "").strip())
-    try:
-        organization.full_clean()
-    except ValidationError as error:
-        raise invalid_input_from(error) from None
+    _validate(organization)
 
 
-def _parent_for(organization: Organization, parent_id) -> Organization:
-    parent = _existing_organization(parent_id, field="parent")
+def _parent_for(actor, organization: Organization, parent_id) -> Organization:
+    parent = resolve_organization(actor, parent_id, field="parent")
     ancestor = parent
     while ancestor is not None:
         if organization.pk is not None and ancestor.pk == organization.pk:
@@ -210,7 +275,7 @@ def create_user(
         email=(email or "").strip(),
         role=parse_role(role),
         area=find_country(area_iso3) if area_iso3 else None,
-        organization=_existing_organization(organization_id, "organization") if organization_id else None,
+        organization=resolve_organization(actor, organization_id, "organization") if organization_id else None,
     )
     try:
         user.full_clean(exclude=["password"])
@@ -262,7 +327,7 @@ def update_user(actor, user: User, data: dict, expected_version: int | None = No
         elif field == "area":
             user.area = find_country(value) if value else None
         elif field == "organization":
-            user.organization = _existing_organization(value, "organization") if value else None
+            user.organization = resolve_organization(actor, value, "organization") if value else None
         else:
             setattr(user, field, (value or "").strip())
     if actor is not None and actor.pk == user.pk:
@@ -364,9 +429,12 @@ def tokens_of(user: User) -> QuerySet:
     return ApiToken.objects.filter(user=user)
 
 
-def get_token(token_id) -> ApiToken:
+def get_token(actor, token_id) -> ApiToken:
+    """A token ``actor`` may act on (their own; any, for an administrator).
+    Someone else's token is "not found", like a missing one: token ids do not
+    tell who has tokens."""
     token = ApiToken.objects.filter(pk=token_id).select_related("user").first()
-    if token is None:
+    if token is None or (actor is not None and not actor.has_perm("actors.revoke_token", token)):
         raise NotFound(_("No such token."))
     return token
 

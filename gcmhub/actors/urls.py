@@ -17,6 +17,11 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("organizations/<int:pk>/publish/", views.organization_publish, name="organization-publish"),
+    path(
+        "organizations/<int:pk>/discard-change/",
+        views.organization_discard_change,
+        name="organization-discard-change",
+    ),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_create, name="user-create"),
     path("users/<int:pk>/edit/", views.user_edit, name="user-edit"),

@@ -12,9 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gcmhub import publishing
 from gcmhub.actors import services
 from gcmhub.actors.demo import demo_credentials
 from gcmhub.actors.forms import (
@@ -74,15 +76,17 @@ def token_create(request):
         form.add_service_error(error)
         return _render_me(request, token_form=form, status=422)
     # Rendered, not redirected: the key must not be kept anywhere, not even
-    # in the session's message store.
-    return _render_me(request, new_key=key, status=201)
+    # in the session's message store, nor in a browser or proxy cache.
+    response = _render_me(request, new_key=key, status=201)
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
 @require_POST
 def token_revoke(request, pk: int):
     try:
-        token = services.revoke_token(request.user, services.get_token(pk))
+        token = services.revoke_token(request.user, services.get_token(request.user, pk))
     except Forbidden as error:
         return forbidden(request, error.message)
     except NotFound as error:
@@ -101,6 +105,8 @@ def organization_list(request):
         filter_error = error.message
         organizations = organizations.none()
     page = Paginator(organizations, ORGANIZATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    for organization in page.object_list:
+        organization.shown_parent = services.visible_parent(request.user, organization)
     context = {
         "page": page,
         "area": area.upper(),
@@ -117,11 +123,14 @@ def organization_detail(request, pk: int):
     organization = _visible_or_404(request, pk)
     context = {
         "organization": organization,
+        "parent": services.visible_parent(request.user, organization),
         "units": services.visible_organizations(request.user).filter(parent=organization),
-        "history": history_of(organization),
+        "history": services.organization_history(request.user, organization),
         "can_change": request.user.has_perm("actors.change_organization", organization),
         "can_publish": request.user.has_perm("actors.publish_organization", organization),
     }
+    if organization.has_pending_changes and services.may_see_proposed_change(request.user, organization):
+        context["proposed_change"] = services.proposed_change(request.user, organization)
     return render(request, "actors/organization_detail.html", context)
 
 
@@ -148,10 +157,19 @@ def organization_edit(request, pk: int):
     organization = _visible_or_404(request, pk)
     if not request.user.has_perm("actors.change_organization", organization):
         return forbidden(request)
+    held = services.edits_need_review(request.user, organization)
+    context = {"organization": organization, "held_for_review": held}
     if request.method != "POST":
-        form = OrganizationForm(initial=OrganizationForm.initial_from(organization), user=request.user)
-        return render(request, "actors/organization_form.html", {"form": form, "organization": organization})
-    form = OrganizationForm(request.POST, user=request.user)
+        # An edit that will be reviewed continues the change already proposed.
+        shown = publishing.proposed_version(organization) if held else organization
+        form = OrganizationForm(
+            initial=OrganizationForm.initial_from(shown), user=request.user, organization=organization
+        )
+        return render(request, "actors/organization_form.html", {**context, "form": form})
+    form = OrganizationForm(request.POST, user=request.user, organization=organization)
+    held_message = _(
+        "Your change is waiting for review: the public sees the published version until a reviewer approves it."
+    )
     return _save_versioned_edit(
         request,
         form,
@@ -159,7 +177,8 @@ def organization_edit(request, pk: int):
         save=lambda data, version: services.update_organization(request.user, organization, data, version),
         success=redirect("actors:organization", pk=organization.pk),
         template="actors/organization_form.html",
-        context={"organization": organization},
+        context=context,
+        saved_message=held_message if held else None,
     )
 
 
@@ -179,6 +198,24 @@ def organization_publish(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Published.") if published else _("Withdrawn from publication."))
+    return redirect("actors:organization", pk=pk)
+
+
+@login_required
+@require_POST
+def organization_discard_change(request, pk: int):
+    organization = _visible_or_404(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+        services.discard_proposed_change(request.user, organization, version)
+    except ValueError:
+        messages.error(request, _("The form was incomplete; please try again."))
+    except Forbidden as error:
+        return forbidden(request, error.message)
+    except (EditConflict, NotFound) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The proposed change was discarded."))
     return redirect("actors:organization", pk=pk)
 
 
@@ -228,7 +265,8 @@ def user_edit(request, pk: int):
     account, refusal = _manageable_or_error(request, pk)
     if refusal:
         return refusal
-    context = {"account": account, "history": history_of(account, exclude=("version",))}
+    # Whoever manages the account is staff in scope: usernames are shown.
+    context = {"account": account, "history": history_of(account, reader=request.user, show_usernames=True)}
     if request.method != "POST":
         context["form"] = UserEditForm(initial=UserEditForm.initial_from(account), user=request.user)
         return render(request, "actors/user_edit.html", context)
@@ -281,7 +319,7 @@ def _create_user_from(actor, data: dict):
     )
 
 
-def _save_versioned_edit(request, form, record, *, save, success, template: str, context: dict):
+def _save_versioned_edit(request, form, record, *, save, success, template: str, context: dict, saved_message=None):
     """The edit flow shared by every versioned record: save through the service
     with the version the form was based on; on a conflict say who changed it
     (409), on invalid input keep what was typed (422)."""
@@ -297,7 +335,7 @@ def _save_versioned_edit(request, form, record, *, save, success, template: str,
         except InvalidInput as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("Changes saved."))
+            messages.success(request, saved_message or _("Changes saved."))
             return success
     context = {**context, "form": form, "conflict": conflict}
     if conflict:

@@ -355,8 +355,7 @@ def sparkline_svg(
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false" '
-        f'style="vertical-align: middle">'
+        f'viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false">'
         f"{line}"
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.2" fill="{colour}"/>'
         "</svg>"

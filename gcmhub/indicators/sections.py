@@ -55,9 +55,10 @@ def sparkline_item(line: presenters.Sparkline, area) -> str:
     name = localized(line.indicator, "name") if line.indicator else presenters.series_name(line.series)
     unit = presenters.series_unit_label(line.series)
     return format_html(
-        '<span class="ind-spark" style="display:block;margin-top:0.6rem">'
-        '<a href="{}" title="{}">{}</a> <code style="font-size:0.8em">{}</code><br>'
-        '{}<span style="display:block;font-size:0.9em">{}{}</span></span>',
+        # Classes, not style attributes: the Content-Security-Policy blocks inline styles.
+        '<span class="ind-spark">'
+        '<a href="{}" title="{}">{}</a> <code>{}</code><br>'
+        '{}<span class="ind-spark-text">{}{}</span></span>',
         url,
         name,
         code,

@@ -8,7 +8,8 @@
   region or group) and the regional roll-ups (``/objectives/{number}`` itself
   belongs to the framework);
 * ``GET /progress/timelines`` — target timelines with today's status;
-  ``PUT /progress/timelines/{target_id}`` sets the expected path or start;
+  ``PUT /progress/timelines/{target_id}`` sets the expected path or start,
+  ``GET /progress/timelines/{target_id}/history`` says who did;
 * ``POST /progress/recompute`` — administrators: enqueue a recomputation.
 
 Reads are public (computed from public observations). Every result carries
@@ -22,6 +23,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from gcmhub.actors.api import HistoryEntryOut
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.actors.services import require_permission
 from gcmhub.framework import services as framework_services
@@ -455,6 +457,17 @@ def update_timeline(request, target_id: int, payload: TimelineIn):
     start = None if payload.clear_start_date else (payload.start_date if payload.start_date is not None else "")
     timeline = services.set_timeline(request.auth, target_id, trajectory=payload.trajectory, start_date=start)
     return _timeline(timeline, timeline.evaluate(timezone.localdate()))
+
+
+@router.get(
+    "/progress/timelines/{target_id}/history",
+    response=list[HistoryEntryOut],
+    auth=read_auth,
+    summary="Who changed a target's timeline",
+)
+def timeline_history(request, target_id: int):
+    """Every change to the expected path and start date, newest first."""
+    return services.timeline_history(request.auth, target_id)
 
 
 class RecomputeIn(Schema):

@@ -12,7 +12,9 @@
   which expected path (straight line or constant growth) and, optionally,
   the start date its horizon counts from; plus the last values seen, so that
   pages can say on track / off track / overdue / achieved for *today*
-  without reading observations (``timelines.evaluate``).
+  without reading observations (``timelines.evaluate``). The choices are
+  kept in django-simple-history (who, when, before, after); the refreshed
+  values are not.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import date
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import timelines
 from .methods._common import STATUS_NAMES
@@ -147,6 +150,12 @@ class TimelineStatus(models.TextChoices):
     NOT_AVAILABLE = timelines.NOT_AVAILABLE, _("Not available")
 
 
+REFRESHED_FIELDS = (
+    "start_year", "start_value", "start_value_observed", "latest_year", "latest_value", "status",
+    "evaluated_on", "computed_at",
+)  # fmt: skip
+
+
 class TargetTimeline(models.Model):
     """The timeline of one target (one row per ``indicators.Target``).
 
@@ -175,6 +184,10 @@ class TargetTimeline(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=TimelineStatus.choices, blank=True)
     evaluated_on = models.DateField(_("evaluated on"), null=True)
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    # What people choose is in the history; what recompute refreshes (in
+    # bulk, which writes no history row) is derived from the observations.
+    history = HistoricalRecords(excluded_fields=list(REFRESHED_FIELDS))
 
     class Meta:
         verbose_name = _("target timeline")

@@ -54,6 +54,7 @@ __all__ = [
     "recompute_for_batch",
     "series_scope",
     "set_timeline",
+    "timeline_history",
     "timelines_for",
 ]
 
@@ -760,11 +761,30 @@ def set_timeline(
             raise InvalidInput(_("The start date must come before the target year ends."), field="start_date")
         timeline.start_date = start_date
     timeline.target = target
+    if timeline.pk is not None and not timeline.history.exists():
+        # Created by a recomputation (in bulk, without history): record the
+        # state this edit starts from, so the history shows before and after.
+        stored = TargetTimeline.objects.get(pk=timeline.pk)
+        TargetTimeline.history.bulk_history_create([stored], default_date=stored.computed_at)
+    timeline._history_user = actor
     timeline.save()
     from .signals import schedule_recompute
 
     schedule_recompute(series_ids=[target.series_id], area_ids=[target.area_id])
     return timeline
+
+
+def timeline_history(reader, target_id: int) -> list:
+    """Who chose what for a target's timeline, newest first. Timelines are
+    public, so is their history; editors are named by username to those who
+    may change the target, by role or organisation to everyone else."""
+    from gcmhub.actors.history import history_of
+
+    timeline = TargetTimeline.objects.select_related("target").filter(target_id=target_id).first()
+    if timeline is None:
+        raise NotFound(_("No such target."))
+    staff = reader is None or reader.has_perm("indicators.change_target", timeline.target)
+    return history_of(timeline, reader=reader, show_usernames=staff, exclude=("target",))
 
 
 def timelines_for(

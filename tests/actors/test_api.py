@@ -105,15 +105,15 @@ def test_invalid_input_is_422_naming_the_field(api, people, bearer):
 
 def test_patch_changes_only_what_is_sent_and_detects_conflicts(api, people, orgs, bearer):
     headers = bearer(people.focal_ken)
-    path = f"/organizations/{orgs.ken_pub.pk}"
+    path = f"/organizations/{orgs.ken_draft.pk}"
     first = api.patch(path, json={"version": 1, "acronym": "MOL"}, headers=headers)
     assert first.status_code == 200
     body = first.json()
-    assert (body["acronym"], body["name"], body["version"]) == ("MOL", "Kenya Ministry of Labour", 2)
+    assert (body["acronym"], body["name"], body["version"]) == ("MOL", "Nairobi Migrant Collective", 2)
     stale = api.patch(path, json={"version": 1, "acronym": "LAB"}, headers=headers)
     assert stale.status_code == 409
     assert "changed by someone else" in stale.json()["detail"]
-    assert Organization.objects.get(pk=orgs.ken_pub.pk).acronym == "MOL"
+    assert Organization.objects.get(pk=orgs.ken_draft.pk).acronym == "MOL"
 
 
 def test_patch_without_version_is_422(api, people, orgs, bearer):
@@ -130,11 +130,14 @@ def test_reviewer_publishes(api, people, orgs, bearer):
 
 def test_history_endpoint(api, people, orgs, bearer):
     new_name = "Ministry of Labour and Social Protection"
-    services.update_organization(people.focal_ken, orgs.ken_pub, {"name": new_name}, 1)
+    services.update_organization(people.admin, orgs.ken_pub, {"name": new_name}, 1)
     response = api.get(f"/organizations/{orgs.ken_pub.pk}/history", **ANONYMOUS)
     assert response.status_code == 200
     latest = response.json()[0]
-    assert (latest["who"], latest["action"]) == ("focal-ken", "changed")
+    # The public is told the editor's role, staff in scope their username.
+    assert (latest["who"], latest["action"]) == ("Administrator", "changed")
+    staff = api.get(f"/organizations/{orgs.ken_pub.pk}/history", headers=bearer(people.focal_ken)).json()[0]
+    assert staff["who"] == "admin"
     assert latest["changes"] == [
         {"field": "name", "label": "Name", "old": "Kenya Ministry of Labour", "new": new_name}
     ]

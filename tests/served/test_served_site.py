@@ -69,6 +69,8 @@ def test_browser_home_to_objective_20_then_french(served_site, browser_page):
     assert page.url.endswith("/en/objectives/20/")
     assert "remittances" in page.locator("h1").inner_text()
     page.select_option("#language-select", "fr")
+    # Changing the language is a form submission (no inline script: the CSP).
+    page.locator(".language-switcher button[type=submit]").click()
     page.wait_for_url("**/fr/objectives/20/")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert "fonds" in page.locator("h1").inner_text()

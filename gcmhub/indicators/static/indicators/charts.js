@@ -10,6 +10,21 @@
 (function () {
   "use strict";
 
+  // The Content-Security-Policy allows neither eval nor inline styles:
+  // with ast, vega-embed evaluates expressions with the interpreter bundled
+  // in vega-bundle.js instead of compiling them into functions; neither
+  // vega-embed nor its tooltips inject <style> elements (their look is in
+  // charts.css).
+  function embedOptions() {
+    return {
+      actions: false,
+      renderer: "svg",
+      ast: true,
+      defaultStyle: false,
+      tooltip: { disableDefaultStyle: true },
+    };
+  }
+
   function draw(root) {
     if (typeof window.vegaEmbed !== "function") {
       return;
@@ -31,7 +46,7 @@
         return;
       }
       node.dataset.drawn = "1";
-      window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function () {
+      window.vegaEmbed(target, spec, embedOptions()).then(function () {
         target.classList.add("is-drawn");
         var fallback = document.getElementById(node.dataset.target + "-fallback");
         if (fallback) {
