@@ -136,6 +136,7 @@ def _sync_objectives(bundle: Bundle):
             "number": entry.number,
             "paragraph": entry.paragraph,
             **_localized("title", entry.title),
+            "unverified": list(entry.unverified),
             **_localized("short_title", entry.short_title),
             **_localized("summary", entry.summary),
         }
@@ -165,6 +166,7 @@ def _sync_targets(bundle: Bundle):
             "goal": entry.goal,
             "sort_key": sdg_sort_key(entry.code),  # bulk_create skips save(), which sets it otherwise
             **_localized("title", entry.title),
+            "unverified": list(entry.unverified),
         }
         for entry in bundle.targets
     }
@@ -179,6 +181,7 @@ def _sync_indicators(bundle: Bundle, targets: dict):
             "sort_key": sdg_sort_key(entry.code),
             "custodians": entry.custodians,
             **_localized("title", entry.title),
+            "unverified": list(entry.unverified),
         }
         for entry in bundle.indicators
     }
@@ -224,6 +227,7 @@ def _sync_migof(bundle: Bundle):
             "number": entry.number,
             "position": position,
             **_localized("name", entry.name),
+            "unverified": list(entry.unverified),
             **_localized("description", entry.description),
         }
         for position, entry in enumerate(bundle.migof)
