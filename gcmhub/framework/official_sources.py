@@ -146,9 +146,28 @@ def build_sdg_data(current: dict, titles: dict[str, dict[str, str]]) -> tuple[di
     return data, notes
 
 
+class _Quoted(str):
+    """A code written in double quotes, so that 10.10 is never read as a number."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Lists indented under their key, as the hand-written framework files are."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+_Dumper.add_representer(_Quoted, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
+
+
 def dump_sdg_yaml(data: dict) -> str:
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
-    return SDG_HEADER + body
+    data = {
+        **data,
+        "edition": _Quoted(data["edition"]),
+        **{kind: [{**entry, "code": _Quoted(entry["code"])} for entry in data[kind]] for kind in SDG_KINDS},
+    }
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+    return SDG_HEADER + body.replace("\nindicators:", "\n\nindicators:")
 
 
 # --- The official wording of the actions ------------------------------------------------

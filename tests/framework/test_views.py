@@ -76,7 +76,39 @@ def test_official_text_falls_back_to_english_marked_as_such(client):
     statelessness.update(text_en="Strengthen measures to reduce statelessness.")
     html = page(client, "/fr/objectives/4/")
     assert '<p lang="en">Strengthen measures to reduce statelessness.</p>' in html
-    assert "pas encore" in html  # the other actions say their wording is not imported yet
+
+
+NOT_IMPORTED = "The official wording of this action has not been imported yet."
+
+
+def test_only_administrators_are_told_that_an_official_text_is_missing(client):
+    Action.objects.filter(objective__number=4, letter="e").update(text_en="Strengthen measures against statelessness.")
+    public = page(client, "/en/objectives/4/")
+    assert "Strengthen measures against statelessness." in public
+    assert NOT_IMPORTED not in public  # visitors see the short titles, without a maintenance notice
+    from gcmhub.actors.models import User
+
+    for role, told in ((User.Role.FOCAL_POINT, False), (User.Role.ADMIN, True)):
+        user = User.objects.create_user(f"user-{role}", password="x-long-enough-password", role=role)
+        client.force_login(user)
+        assert (NOT_IMPORTED in page(client, "/en/objectives/4/")) is told, role
+
+
+MARK = '<span class="unverified-mark"'
+
+
+def test_unverified_translations_carry_a_discreet_mark_in_that_language_only(client):
+    # Objective titles: official in English, not checked in French and Spanish.
+    assert MARK not in page(client, "/en/objectives/7/").split("<h1>")[1].split("</h1>")[0]
+    for language in ("fr", "es"):
+        heading = page(client, f"/{language}/objectives/7/").split("<h1>")[1].split("</h1>")[0]
+        assert MARK in heading and "visually-hidden" in heading
+    # SDG indicator titles come from the official versions, except 13.2.1 in fr/es.
+    assert MARK not in page(client, "/fr/sdg-indicators/10.7.2/").split("<h1>")[1].split("</h1>")[0]
+    assert MARK in page(client, "/fr/sdg-indicators/13.2.1/").split("<h1>")[1].split("</h1>")[0]
+    # MiGOF names are paraphrases in every language.
+    migof = page(client, "/en/objectives/").split('id="migof"')[1]
+    assert migof.count(MARK) == 6
 
 
 def test_official_text_in_the_readers_language_has_no_language_mark(client):
