@@ -59,6 +59,8 @@ def provenance() -> dict[str, tuple[int | None, tuple[int, int] | None]]:
         if not line.startswith("| `"):
             continue
         cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        if len(cells) < 5:  # a shorter table (sdg-translations: file, what, source, rows)
+            continue
         name = cells[0].strip("`")
         rows = int(cells[4].replace(",", "")) if re.fullmatch(r"[\d,]+", cells[4]) else None
         years = re.fullmatch(r"(\d{4})–(\d{4})", cells[-1])
