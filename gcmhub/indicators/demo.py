@@ -26,6 +26,7 @@ DEMO_FILES = (
     ("national-open-sdg-10-7-2.csv", "tidy", {}),
     ("iom-missing-migrants.csv", "tidy", {}),
     ("worldbank-wdi.csv", "wdi", {}),
+    ("unhcr-population.csv", "unhcr", {}),
     ("undesa-ims-2020-table1.csv", "desa-stock", {}),
     ("undesa-ims-2020-table3.csv", "desa-stock", {}),
 )

@@ -65,6 +65,12 @@ MMP_DIR = "iom-missing-migrants"
 # Whole calendar years after the UNSD extract's last (2019); the 2022 file
 # covers January to early July only, so it is left out.
 MMP_FILES = ("MissingMigrants-Global-2020.csv", "MissingMigrants-Global-2021.csv")
+UNHCR_DIR = "unhcr"
+UNHCR_FILE = "unhcr_population.csv"
+UNHCR_FROM_YEAR = 2000
+# The columns kept: who is where, and the refugees and asylum-seekers there.
+UNHCR_COLUMNS = ("year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso", "refugees", "asylum_seekers")
+UNHCR_SERIES = ("UNHCR_POPULATION_REFUGEES", "UNHCR_POPULATION_ASYLUM_SEEKERS")
 WDI_DIR = "worldbank"
 WDI_FILES = (
     "API_BX.TRF.PWKR.CD.DT_DS2_en_csv_from_excel_v2_6000901.csv",
@@ -116,6 +122,7 @@ class Command(BaseCommand):
         notes.append(self._national(data_dir, out, resolver, provenance, unsd_keys))
         notes.append(self._missing_migrants(data_dir, out, resolver, provenance, unsd_keys))
         notes.append(self._wdi(data_dir, out, resolver, provenance))
+        notes.append(self._unhcr(data_dir, out, resolver, provenance))
         for sheet, name, title in DESA_TABLES:
             notes.append(self._desa(data_dir, out, resolver, provenance, sheet, name, title))
         (out / "SOURCES.md").write_text(_sources_md(notes), encoding="utf-8")
@@ -259,6 +266,42 @@ class Command(BaseCommand):
             target.name, "wdi", "World Bank, World Development Indicators", "World Bank",
             "World Development Indicators: personal remittances received and paid (current US$), net migration, "
             "refugee population by country of origin", files, kept, dropped,
+        )  # fmt: skip
+
+    # --- UNHCR: forcibly displaced people hosted by the demo countries -------------------
+
+    def _unhcr(self, data_dir: Path, out: Path, resolver, provenance) -> dict:
+        """Refugees and asylum-seekers hosted by the demo countries from 2000,
+        in UNHCR's own layout (fewer columns): the reader picks the rows (by
+        line), those where either number is not zero."""
+        reader = get_reader("unhcr")
+        path = data_dir / UNHCR_DIR / UNHCR_FILE
+        wanted = set(DEMO_COUNTRIES)
+        lines: set[int] = set()
+        kept, dropped = [], defaultdict(int)
+        for record in _records(reader.read(str(path))):
+            if record.year < UNHCR_FROM_YEAR or record.series not in UNHCR_SERIES:
+                continue
+            area = resolver.area(record.area, record.area_scheme)
+            if area is None:
+                dropped[record.area] += 1
+                continue
+            if area.iso3 in wanted and record.value:
+                lines.add(record.line)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = [row for line, row in enumerate(csv.DictReader(handle), start=2) if line in lines]
+        target = out / "unhcr-population.csv"
+        with target.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, UNHCR_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        for record in _records(reader.read(str(target))):
+            kept.append(_row(record, resolver.area(record.area, record.area_scheme), ""))
+        files = [(UNHCR_FILE, "context", provenance.get(f"{UNHCR_DIR}/{UNHCR_FILE}"))]
+        return _note(
+            target.name, "unhcr", "UNHCR Refugee Population Statistics Database", "UNHCR",
+            f"End-year stock of forcibly displaced and stateless people by origin and asylum, from {UNHCR_FROM_YEAR}; "
+            "countries of asylum: " + ", ".join(DEMO_COUNTRIES), files, kept, dropped,
         )  # fmt: skip
 
     def _write_tidy(self, out: Path, name: str, rows: list, publisher: str, dataset: str, files, dropped) -> dict:
