@@ -31,6 +31,8 @@ from gcmhub.framework.models import (
     SdgTarget,
     sdg_sort_key,
 )
+from gcmhub.framework.signals import sdg_titles_changed
+from gcmhub.i18n import SUPPORTED as LANGUAGES
 
 
 @dataclass
@@ -174,6 +176,7 @@ def _sync_targets(bundle: Bundle):
 
 
 def _sync_indicators(bundle: Bundle, targets: dict):
+    before = {row.code: row for row in SdgIndicator.objects.all()}
     rows = {
         entry.code: {
             "code": entry.code,
@@ -185,7 +188,22 @@ def _sync_indicators(bundle: Bundle, targets: dict):
         }
         for entry in bundle.indicators
     }
-    return _sync(SdgIndicator, rows, lambda row: row.code)
+    # Read before _sync, which updates the very objects it was given.
+    old_titles = {code: {lang: getattr(row, f"title_{lang}") for lang in LANGUAGES} for code, row in before.items()}
+    saved, counts = _sync(SdgIndicator, rows, lambda row: row.code)
+    changes = {
+        code: {
+            lang: (old_titles[code][lang], getattr(row, f"title_{lang}"))
+            for lang in LANGUAGES
+            if old_titles[code][lang] != getattr(row, f"title_{lang}")
+        }
+        for code, row in saved.items()
+        if code in old_titles
+    }
+    changes = {code: change for code, change in changes.items() if change}
+    if changes:
+        sdg_titles_changed.send(sender=SdgIndicator, changes=changes)
+    return saved, counts
 
 
 def _sync_series(bundle: Bundle, indicators: dict) -> Counts:
