@@ -26,7 +26,7 @@ from gcmhub.framework.official_sources import (
     sdg_key,
 )
 from gcmhub.framework.official_text import comparable_title, parse_official_text
-from gcmhub.geo.management.commands.build_m49_names import NOT_IN_UNSD
+from gcmhub.geo.management.commands.build_m49_names import LEVELS, NOT_IN_UNSD
 from gcmhub.geo.models import Area
 from gcmhub.geo.sources import DATA_DIR as GEO_DATA
 
@@ -98,15 +98,6 @@ def _m49_rows(language):
     path = _shared(f"country-codes/unsd_m49_overview_{language}.csv")
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-LEVELS = (
-    ("Global Code", "Global Name"),
-    ("Region Code", "Region Name"),
-    ("Sub-region Code", "Sub-region Name"),
-    ("Intermediate Region Code", "Intermediate Region Name"),
-    ("M49 Code", "Country or Area"),
-)
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])
