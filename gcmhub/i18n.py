@@ -26,3 +26,9 @@ class LocalizedMixin:
 
     def tr(self, field: str) -> str:
         return localized(self, field)
+
+    def is_verified(self, language: str | None = None) -> bool:
+        """False when the official wording in ``language`` (the reader's by
+        default) has not been checked against an official text: models that
+        can say so list such languages in an ``unverified`` field."""
+        return (language or current_language()) not in (getattr(self, "unverified", None) or ())

@@ -51,3 +51,14 @@ def browser_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page requested in French or Spanish leaves that language active in
+    the thread (LocaleMiddleware does not reset it), so a later test that
+    builds messages outside a request would get them translated."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

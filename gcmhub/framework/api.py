@@ -59,6 +59,9 @@ class ObjectiveOut(Schema):
     number: int
     paragraph: int
     title: Localized
+    # Languages whose wording of the title/name has not been checked against an
+    # official text (docs/framework.md).
+    unverified: list[str]
     short_title: Localized
     summary: Localized
     url: str
@@ -87,6 +90,9 @@ class IndicatorOut(Schema):
     target: str
     goal: int
     title: Localized
+    # Languages whose wording of the title/name has not been checked against an
+    # official text (docs/framework.md).
+    unverified: list[str]
     target_title: Localized
     custodians: str
     series: list[SeriesOut]
@@ -129,6 +135,9 @@ class MigofOut(Schema):
     kind: str
     number: int
     name: Localized
+    # Languages whose wording of the title/name has not been checked against an
+    # official text (docs/framework.md).
+    unverified: list[str]
     description: Localized
     policy_domains: list[str]
 
@@ -181,6 +190,7 @@ def _objective(objective: Objective, action_view) -> dict:
         "number": objective.number,
         "paragraph": objective.paragraph,
         "title": _localized(objective, "title"),
+        "unverified": objective.unverified,
         "short_title": _localized(objective, "short_title"),
         "summary": _localized(objective, "summary"),
         "url": objective.get_absolute_url(),
@@ -221,6 +231,7 @@ def _indicator(indicator: SdgIndicator) -> dict:
         "target": indicator.target.code,
         "goal": indicator.target.goal,
         "title": _localized(indicator, "title"),
+        "unverified": indicator.unverified,
         "target_title": _localized(indicator.target, "title"),
         "custodians": indicator.custodians,
         "series": [{"code": s.code, "description": s.description} for s in indicator.series.all()],
@@ -310,6 +321,7 @@ def _migof(element: MigofElement) -> dict:
         "kind": element.kind,
         "number": element.number,
         "name": _localized(element, "name"),
+        "unverified": element.unverified,
         "description": _localized(element, "description"),
         "policy_domains": [domain.code for domain in element.policy_domains.all()],
     }

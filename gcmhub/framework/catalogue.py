@@ -87,6 +87,7 @@ class ObjectiveEntry:
     short_title: Localized
     summary: Localized
     actions: tuple[ActionEntry, ...]
+    unverified: tuple[str, ...] = ()  # languages of the title not checked against an official text
 
     @property
     def paragraph(self) -> int:
@@ -98,6 +99,7 @@ class TargetEntry:
     code: str
     goal: int
     title: Localized
+    unverified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class IndicatorEntry:
     title: Localized
     custodians: str
     series: tuple[tuple[str, str], ...]  # (series code, description)
+    unverified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ class MigofEntry:
     number: int
     name: Localized
     description: Localized
+    unverified: tuple[str, ...] = ()  # languages of the name not checked against an official text
 
     @property
     def reference(self) -> str:
@@ -334,6 +338,18 @@ class _FileChecker:
             self.fail(texts.line_of(unknown), f"{field}.{unknown}", _("is not one of the languages en, fr, es"))
         return {language: self.text(texts, language, f"{field}.{language}") for language in LANGUAGES}
 
+    def unverified(self, mapping: _Mapping, field: str) -> tuple[str, ...]:
+        """``unverified: [fr, es]``: the languages whose official wording has
+        not been checked against an official text (none when absent)."""
+        if "unverified" not in mapping:
+            return ()
+        languages = self.sequence(mapping["unverified"], mapping.line_of("unverified"), f"{field}.unverified")
+        for index, language in enumerate(languages):
+            if language not in LANGUAGES:
+                reason = _("%(value)s is not one of the languages en, fr, es") % {"value": language}
+                self.fail(languages.line_of(index), f"{field}.unverified", reason)
+        return tuple(language for language in LANGUAGES if language in languages)
+
     def no_unknown_keys(self, mapping: _Mapping, allowed: set[str], field: str) -> None:
         for key in sorted(set(map(str, mapping)) - allowed):
             self.fail(mapping.line_of(key), f"{field}.{key}", _("is not a known field"))
@@ -442,7 +458,7 @@ def _read_objectives(checker: _FileChecker) -> tuple[ObjectiveEntry, ...]:
     for index, item in enumerate(items):
         field = _("objective %(position)d") % {"position": index + 1}
         item = checker.mapping(item, items.line_of(index), field)
-        checker.no_unknown_keys(item, {"number", "title", "short_title", "summary", "actions"}, field)
+        checker.no_unknown_keys(item, {"number", "title", "unverified", "short_title", "summary", "actions"}, field)
         number = item.get("number")
         if not isinstance(number, int) or isinstance(number, bool):
             checker.fail(item.line_of("number"), f"{field}.number", _("should be a whole number"))
@@ -454,6 +470,7 @@ def _read_objectives(checker: _FileChecker) -> tuple[ObjectiveEntry, ...]:
                 short_title=checker.localized(item, "short_title", f"{field}.short_title"),
                 summary=checker.localized(item, "summary", f"{field}.summary"),
                 actions=_read_actions(checker, item, field),
+                unverified=checker.unverified(item, field),
             )
         )
     found = [entry.number for entry in entries]
@@ -488,7 +505,7 @@ def _read_targets(checker: _FileChecker, items: _Sequence) -> tuple[TargetEntry,
     for index, item in enumerate(items):
         field = _("target %(position)d") % {"position": index + 1}
         item = checker.mapping(item, items.line_of(index), field)
-        checker.no_unknown_keys(item, {"code", "title"}, field)
+        checker.no_unknown_keys(item, {"code", "title", "unverified"}, field)
         code = checker.text(item, "code", f"{field}.code")
         match = TARGET_CODE.match(code)
         if code and not match:
@@ -497,7 +514,8 @@ def _read_targets(checker: _FileChecker, items: _Sequence) -> tuple[TargetEntry,
         if match and not 1 <= goal <= 17:
             reason = _("names goal %(goal)d; goals run from 1 to 17") % {"goal": goal}
             checker.fail(item.line_of("code"), f"{field}.code", reason)
-        entries.append(TargetEntry(code=code, goal=goal, title=checker.localized(item, "title", f"{field}.title")))
+        title = checker.localized(item, "title", f"{field}.title")
+        entries.append(TargetEntry(code=code, goal=goal, title=title, unverified=checker.unverified(item, field)))
         codes.append((code, item.line_of("code")))
     _check_unique(checker, codes, "code")
     return tuple(entries)
@@ -508,7 +526,7 @@ def _read_indicators(checker: _FileChecker, items: _Sequence, target_codes: set[
     for index, item in enumerate(items):
         field = _("indicator %(position)d") % {"position": index + 1}
         item = checker.mapping(item, items.line_of(index), field)
-        checker.no_unknown_keys(item, {"code", "title", "custodians", "series"}, field)
+        checker.no_unknown_keys(item, {"code", "title", "unverified", "custodians", "series"}, field)
         code = checker.text(item, "code", f"{field}.code")
         match = INDICATOR_CODE.match(code)
         if code and not match:
@@ -524,6 +542,7 @@ def _read_indicators(checker: _FileChecker, items: _Sequence, target_codes: set[
                 title=checker.localized(item, "title", f"{field}.title"),
                 custodians=checker.text(item, "custodians", f"{field}.custodians", required=False),
                 series=_read_series(checker, item, field),
+                unverified=checker.unverified(item, field),
             )
         )
         codes.append((code, item.line_of("code")))
@@ -633,7 +652,7 @@ def _read_migof(checker: _FileChecker) -> tuple[MigofEntry, ...]:
     for index, item in enumerate(items):
         field = _("element %(position)d") % {"position": index + 1}
         item = checker.mapping(item, items.line_of(index), field)
-        checker.no_unknown_keys(item, {"kind", "number", "name", "description"}, field)
+        checker.no_unknown_keys(item, {"kind", "number", "name", "unverified", "description"}, field)
         kind = checker.text(item, "kind", f"{field}.kind")
         if kind and kind not in MIGOF_KINDS:
             checker.fail(item.line_of("kind"), f"{field}.kind", _("should be principle or objective"))
@@ -643,6 +662,7 @@ def _read_migof(checker: _FileChecker) -> tuple[MigofEntry, ...]:
                 number=checker.integer(item, "number", f"{field}.number") or 0,
                 name=checker.localized(item, "name", f"{field}.name"),
                 description=checker.localized(item, "description", f"{field}.description"),
+                unverified=checker.unverified(item, field),
             )
         )
     expected = [f"{kind} {number}" for kind in MIGOF_KINDS for number in range(1, MIGOF_COUNT + 1)]

@@ -31,6 +31,8 @@ from gcmhub.framework.models import (
     SdgTarget,
     sdg_sort_key,
 )
+from gcmhub.framework.signals import sdg_titles_changed
+from gcmhub.i18n import SUPPORTED as LANGUAGES
 
 
 @dataclass
@@ -136,6 +138,7 @@ def _sync_objectives(bundle: Bundle):
             "number": entry.number,
             "paragraph": entry.paragraph,
             **_localized("title", entry.title),
+            "unverified": list(entry.unverified),
             **_localized("short_title", entry.short_title),
             **_localized("summary", entry.summary),
         }
@@ -165,6 +168,7 @@ def _sync_targets(bundle: Bundle):
             "goal": entry.goal,
             "sort_key": sdg_sort_key(entry.code),  # bulk_create skips save(), which sets it otherwise
             **_localized("title", entry.title),
+            "unverified": list(entry.unverified),
         }
         for entry in bundle.targets
     }
@@ -172,6 +176,7 @@ def _sync_targets(bundle: Bundle):
 
 
 def _sync_indicators(bundle: Bundle, targets: dict):
+    before = {row.code: row for row in SdgIndicator.objects.all()}
     rows = {
         entry.code: {
             "code": entry.code,
@@ -179,10 +184,26 @@ def _sync_indicators(bundle: Bundle, targets: dict):
             "sort_key": sdg_sort_key(entry.code),
             "custodians": entry.custodians,
             **_localized("title", entry.title),
+            "unverified": list(entry.unverified),
         }
         for entry in bundle.indicators
     }
-    return _sync(SdgIndicator, rows, lambda row: row.code)
+    # Read before _sync, which updates the very objects it was given.
+    old_titles = {code: {lang: getattr(row, f"title_{lang}") for lang in LANGUAGES} for code, row in before.items()}
+    saved, counts = _sync(SdgIndicator, rows, lambda row: row.code)
+    changes = {
+        code: {
+            lang: (old_titles[code][lang], getattr(row, f"title_{lang}"))
+            for lang in LANGUAGES
+            if old_titles[code][lang] != getattr(row, f"title_{lang}")
+        }
+        for code, row in saved.items()
+        if code in old_titles
+    }
+    changes = {code: change for code, change in changes.items() if change}
+    if changes:
+        sdg_titles_changed.send(sender=SdgIndicator, changes=changes)
+    return saved, counts
 
 
 def _sync_series(bundle: Bundle, indicators: dict) -> Counts:
@@ -224,6 +245,7 @@ def _sync_migof(bundle: Bundle):
             "number": entry.number,
             "position": position,
             **_localized("name", entry.name),
+            "unverified": list(entry.unverified),
             **_localized("description", entry.description),
         }
         for position, entry in enumerate(bundle.migof)

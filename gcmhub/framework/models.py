@@ -62,6 +62,9 @@ class Objective(LocalizedMixin, models.Model):
     title_en = models.CharField(_("official title (English)"), max_length=300)
     title_fr = models.CharField(_("official title (French)"), max_length=300)
     title_es = models.CharField(_("official title (Spanish)"), max_length=300)
+    # Languages whose title has not been checked against an official text
+    # ("fr", "es"); pages mark them (see docs/framework.md).
+    unverified = models.JSONField(_("languages not checked against an official text"), default=list, blank=True)
     short_title_en = models.CharField(_("short title (English)"), max_length=80)
     short_title_fr = models.CharField(_("short title (French)"), max_length=80)
     short_title_es = models.CharField(_("short title (Spanish)"), max_length=80)
@@ -129,10 +132,13 @@ class SdgTarget(LocalizedMixin, models.Model):
     code = models.CharField(_("code"), max_length=8, unique=True)
     goal = models.PositiveSmallIntegerField(_("goal"))
     sort_key = models.CharField(max_length=16, editable=False, db_index=True)
-    # GCM Hub's own short wording of the target.
-    title_en = models.CharField(_("title (English)"), max_length=300)
-    title_fr = models.CharField(_("title (French)"), max_length=300)
-    title_es = models.CharField(_("title (Spanish)"), max_length=300)
+    # The official title (UN global indicator framework, A/RES/71/313).
+    title_en = models.CharField(_("official title (English)"), max_length=1000)
+    title_fr = models.CharField(_("official title (French)"), max_length=1000)
+    title_es = models.CharField(_("official title (Spanish)"), max_length=1000)
+    # Languages whose title has not been checked against an official text
+    # ("fr", "es"); pages mark them (see docs/framework.md).
+    unverified = models.JSONField(_("languages not checked against an official text"), default=list, blank=True)
 
     class Meta:
         ordering = ["sort_key"]
@@ -156,6 +162,9 @@ class SdgIndicator(LocalizedMixin, models.Model):
     title_en = models.CharField(_("official title (English)"), max_length=500)
     title_fr = models.CharField(_("title (French)"), max_length=500)
     title_es = models.CharField(_("title (Spanish)"), max_length=500)
+    # Languages whose title has not been checked against an official text
+    # ("fr", "es"); pages mark them (see docs/framework.md).
+    unverified = models.JSONField(_("languages not checked against an official text"), default=list, blank=True)
     custodians = models.CharField(_("custodian agencies"), max_length=200, blank=True)
 
     class Meta:
@@ -376,6 +385,9 @@ class MigofElement(LocalizedMixin, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    # Languages whose name has not been checked against an official text
+    # ("fr", "es"); pages mark them (see docs/framework.md).
+    unverified = models.JSONField(_("languages not checked against an official text"), default=list, blank=True)
     # GCM Hub's own short explanation.
     description_en = models.TextField(_("description (English)"))
     description_fr = models.TextField(_("description (French)"))

@@ -15,6 +15,7 @@ result with the objectives in the database.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -43,6 +44,12 @@ class ParsedObjective:
     title: str = ""
     title_line: int = 0
     actions: list[ParsedAction] = field(default_factory=list)
+
+
+def comparable_title(title: str) -> str:
+    """A title reduced to what matters: case, spacing and quote style do not."""
+    title = unicodedata.normalize("NFKC", title).replace("’", "'").casefold()
+    return " ".join(title.split()).rstrip(".")
 
 
 def clean_text(text: str) -> str:

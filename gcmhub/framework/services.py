@@ -7,7 +7,6 @@ and the rules of the official-text import live in one place. Lookups raise
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from gcmhub.framework.models import (
     Principle,
     SdgIndicator,
 )
-from gcmhub.framework.official_text import ParsedObjective, parse_official_text
+from gcmhub.framework.official_text import ParsedObjective, comparable_title, parse_official_text
 from gcmhub.framework.problems import FrameworkDataError, Problem
 from gcmhub.i18n import SUPPORTED as LANGUAGES
 
@@ -258,19 +257,13 @@ def _decode(raw: bytes, file_name: str) -> str:
         raise FrameworkDataError([Problem(file_name, line, _("file"), _("is not UTF-8 text"))]) from exc
 
 
-def _comparable_title(title: str) -> str:
-    """A title reduced to what matters: case, spacing and quote style do not."""
-    title = unicodedata.normalize("NFKC", title).replace("’", "'").casefold()
-    return " ".join(title.split()).rstrip(".")
-
-
 def _mismatches(parsed: ParsedObjective, objective: Objective | None, language: str, file_name: str) -> list[Problem]:
     field_name = _("objective %(number)d") % {"number": parsed.number}
     if objective is None:
         return [Problem(file_name, parsed.line, field_name, _("is not an objective of the Compact (1 to 23)"))]
     problems = []
     expected_title = getattr(objective, f"title_{language}")
-    if _comparable_title(parsed.title) != _comparable_title(expected_title):
+    if comparable_title(parsed.title) != comparable_title(expected_title):
         problems.append(
             Problem(
                 file_name,

@@ -57,6 +57,8 @@ def objective_detail(request, number: int):
     context = {
         "objective": objective,
         "actions": [_action_row(action, language) for action in objective.actions.all()],
+        # Only administrators, who can import them, are told which texts are missing.
+        "can_import_texts": request.user.has_perm("framework.import_official_text"),
         "links": objective.indicator_links.all(),
     }
     context["previous"], context["next"] = services.adjacent_objectives(objective)

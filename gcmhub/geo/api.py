@@ -19,6 +19,8 @@ class AreaOut(Schema):
     name_en: str
     name_fr: str
     name_es: str
+    # Languages whose name is not from UNSD's official M49 tables (docs/areas.md).
+    unverified: list[str]
     parent: str | None
     region: str | None
     subregion: str | None

@@ -76,6 +76,7 @@ def _own_values(record: AreaRecord) -> dict:
     """The record's column values other than links to other areas."""
     values = {key: value for key, value in asdict(record).items() if key not in LINK_FIELDS}
     values["alt_names"] = list(record.alt_names)
+    values["unverified"] = list(record.unverified)
     values["search_text"] = search_text(record)
     return values
 

@@ -58,6 +58,10 @@ class Area(LocalizedMixin, models.Model):
     name_en = models.CharField(max_length=200)
     name_fr = models.CharField(max_length=200, blank=True)
     name_es = models.CharField(max_length=200, blank=True)
+    # Languages whose name is not taken from UNSD's official M49 tables
+    # (m49_names.yaml), e.g. the SDG regional groupings in French and Spanish;
+    # pages mark them (see docs/geo.md).
+    unverified = models.JSONField(default=list, blank=True)
     # The next level up (an intermediate region, a sub-region, a region or
     # the world). The three columns below repeat the whole chain so that
     # "every country in Eastern Africa" needs no recursive query.

@@ -5,7 +5,12 @@ hdx-python-country (M49 code, ISO codes, M49 names in English, French and
 Spanish, region codes, alternative terms, coordinates). What that file lacks
 ships with GCM Hub as versioned YAML in ``gcmhub/geo/data/``:
 
-- ``regions.yaml``: the region tree and region names in three languages;
+- ``m49_names.yaml``: the official French and Spanish names of the countries
+  and regions, from UNSD's M49 tables (written by
+  ``gcmhub manage build_m49_names``); they replace the hdx file's names, and
+  an area without them is marked ``unverified`` in those languages;
+- ``regions.yaml``: the region tree, region names in English (and in French
+  and Spanish for a region the M49 tables lack);
 - ``groups.yaml``: LDC, LLDC and SIDS membership, and (under
   ``aggregates``) SDG regional groupings that UN data report figures for,
   loaded by name only, without members;
@@ -93,6 +98,8 @@ class AreaRecord:
     latitude: float | None = None
     longitude: float | None = None
     alt_names: tuple[str, ...] = field(default=())
+    # Languages whose name is not from the official M49 tables (m49_names.yaml).
+    unverified: tuple[str, ...] = field(default=())
 
 
 # --- file access -----------------------------------------------------------
@@ -156,6 +163,33 @@ def _names(entry: dict, file: str, label: str) -> dict[str, str]:
     return {f"name_{lang}": _text(entry, lang, file, label) for lang in ("en", "fr", "es")}
 
 
+OFFICIAL_LANGUAGES = ("fr", "es")  # the languages m49_names.yaml gives
+
+
+def read_m49_names(data_dir: Path = DATA_DIR) -> dict[str, dict[str, str]]:
+    """M49 code → {"name_fr", "name_es"}: UNSD's official names."""
+    file = "m49_names.yaml"
+    names = read_yaml(file, data_dir).get("names")
+    if not isinstance(names, dict):
+        raise DataFileError(file, "names", "must map M49 codes to their French and Spanish names")
+    return {
+        _m49(code, file, f"names {code}"): {
+            f"name_{lang}": _text(entry if isinstance(entry, dict) else {}, lang, file, f"names {code}")
+            for lang in OFFICIAL_LANGUAGES
+        }
+        for code, entry in names.items()
+    }
+
+
+def with_official_names(record: AreaRecord, official: dict[str, dict[str, str]]) -> AreaRecord:
+    """The record with UNSD's French and Spanish names, or marked unverified
+    in those languages when the M49 tables do not name it."""
+    names = official.get(record.m49)
+    if names is None:
+        return replace(record, unverified=OFFICIAL_LANGUAGES)
+    return replace(record, **names, unverified=())
+
+
 def _optional_float(value: Any, file: str, label: str) -> float | None:
     if value in (None, ""):
         return None
@@ -175,6 +209,7 @@ def read_regions(data_dir: Path = DATA_DIR) -> dict[str, AreaRecord]:
     """The world and the region tree, keyed by M49 code, each with its ancestors."""
     file = "regions.yaml"
     regions: dict[str, AreaRecord] = {}
+    official = read_m49_names(data_dir)
     for position, entry in enumerate(_entries(read_yaml(file, data_dir), "areas", file), start=1):
         label = f"area #{position}"
         if not isinstance(entry, dict):
@@ -187,8 +222,20 @@ def read_regions(data_dir: Path = DATA_DIR) -> dict[str, AreaRecord]:
         if code in regions:
             raise DataFileError(file, label, "appears twice")
         parent = _region_parent(entry, kind, regions, file, label)
-        regions[code] = AreaRecord(m49=code, kind=kind, **_names(entry, file, label), parent=parent)
+        regions[code] = AreaRecord(m49=code, kind=kind, **_region_names(entry, code, official, file, label), parent=parent)
     return {code: _with_ancestors(record, regions) for code, record in regions.items()}
+
+
+def _region_names(entry: dict, code: str, official: dict, file: str, label: str) -> dict[str, str]:
+    """English from the entry; French and Spanish from the M49 tables, or
+    from the entry for a region they lack (then marked unverified later)."""
+    if code in official:
+        extra = sorted(set(entry) & set(OFFICIAL_LANGUAGES))
+        if extra:
+            problem = f"{', '.join(extra)} given here, but m49_names.yaml names this region; remove them"
+            raise DataFileError(file, label, problem)
+        return {"name_en": _text(entry, "en", file, label), **official[code]}
+    return _names(entry, file, label)
 
 
 def _region_parent(entry: dict, kind: str, known: dict[str, AreaRecord], file: str, label: str) -> str | None:
@@ -416,6 +463,8 @@ def build_area_records(data_dir: Path = DATA_DIR, hdx_path: Path | None = None) 
     countries = _apply_groups(countries, groups)
     aggregates = read_aggregates(data_dir)
     records = [*regions.values(), *(group.record for group in groups), *aggregates, *countries]
+    official = read_m49_names(data_dir)
+    records = [with_official_names(record, official) for record in records]
     _check_unique(records)
     return records
 

@@ -8,6 +8,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicator data")
 
     def ready(self) -> None:
-        from . import sections
+        from . import official_titles, sections
 
         sections.register()
+        official_titles.connect()

@@ -18,11 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = 4 * 1024 * 1024
 
 # (file, import format, reader options): imported in this order.
 DEMO_FILES = (
     ("unsd-sdg-global.csv", "tidy", {}),
+    ("national-open-sdg-10-7-2.csv", "tidy", {}),
+    ("iom-missing-migrants.csv", "tidy", {}),
+    ("worldbank-wdi.csv", "wdi", {}),
+    ("unhcr-population.csv", "unhcr", {}),
     ("undesa-ims-2020-table1.csv", "desa-stock", {}),
     ("undesa-ims-2020-table3.csv", "desa-stock", {}),
 )

@@ -153,3 +153,11 @@ def test_links_still_give_the_policy_domain_as_a_code(client):
         "objectives"
     ]
     assert get(client, "/objectives/8")["indicators"][0]["policy_domain"] == ""
+
+
+def test_the_api_says_which_official_wordings_are_not_verified(client):
+    objective = client.get("/api/v1/objectives/7").json()
+    assert objective["unverified"] == ["fr", "es"]
+    assert client.get("/api/v1/sdg-indicators/10.7.2").json()["unverified"] == []
+    assert client.get("/api/v1/sdg-indicators/13.2.1").json()["unverified"] == ["fr", "es"]
+    assert all(element["unverified"] == ["en", "fr", "es"] for element in client.get("/api/v1/migof").json())

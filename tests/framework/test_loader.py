@@ -196,3 +196,21 @@ def test_a_broken_follow_up_file_changes_nothing(bundle_dir):
     with pytest.raises(FrameworkDataError, match=r"follow_up\.yaml, line \d+, schema_version: is 9"):
         load_framework(bundle_dir)
     assert MigofElement.objects.get(kind="principle", number=3).name_en == "Strong partnerships"
+
+
+@pytest.mark.django_db
+def test_a_corrected_official_title_reaches_the_catalogues_unedited_copies(bundle_dir):
+    from gcmhub.framework.models import SdgIndicator
+    from gcmhub.indicators.models import Indicator
+
+    sdg = SdgIndicator.objects.get(code="10.7.4")
+    official = {language: getattr(sdg, f"title_{language}") for language in ("en", "fr", "es")}
+    SdgIndicator.objects.filter(pk=sdg.pk).update(title_fr="Ancien titre", title_es="Título antiguo")
+    copy = Indicator.objects.create(
+        code="10.7.4", sdg_indicator=sdg, name_en=official["en"], name_fr="Ancien titre", name_es="Mi nombre"
+    )
+    load_framework(bundle_dir)
+    copy.refresh_from_db()
+    assert copy.name_fr == official["fr"]  # still the old official title: follows
+    assert copy.name_es == "Mi nombre"  # edited by someone: left alone
+    assert copy.history.first().history_change_reason.startswith("official SDG title corrected")

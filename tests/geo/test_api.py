@@ -25,6 +25,7 @@ def test_area_fields(client):
         "name_en": "Kenya",
         "name_fr": "Kenya",
         "name_es": "Kenya",
+        "unverified": [],
         "parent": "014",
         "region": "002",
         "subregion": "202",

@@ -86,8 +86,24 @@ def test_group_flags(records):
 
 def test_region_names_in_three_languages():
     regions = read_regions()
-    assert (regions["202"].name_fr, regions["202"].name_es) == ("Afrique subsaharienne", "África subsahariana")
+    # French and Spanish as UNSD's M49 tables write them (m49_names.yaml).
+    assert (regions["202"].name_fr, regions["202"].name_es) == ("Afrique subsaharienne", "África Subsahariana")
+    assert (regions["029"].name_es, regions["013"].name_es) == ("El Caribe", "América central")
     assert regions["035"].name_fr == "Asie du Sud-Est"
+
+
+def test_a_region_the_m49_tables_lack_keeps_its_names_marked_unverified():
+    records = {record.m49: record for record in build_area_records()}
+    assert records["830"].name_fr == "Îles Anglo-Normandes"
+    assert records["830"].unverified == ("fr", "es")
+    assert records["202"].unverified == ()
+    assert records["513"].unverified == ("fr", "es")  # an SDG regional grouping
+
+
+def test_official_names_replace_the_regions_file_translations(data_dir):
+    _edit_yaml(data_dir / "regions.yaml", lambda data: data["areas"][2].update(fr="Afrique du Nord"))
+    with pytest.raises(DataFileError, match=r"regions.yaml, area 015: fr given here, but m49_names.yaml names"):
+        read_regions(data_dir)
 
 
 def test_region_with_unknown_kind_is_reported_with_file_and_entry(data_dir):
@@ -100,8 +116,9 @@ def test_region_with_unknown_kind_is_reported_with_file_and_entry(data_dir):
 
 
 def test_region_missing_a_translation_is_reported(data_dir):
-    _edit_yaml(data_dir / "regions.yaml", lambda data: data["areas"][2].pop("es"))
-    with pytest.raises(DataFileError, match=r"regions.yaml, area 015: 'es' must be a non-empty text"):
+    channel_islands = 23
+    _edit_yaml(data_dir / "regions.yaml", lambda data: data["areas"][channel_islands].pop("es"))
+    with pytest.raises(DataFileError, match=r"regions.yaml, area 830: 'es' must be a non-empty text"):
         read_regions(data_dir)
 
 

@@ -18,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve=False, host="127.0.0.1", port=8000, **options):
         call_command("init", verbosity=options["verbosity"])
         accounts = create_demo_accounts()
+        self._load_action_texts()
         self._load_indicators()
         # Imports queue recomputation for the task worker; a freshly built demo
         # site should show its scorecards before any worker has run.
@@ -34,6 +35,20 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo site built. Run `gcmhub serve` to open it."))
             return
         call_command("serve", host=host, port=port)
+
+    def _load_action_texts(self):
+        # The official English wording of the actions, derived from the public
+        # transcription of the resolution by `build_framework_texts`; objective
+        # 20, whose transcription is defective, keeps its short titles.
+        from gcmhub.framework.catalogue import DATA_DIR
+        from gcmhub.framework.official_sources import ACTION_TEXTS_FILE
+        from gcmhub.framework.services import import_official_texts
+
+        report = import_official_texts(DATA_DIR / ACTION_TEXTS_FILE, language="en")
+        self.stdout.write(
+            f"Official action texts {report.file}: {len(report.objectives)} objectives, "
+            f"{report.actions_changed} texts changed"
+        )
 
     def _load_indicators(self):
         # Real statistics (UNSD SDG database, UN DESA migrant stock) from the
