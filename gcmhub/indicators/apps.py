@@ -8,6 +8,10 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicator data")
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from . import sections
+        from .formats import limits
 
         sections.register()
+        limits.configure(limits.Limits.from_mapping(getattr(settings, "GCMHUB_IMPORT_LIMITS", None)))
