@@ -6,3 +6,8 @@ class ActorsConfig(AppConfig):
     name = "gcmhub.actors"
     label = "actors"
     verbose_name = _("Actors and roles")
+
+    def ready(self) -> None:
+        from . import token_use
+
+        token_use.connect()
