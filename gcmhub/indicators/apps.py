@@ -10,8 +10,12 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from . import sections
+        from gcmhub import workers
+
+        from . import sections, services
         from .formats import limits
 
         sections.register()
+        workers.register_chore(services.recover_interrupted_imports)
+        workers.register_chore(services.cleanup_uploads)
         limits.configure(limits.Limits.from_mapping(getattr(settings, "GCMHUB_IMPORT_LIMITS", None)))
