@@ -94,6 +94,7 @@ class TaskWorkerSupervisor:
     at once (a worker that ran for a minute starts the count afresh)."""
 
     CHECK_SECONDS = 1.0
+    BACKOFF_FIRST = 1.0
     BACKOFF_MAX = 60.0
     HEALTHY_AFTER = 60.0
 
@@ -116,8 +117,8 @@ class TaskWorkerSupervisor:
             if self.process.poll() is None:
                 continue
             failures = 1 if time.monotonic() - started >= self.HEALTHY_AFTER else failures + 1
-            delay = min(self.BACKOFF_MAX, 2 ** (failures - 1))
-            logger.warning("The task worker exited (%s); restarting it in %d s.", self.process.returncode, delay)
+            delay = min(self.BACKOFF_MAX, self.BACKOFF_FIRST * 2 ** (failures - 1))
+            logger.warning("The task worker exited (%s); restarting it in %.0f s.", self.process.returncode, delay)
             if self._stopping.wait(delay):
                 return
             with self._lock:
