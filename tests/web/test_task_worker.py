@@ -114,3 +114,20 @@ def test_the_supervisor_stops_a_running_worker():
     process = supervisor.process
     supervisor.stop()
     assert process.poll() is not None and supervisor.restarts == 0
+
+
+def test_every_process_connects_with_wal_a_busy_timeout_and_immediate_transactions(var_dir):
+    """The settings the worker, the servers and the command line share (what
+    makes SQLite safe for several processes) really reach the connection."""
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('PRAGMA journal_mode'); mode = cursor.fetchone()[0]\n"
+        "    cursor.execute('PRAGMA busy_timeout'); timeout = cursor.fetchone()[0]\n"
+        "print(mode, timeout, connection.transaction_mode)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "gcmhub.cli", "manage", "shell", "-c", code],
+        env=gcmhub_env(var_dir), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.stdout.strip().splitlines()[-1].split() == ["wal", "20000", "IMMEDIATE"], result.stderr
