@@ -124,7 +124,9 @@ def declared_entry_count(path) -> int | None:
     return count
 
 
-def check_archive(path, limits: Limits | None = None, *, shown_name: str | None = None) -> list[zipfile.ZipInfo]:
+def check_archive(
+    path, limits: Limits | None = None, *, shown_name: str | None = None, kind: str = "ZIP archive"
+) -> list[zipfile.ZipInfo]:
     """The members of the ZIP at ``path`` once its entry count, unpacked size
     and compression ratios are known to be within ``limits``; LimitExceeded
     (or FormatError for a damaged archive) otherwise."""
@@ -137,7 +139,7 @@ def check_archive(path, limits: Limits | None = None, *, shown_name: str | None 
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise FormatError(name, f"is not a readable ZIP archive ({error})") from None
+        raise FormatError(name, f"is not a readable {kind} ({error})") from None
     if len(members) > limits.max_entries:
         raise _refuse(name, "max_entries", "the archive's number of entries", len(members), limits.max_entries)
     total = sum(member.file_size for member in members)
@@ -183,7 +185,7 @@ def check_workbook(path, limits: Limits | None = None) -> None:
     """Refuse an XLSX whose archive or shared-strings table is over the limits,
     before openpyxl parses any of it."""
     limits = limits or current()
-    members = check_archive(path, limits)
+    members = check_archive(path, limits, kind="XLSX workbook")
     names = {member.filename for member in members}
     tables = [name for name in names if name.lower().endswith("sharedstrings.xml")]
     if not tables:
