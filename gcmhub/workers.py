@@ -134,6 +134,7 @@ def run_chores() -> None:
         try:
             chore()
         except Exception:  # noqa: BLE001 - a chore must not stop the worker
-            logger.warning("Worker chore %s failed; it will be retried.", getattr(chore, "__name__", chore), exc_info=True)
+            name = getattr(chore, "__name__", chore)
+            logger.warning("Worker chore %s failed; it will be retried.", name, exc_info=True)
         finally:
             close_old_connections()

@@ -32,7 +32,8 @@ def test_the_use_is_written_after_the_response_once_a_minute(client, people):
     assert token.last_used_at is not None
     with CaptureQueriesContext(connection) as second:
         assert client.get("/api/v1/me", **headers).status_code == 200
-    updates = [query for query in (*first, *second) if query["sql"].startswith("UPDATE") and "last_used_at" in query["sql"]]
+    queries = [query["sql"] for query in (*first, *second)]
+    updates = [sql for sql in queries if sql.startswith("UPDATE") and "last_used_at" in sql]
     assert len(updates) == 1
 
 

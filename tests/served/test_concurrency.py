@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 
@@ -30,7 +29,8 @@ def write_tidy_file(folder, countries=("PHL", "MAR", "SEN", "NPL", "GTM"), years
                     for sex in ("F", "M", "_T"):
                         fh.write(f"{series},{iso3},{year},{sex},{year % 97 + 0.5}\n")
     path.with_name("load.mapping.yml").write_text(
-        "series: Series\nindicator: 17.3.2\narea: Country\narea_scheme: iso3\nperiod: Year\nvalue: Value\ndimensions:\n  SEX: Sex\n"
+        "series: Series\nindicator: 17.3.2\narea: Country\narea_scheme: iso3\nperiod: Year\nvalue: Value\n"
+        "dimensions:\n  SEX: Sex\n"
     )
     return path
 
@@ -66,8 +66,8 @@ class Client(threading.Thread):
         while not self.stop.is_set():
             self.request("GET", READS[(self.number + step) % len(READS)])
             if step % 3 == 0:
-                self.request("POST", "/api/v1/organizations",
-                             {"name": f"Load test {self.number}-{step}", "kind": "civil-society", "area": "KEN"})  # fmt: skip
+                organization = {"name": f"Load test {self.number}-{step}", "kind": "civil-society", "area": "KEN"}
+                self.request("POST", "/api/v1/organizations", organization)
             step += 1
 
 
@@ -88,8 +88,13 @@ def test_imports_and_twenty_api_clients_at_once_get_no_server_error(served_site,
     try:
         dry_run = run_cli(served_site, "tidy", str(data), "--dry-run")
         uploads = [
-            upload(served_site, token, "indicator_10-c-1.csv", f"Year,Value\n2016,{n}.1\n2021,7.2\n".encode(),
-                   {"format": "opensdg", "area": "KEN", "source": f"concurrency test {n}"})  # fmt: skip
+            upload(
+                served_site,
+                token,
+                "indicator_10-c-1.csv",
+                f"Year,Value\n2016,{n}.1\n2021,7.2\n".encode(),
+                {"format": "opensdg", "area": "KEN", "source": f"concurrency test {n}"},
+            )  # fmt: skip
             for n in range(3)
         ]
         real = run_cli(served_site, "tidy", str(data), "--source", "concurrency test")
@@ -97,8 +102,13 @@ def test_imports_and_twenty_api_clients_at_once_get_no_server_error(served_site,
         assert dry_run.returncode == 0, outputs[0]
         assert real.returncode == 0, outputs[1]
         uploads.append(
-            upload(served_site, token, "indicator_10-c-1.csv", b"Year,Value\n2017,8.0\n",
-                   {"format": "opensdg", "area": "KEN", "dry_run": "true"})  # fmt: skip
+            upload(
+                served_site,
+                token,
+                "indicator_10-c-1.csv",
+                b"Year,Value\n2017,8.0\n",
+                {"format": "opensdg", "area": "KEN", "dry_run": "true"},
+            )  # fmt: skip
         )
         batches = [wait_for_batch(served_site, token, queued["id"], seconds=180) for queued in uploads]
     finally:

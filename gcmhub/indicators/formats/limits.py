@@ -30,7 +30,9 @@ from dataclasses import dataclass, fields, replace
 
 from .records import FormatError
 
-__all__ = ["Limits", "LimitExceeded", "RowCounter", "applied", "check_archive", "check_workbook", "configure", "current"]
+__all__ = [
+    "LimitExceeded", "Limits", "RowCounter", "applied", "check_archive", "check_workbook", "configure", "current",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,8 @@ def check_archive(
         raise _refuse(name, "max_entries", "the archive's number of entries", len(members), limits.max_entries)
     total = sum(member.file_size for member in members)
     if total > limits.max_unpacked_bytes:
-        raise _refuse(name, "max_unpacked_bytes", "the archive's unpacked size in bytes", total, limits.max_unpacked_bytes)
+        what = "the archive's unpacked size in bytes"
+        raise _refuse(name, "max_unpacked_bytes", what, total, limits.max_unpacked_bytes)
     for member in members:
         if member.file_size < limits.ratio_floor_bytes:
             continue

@@ -23,7 +23,8 @@ import sys
 import threading
 import time
 
-from django.db import DatabaseError, connections
+from django.db import Error as DatabaseFailure
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -47,7 +48,7 @@ class ResilientWorker(Worker):
             try:
                 super().run()
                 return  # --batch or --max-tasks reached
-            except DatabaseError as error:
+            except DatabaseFailure as error:  # OperationalError, InterfaceError (connection closed), …
                 now = time.monotonic()
                 failures = 1 if now - last_failure > BACKOFF_RESET_SECONDS else failures + 1
                 last_failure = now
