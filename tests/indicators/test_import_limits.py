@@ -148,6 +148,20 @@ def test_a_workbook_with_too_many_shared_strings_is_refused_before_openpyxl_load
     assert peak < 10 * 1024 * 1024
 
 
+def test_a_shared_strings_table_under_another_name_is_found_from_the_manifest(tmp_path):
+    bomb = shared_strings_bomb(tmp_path / "strings.xlsx", 5_000)
+    with zipfile.ZipFile(bomb) as source:
+        contents = {info.filename: source.read(info.filename) for info in source.infolist()}
+    contents["xl/words.xml"] = contents.pop("xl/sharedStrings.xml")
+    contents["[Content_Types].xml"] = contents["[Content_Types].xml"].replace(b"/xl/sharedStrings.xml", b"/xl/words.xml")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in contents.items():
+            target.writestr(name, data)
+    with limits.applied(Limits(max_shared_strings=1_000, max_compression_ratio=10**9)):
+        error, _peak = refusal(bomb)
+    assert error.limit == "max_shared_strings"
+
+
 def test_a_shared_strings_bomb_is_refused_by_the_default_limits_in_bounded_memory(tmp_path):
     bomb = shared_strings_bomb(tmp_path / "strings.xlsx", 1_200_000)
     assert bomb.stat().st_size < 200_000

@@ -189,18 +189,42 @@ def check_workbook(path, limits: Limits | None = None) -> None:
     before openpyxl parses any of it."""
     limits = limits or current()
     members = check_archive(path, limits, kind="XLSX workbook")
-    names = {member.filename for member in members}
-    tables = [name for name in names if name.lower().endswith("sharedstrings.xml")]
-    if not tables:
-        return
     with zipfile.ZipFile(path) as archive:
-        for table in tables:
+        for table in _shared_string_tables(archive, members):
             count = count_shared_strings(archive, table, limits.max_shared_strings)
             if count > limits.max_shared_strings:
                 raise _refuse(
                     path, "max_shared_strings", "the workbook's number of shared strings", count,
                     limits.max_shared_strings,
                 )  # fmt: skip
+
+
+_SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_MANIFEST = "[Content_Types].xml"
+_MANIFEST_MAX_BYTES = 1024 * 1024
+
+
+def _shared_string_tables(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> set[str]:
+    """The members openpyxl would read as the shared-strings table: the one the
+    content-types manifest names (whatever it is called), and any member
+    called ``sharedStrings.xml``."""
+    names = {member.filename for member in members}
+    tables = {name for name in names if name.lower().endswith("sharedstrings.xml")}
+    manifest = next((member for member in members if member.filename == _MANIFEST), None)
+    if manifest is None or manifest.file_size > _MANIFEST_MAX_BYTES:
+        return tables
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(archive.read(_MANIFEST))
+    except (ElementTree.ParseError, zipfile.BadZipFile, ValueError):
+        return tables  # openpyxl will call the workbook unreadable
+    for element in root.iter():
+        if element.tag.endswith("Override") and element.get("ContentType") == _SHARED_STRINGS_TYPE:
+            part = (element.get("PartName") or "").lstrip("/")
+            if part in names:
+                tables.add(part)
+    return tables
 
 
 _CELL_REFERENCE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
