@@ -48,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-task-worker",
             action="store_true",
-            help="Do not start a background task worker (run `gcmhub manage db_worker` elsewhere).",
+            help="Do not start a background task worker (run `gcmhub manage task_worker` elsewhere).",
         )
 
     def handle(self, *args, host, port, workers, timeout, no_task_worker=False, **options):
