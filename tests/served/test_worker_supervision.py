@@ -5,8 +5,10 @@ so the shared one is not disturbed."""
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,43 @@ def task_workers_of(pid: int) -> list[int]:
         if int(fields[1]) == pid and fields[0] != "Z" and b"task_worker" in command:
             found.append(int(entry.name))
     return found
+
+
+def big_opensdg_file(series=1500) -> bytes:
+    """Some 290,000 rows: long enough to be caught running."""
+    lines = ["Series,Sex,Year,Value"]
+    for number in range(series):
+        for year in range(1960, 2025):
+            lines += [f"Load {number},{sex},{year},{year % 89 + 0.25}" for sex in ("F", "M", "")]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def running_worker(var_dir, batch_id: int) -> int | None:
+    """The pid of the worker running ``batch_id``, read from the database."""
+    with sqlite3.connect(f"file:{var_dir / 'gcmhub.sqlite3'}?mode=ro", uri=True) as db:
+        row = db.execute("SELECT status, worker FROM indicators_importbatch WHERE id = ?", (batch_id,)).fetchone()
+    if row is None or row[0] != "running" or not row[1]:
+        return None
+    return int(row[1].rpartition(":")[2])
+
+
+def test_an_import_whose_worker_is_killed_ends_failed_as_interrupted(served_site):
+    token = api_token(served_site, "demo-focal-ken")
+    queued = upload(
+        served_site,
+        token,
+        "indicator_10-c-1.csv",
+        big_opensdg_file(),
+        {"format": "opensdg", "area": "KEN", "dry_run": "true"},
+    )
+    deadline = time.monotonic() + 120
+    while (pid := running_worker(served_site["var_dir"], queued["id"])) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pid is not None, "the import never ran"
+    os.kill(pid, signal.SIGKILL)  # serve starts another worker, which finds the batch orphaned
+    batch = wait_for_batch(served_site, token, queued["id"], seconds=120)
+    assert batch["status"] == "failed", batch
+    assert batch["report"].get("interrupted") is True and "interrupted" in batch["report"]["error"]
 
 
 def test_serve_restarts_a_dead_worker_and_leaves_none_when_killed(served_site):
