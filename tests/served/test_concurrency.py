@@ -3,11 +3,14 @@ imports and uploads run while 20 clients read and write through the API of
 a real `gcmhub serve` (gunicorn, SQLite in WAL mode, its task worker), and
 no request gets a server error. Not timed: the figures are correctness only."""
 
+import http.cookiejar
 import json
+import re
 import subprocess
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from .test_background_imports import api_token, upload, wait_for_batch
@@ -71,6 +74,63 @@ class Client(threading.Thread):
             step += 1
 
 
+class WebUser(threading.Thread):
+    """Signs in through the login form (a write: session, last login, access
+    log), looks at the upload page and uploads through the web form, again
+    and again until told to stop."""
+
+    PASSWORD = "marrakech-kenya-2018"  # the demo focal point's, shown on the demo's login page
+
+    def __init__(self, base_url, stop):
+        super().__init__(daemon=True)
+        self.base_url, self.stop = base_url, stop
+        self.statuses: list[int] = []
+        self.errors: list[str] = []
+        self.uploads: list[str] = []
+
+    def open(self, opener, path, data=None, headers=None):
+        request = urllib.request.Request(self.base_url + path, data=data, headers=headers or {})
+        try:
+            with opener.open(request, timeout=120) as response:
+                self.statuses.append(response.status)
+                return response.geturl(), response.read().decode()
+        except urllib.error.HTTPError as error:
+            self.statuses.append(error.code)
+            if error.code >= 500:
+                self.errors.append(f"{path}: {error.code} {error.read()[:300]!r}")
+            return path, ""
+
+    @staticmethod
+    def csrf(html):
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        return match.group(1) if match else ""
+
+    def run(self):
+        while not self.stop.is_set():
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            _url, page = self.open(opener, "/en/login/")
+            form = {"username": "demo-focal-ken", "password": self.PASSWORD, "csrfmiddlewaretoken": self.csrf(page)}
+            self.open(opener, "/en/login/", urllib.parse.urlencode(form).encode(), {"Referer": self.base_url})
+            _url, page = self.open(opener, "/en/indicators/upload/")
+            if not self.uploads and page:
+                self.upload(opener, self.csrf(page))
+
+    def upload(self, opener, token):
+        boundary = "gcmhub-concurrency-boundary"
+        fields = {"csrfmiddlewaretoken": token, "format": "opensdg", "area": "KEN", "source": "web form"}
+        body = b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in fields.items()
+        )
+        body += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="indicator_10-c-1.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\nYear,Value\n2019,7.7\n\r\n--{boundary}--\r\n"
+        ).encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": self.base_url}
+        url, _page = self.open(opener, "/en/indicators/upload/", body, headers)
+        self.uploads.append(url)
+
+
 def run_cli(served_site, *args):
     return subprocess.Popen(
         [sys.executable, "-m", "gcmhub.cli", "import", *args, "--no-progress"],
@@ -83,7 +143,8 @@ def test_imports_and_twenty_api_clients_at_once_get_no_server_error(served_site,
     data = write_tidy_file(tmp_path)
     stop = threading.Event()
     clients = [Client(number, served_site["url"], token, stop) for number in range(CLIENTS)]
-    for client in clients:
+    web_user = WebUser(served_site["url"], stop)
+    for client in [*clients, web_user]:
         client.start()
     try:
         dry_run = run_cli(served_site, "tidy", str(data), "--dry-run")
@@ -113,11 +174,14 @@ def test_imports_and_twenty_api_clients_at_once_get_no_server_error(served_site,
         batches = [wait_for_batch(served_site, token, queued["id"], seconds=180) for queued in uploads]
     finally:
         stop.set()
-        for client in clients:
+        for client in [*clients, web_user]:
             client.join(timeout=180)
-    errors = [error for client in clients for error in client.errors]
+    errors = [error for client in [*clients, web_user] for error in client.errors]
     statuses = [status for client in clients for _what, status in client.statuses]
     assert errors == [], errors[:10]
     assert len(statuses) >= CLIENTS * 2 and all(200 <= status < 500 for status in statuses)
     assert {status for status in statuses if status >= 400} <= {409, 422}  # refusals, never failures
     assert [batch["status"] for batch in batches] == ["succeeded"] * 3 + ["validated"]
+    # The web user signed in, saw the upload page and its upload was queued (the page of its import).
+    assert web_user.statuses.count(200) >= 3 and all(status < 500 for status in web_user.statuses)
+    assert web_user.uploads and re.search(r"/en/indicators/imports/\d+/$", web_user.uploads[0]), web_user.uploads
