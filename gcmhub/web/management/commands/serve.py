@@ -84,7 +84,10 @@ def start_task_worker() -> subprocess.Popen:
     """One task worker, as a child process of the server that stops when it is gone."""
     return subprocess.Popen(
         [sys.executable, "-m", "gcmhub.cli", "manage", "task_worker", "--interval", "1", "--no-startup-delay",
-         "--parent-pid", str(os.getpid())]
+         "--parent-pid", str(os.getpid())],
+        # Its own session: Ctrl+C in the terminal reaches the server only, which
+        # then stops the worker itself (instead of racing to restart it).
+        start_new_session=True,
     )  # fmt: skip
 
 
@@ -136,8 +139,12 @@ class TaskWorkerSupervisor:
 
 
 def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    """Ask the worker to finish its task and stop; after 10 s ask again, which
+    interrupts the task (its import is failed as interrupted); after 5 s more, kill it."""
+    for signal_it, wait in ((process.terminate, 10), (process.terminate, 5), (process.kill, None)):
+        signal_it()
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
