@@ -153,7 +153,8 @@ def test_a_shared_strings_table_under_another_name_is_found_from_the_manifest(tm
     with zipfile.ZipFile(bomb) as source:
         contents = {info.filename: source.read(info.filename) for info in source.infolist()}
     contents["xl/words.xml"] = contents.pop("xl/sharedStrings.xml")
-    contents["[Content_Types].xml"] = contents["[Content_Types].xml"].replace(b"/xl/sharedStrings.xml", b"/xl/words.xml")
+    manifest = contents["[Content_Types].xml"]
+    contents["[Content_Types].xml"] = manifest.replace(b"/xl/sharedStrings.xml", b"/xl/words.xml")
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in contents.items():
             target.writestr(name, data)
@@ -198,7 +199,8 @@ def test_a_high_ratio_archive_is_refused_naming_the_limit(tmp_path):
 
 def test_an_archive_of_many_entries_is_refused_from_its_end_record(tmp_path):
     bomb = many_entries_bomb(tmp_path / "entries.zip", 12_000)
-    assert limits.declared_entry_count(bomb) == 12_000
+    assert limits.count_entries(bomb, 10**9) == 12_000
+    assert limits.count_entries(bomb, 100) == 12_000  # the end record says so
     tracemalloc.start()
     try:
         with pytest.raises(LimitExceeded) as raised:
@@ -214,3 +216,16 @@ def test_limits_come_from_a_mapping_and_unknown_names_are_an_error():
     assert Limits.from_mapping({"max_rows": "10"}).max_rows == 10
     with pytest.raises(ValueError, match="max_bananas"):
         Limits.from_mapping({"max_bananas": 1})
+
+
+def test_an_archive_whose_end_record_understates_its_entries_is_still_refused(tmp_path):
+    bomb = many_entries_bomb(tmp_path / "entries.zip", 12_000)
+    data = bytearray(bomb.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (10).to_bytes(2, "little") * 2  # "10 entries"
+    bomb.write_bytes(bytes(data))
+    assert limits.count_entries(bomb, 10_000) == 10_001  # walked until past the limit
+    with pytest.raises(LimitExceeded) as raised:
+        limits.check_archive(bomb)
+    assert raised.value.limit == "max_entries"
+

@@ -8,7 +8,7 @@ work it asks for is done, with a message naming the limit, so an upload
 cannot be turned against the site.
 
 The checks read only what a ZIP declares about itself (its end record and
-central directory) and stream the shared-strings XML through a counter;
+central directory, walked without building anything) and stream the shared-strings XML through a counter;
 Python's ``zipfile`` never returns more bytes than a member declares, so the
 declared sizes bound what openpyxl can later decompress.
 
@@ -104,26 +104,56 @@ def _refuse(file, limit: str, what: str, found, allowed) -> LimitExceeded:
 
 _END_RECORD = b"PK\x05\x06"
 _END_RECORD_SIZE = 22
+_ZIP64_END_RECORD = b"PK\x06\x06"
+_CENTRAL_HEADER = b"PK\x01\x02"
+_CENTRAL_HEADER_SIZE = 46
 
 
-def declared_entry_count(path) -> int | None:
-    """The number of entries a ZIP's end record declares, read from its last
-    bytes only (parsing a central directory of 400,000 entries takes seconds).
-    None when there is no end record (``zipfile`` then reports the damage)."""
-    with open(path, "rb") as fh:
-        fh.seek(0, 2)
-        size = fh.tell()
-        fh.seek(max(0, size - (_END_RECORD_SIZE + 65535)))
-        tail = fh.read()
+def _end_record(fh) -> tuple[int, int, int] | None:
+    """``(declared entries, central directory size, its start)`` from a ZIP's
+    end record (ZIP64 too), or None when there is none."""
+    fh.seek(0, 2)
+    size = fh.tell()
+    base = max(0, size - (_END_RECORD_SIZE + 65535))
+    fh.seek(base)
+    tail = fh.read()
     at = tail.rfind(_END_RECORD)
     if at < 0 or len(tail) - at < _END_RECORD_SIZE:
         return None
-    count = struct.unpack("<H", tail[at + 10 : at + 12])[0]
-    if count == 0xFFFF:  # ZIP64: the true count is in the ZIP64 end record before it
-        zip64 = tail.rfind(b"PK\x06\x06", 0, at)
-        if zip64 >= 0 and len(tail) - zip64 >= 40:
-            count = struct.unpack("<Q", tail[zip64 + 32 : zip64 + 40])[0]
-    return count
+    count, cd_size = struct.unpack("<HI", tail[at + 10 : at + 16])
+    end_at = at
+    if count == 0xFFFF or cd_size == 0xFFFFFFFF:
+        zip64 = tail.rfind(_ZIP64_END_RECORD, 0, at)
+        if zip64 >= 0 and len(tail) - zip64 >= 48:
+            count, cd_size = struct.unpack("<QQ", tail[zip64 + 32 : zip64 + 48])
+            end_at = zip64
+    return count, cd_size, base + end_at - cd_size
+
+
+def count_entries(path, stop_after: int) -> int | None:
+    """How many entries a ZIP holds: the larger of what its end record
+    declares and the headers found walking its central directory, which
+    stops once ``stop_after`` is passed — so 400,000 entries cost no more than
+    ``stop_after`` (``zipfile`` would build an object for each). None when
+    there is no end record (``zipfile`` then reports the damage)."""
+    with open(path, "rb") as fh:
+        end = _end_record(fh)
+        if end is None:
+            return None
+        declared, cd_size, cd_start = end
+        if cd_start < 0:
+            return declared
+        fh.seek(cd_start)
+        found = consumed = 0
+        while consumed < cd_size and found <= stop_after:
+            header = fh.read(_CENTRAL_HEADER_SIZE)
+            if len(header) < _CENTRAL_HEADER_SIZE or not header.startswith(_CENTRAL_HEADER):
+                break
+            name, extra, comment = struct.unpack("<HHH", header[28:34])
+            fh.seek(name + extra + comment, 1)
+            consumed += _CENTRAL_HEADER_SIZE + name + extra + comment
+            found += 1
+    return max(declared, found)
 
 
 def check_archive(
@@ -134,7 +164,7 @@ def check_archive(
     (or FormatError for a damaged archive) otherwise."""
     limits = limits or current()
     name = shown_name or str(path)
-    count = declared_entry_count(path)
+    count = count_entries(path, limits.max_entries)
     if count is not None and count > limits.max_entries:
         raise _refuse(name, "max_entries", "the archive's number of entries", count, limits.max_entries)
     try:
