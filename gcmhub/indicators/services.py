@@ -569,7 +569,7 @@ def _store_upload(batch: ImportBatch, suffix: str, uploaded, mapping) -> Path:
 UNPACKED_FOLDER = "data"
 
 
-def _extract_zip(archive: Path, target: Path) -> Path:
+def _extract_zip(archive: Path, target: Path, shown_name: str) -> Path:
     """Unpack an uploaded Open SDG folder once the archive is within the
     import limits (entries, unpacked size, compression ratio: see
     ``formats/limits.py``), refusing paths that leave ``target``."""
@@ -577,7 +577,7 @@ def _extract_zip(archive: Path, target: Path) -> Path:
 
     from .formats import limits
 
-    members = limits.check_archive(archive, shown_name=archive.name)
+    members = limits.check_archive(archive, shown_name=shown_name)
     root = target.resolve()
     for member in members:
         destination = (target / member.filename).resolve()
@@ -650,7 +650,9 @@ def process_upload(batch_id: int, stored_path: str) -> dict:
     rejects = progress_file.with_name("rejects.csv") if options.get("skip_invalid") else None
     unpacked = progress_file.with_name(UNPACKED_FOLDER)
     try:
-        path = _extract_zip(Path(stored_path), unpacked) if stored_path.endswith(".zip") else stored_path
+        path = stored_path
+        if stored_path.endswith(".zip"):
+            path = _extract_zip(Path(stored_path), unpacked, shown_name=batch.file_name)
         result = run_import(
             batch.user,
             batch.format,

@@ -54,6 +54,7 @@ def test_a_zip_bomb_is_unpacked_by_the_worker_and_refused_naming_the_limit(
     status = finished(api, headers, response)
     assert status["status"] == "failed"
     assert "max_compression_ratio" in status["report"]["error"]
+    assert status["report"]["error"].startswith("sdg-data.zip:")  # the name the user gave, not the server's
     assert not (folder / "data").exists()
 
 
