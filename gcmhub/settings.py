@@ -131,7 +131,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": float(os.environ.get("GCMHUB_SQLITE_TIMEOUT", "20")),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -192,6 +192,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# What one imported file may ask of the importer, GCMHUB_IMPORT_MAX_ROWS etc.
+# (defaults and meaning in docs/indicators.md, "Import limits").
+GCMHUB_IMPORT_LIMITS = {
+    name: int(os.environ[f"GCMHUB_IMPORT_{name.upper()}"])
+    for name in (
+        "max_rows", "max_columns", "max_cells", "max_shared_strings",
+        "max_entries", "max_unpacked_bytes", "max_compression_ratio",
+    )  # fmt: skip
+    if os.environ.get(f"GCMHUB_IMPORT_{name.upper()}")
+}
+# Days an uploaded file is kept after its import ends, for audit
+# (`gcmhub manage cleanup_uploads` deletes older ones; 0 = at once).
+GCMHUB_UPLOAD_RETENTION_DAYS = int(os.environ.get("GCMHUB_UPLOAD_RETENTION_DAYS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead.

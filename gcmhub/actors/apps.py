@@ -7,11 +7,14 @@ class ActorsConfig(AppConfig):
     label = "actors"
     verbose_name = _("Actors and roles")
 
-    def ready(self):
+    def ready(self) -> None:
         from gcmhub import references
         from gcmhub.actors.models import Organization
         from gcmhub.actors.services import visible_organizations
 
+        from . import token_use
+
         # Unpublished organisations are private to their scope, also where
         # another record refers to them (a parent, an account's organisation).
         references.register(Organization, visible_organizations, "actors.view_organization")
+        token_use.connect()

@@ -9,7 +9,6 @@ which each interface turns into a form error, a JSON status or an exit code.
 
 import hashlib
 import secrets
-from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -30,8 +29,6 @@ from gcmhub.geo.models import Area
 ORGANIZATION_FIELDS = ("name", "acronym", "kind", "area", "parent", "website", "description", "is_demo")
 PUBLISH_ORGANIZATION = "actors.publish_organization"
 TOKEN_PREFIX = "gcm_"
-# Recording every single use would turn each API read into a write.
-TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 # --- checks shared by every operation ---------------------------------------
@@ -420,9 +417,10 @@ def authenticate_token(key: str) -> User | None:
 
 
 def _record_use(token: ApiToken) -> None:
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # At most once a minute, after the response, never waiting: see token_use.py.
+    from gcmhub.actors import token_use
+
+    token_use.note(token)
 
 
 def tokens_of(user: User) -> QuerySet:

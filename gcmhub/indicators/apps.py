@@ -8,7 +8,15 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicator data")
 
     def ready(self) -> None:
-        from . import official_titles, sections
+        from django.conf import settings
+
+        from gcmhub import workers
+
+        from . import official_titles, sections, services
+        from .formats import limits
 
         sections.register()
         official_titles.connect()
+        workers.register_chore(services.recover_interrupted_imports)
+        workers.register_chore(services.cleanup_uploads)
+        limits.configure(limits.Limits.from_mapping(getattr(settings, "GCMHUB_IMPORT_LIMITS", None)))

@@ -239,6 +239,8 @@ class ImportBatch(models.Model):
     options = models.JSONField(_("options"), default=dict, blank=True)
     stored_file = models.CharField(_("stored upload"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The task worker running an upload ("host:pid"), so one that died is recognised.
+    worker = models.CharField(_("worker"), max_length=300, blank=True, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -531,14 +531,29 @@ def submit_upload(
         area=area_obj,
         options={"dry_run": dry_run, "skip_invalid": skip_invalid},
     )
+    try:
+        stored = _store_upload(batch, suffix, uploaded, mapping)
+    except Exception as error:
+        # A batch is never left "queued" for an upload that will not run.
+        _fail(batch, _("The upload could not be stored: %(reason)s") % {"reason": error})
+        raise
+
+    from .tasks import run_import_task
+
+    transaction.on_commit(lambda: run_import_task.enqueue(batch.pk, str(stored)))
+    return batch
+
+
+def _store_upload(batch: ImportBatch, suffix: str, uploaded, mapping) -> Path:
+    """Save the upload (and mapping) under the batch's folder. An archive is
+    stored as it came: it is checked and unpacked by the worker, never in the
+    request (a small ZIP can unpack to gigabytes or hold 400,000 entries)."""
     folder = imports_dir() / str(batch.pk)
     folder.mkdir(parents=True, exist_ok=True)
     stored = folder / f"upload{suffix}"
     with stored.open("wb") as fh:
         for piece in uploaded.chunks():
             fh.write(piece)
-    if suffix == ".zip":
-        stored = _extract_zip(stored, folder / "data")
     if mapping is not None:
         mapping_path = folder / "mapping.yml"
         with mapping_path.open("wb") as fh:
@@ -548,31 +563,32 @@ def submit_upload(
     batch.sha256 = file_sha256(stored)
     batch.stored_file = str(stored)
     batch.save(update_fields=["sha256", "stored_file", "options"])
-
-    from .tasks import run_import_task
-
-    transaction.on_commit(lambda: run_import_task.enqueue(batch.pk, str(stored)))
-    return batch
+    return stored
 
 
-def _extract_zip(archive: Path, target: Path) -> Path:
-    """Unpack an uploaded Open SDG folder, refusing paths that leave ``target``."""
+UNPACKED_FOLDER = "data"
+
+
+def _extract_zip(archive: Path, target: Path, shown_name: str) -> Path:
+    """Unpack an uploaded Open SDG folder once the archive is within the
+    import limits (entries, unpacked size, compression ratio: see
+    ``formats/limits.py``), refusing paths that leave ``target``."""
     import zipfile
 
-    limit = upload_max_bytes() * 10
+    from .formats import limits
+
+    members = limits.check_archive(archive, shown_name=shown_name)
+    root = target.resolve()
+    for member in members:
+        destination = (target / member.filename).resolve()
+        if root != destination and root not in destination.parents:
+            raise InvalidInput(_("The archive holds a file outside its folder."), field="file")
     try:
         with zipfile.ZipFile(archive) as bundle:
-            members = bundle.infolist()
-            if sum(member.file_size for member in members) > limit:
-                raise InvalidInput(_("The archive unpacks to more than the size allowed."), field="file")
-            root = target.resolve()
-            for member in members:
-                destination = (target / member.filename).resolve()
-                if root != destination and root not in destination.parents:
-                    raise InvalidInput(_("The archive holds a file outside its folder."), field="file")
             bundle.extractall(target)
     except zipfile.BadZipFile:
         raise InvalidInput(_("The archive cannot be read."), field="file") from None
+    target.mkdir(exist_ok=True)
     entries = [entry for entry in target.iterdir() if not entry.name.startswith(("__MACOSX", "."))]
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else target
 
@@ -596,21 +612,28 @@ def batch_progress(batch: ImportBatch) -> dict | None:
 def process_upload(batch_id: int, stored_path: str) -> dict:
     """Run a queued upload: the body of the background task.
 
-    The batch is marked running (and committed) first, so the API shows it;
-    the import itself is one transaction; the outcome — succeeded, validated,
-    or failed with the report — is saved on the batch afterwards.
+    The batch is claimed (queued → running, with the worker process that runs
+    it) and committed first, so the API shows it; an uploaded archive is
+    checked against the import limits and unpacked here, in the worker; the
+    import itself is the loader's; the outcome — succeeded, validated, or
+    failed with the report or the reason — is saved on the batch afterwards,
+    and the unpacked files are deleted. If the worker is stopped mid-import
+    the batch is failed as interrupted (a worker killed outright is found by
+    ``recover_interrupted_imports`` when a worker next starts).
     """
     import json
     import time
 
     from django.utils import timezone
 
+    from gcmhub import workers
+
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
+        status=ImportBatch.Status.RUNNING, started_at=timezone.now(), worker=workers.identity()
+    )
     batch = ImportBatch.objects.select_related("user", "area").get(pk=batch_id)
-    if batch.status != ImportBatch.Status.QUEUED:
+    if not claimed:
         return {"status": batch.status}  # already run (a retried task)
-    batch.status = ImportBatch.Status.RUNNING
-    batch.started_at = timezone.now()
-    batch.save(update_fields=["status", "started_at"])
     progress_file = progress_path(batch.pk)
     last = [0.0]
 
@@ -625,11 +648,15 @@ def process_upload(batch_id: int, stored_path: str) -> dict:
     options = batch.options or {}
     reader_options = {"mapping": options["mapping"]} if options.get("mapping") else {}
     rejects = progress_file.with_name("rejects.csv") if options.get("skip_invalid") else None
+    unpacked = progress_file.with_name(UNPACKED_FOLDER)
     try:
+        path = stored_path
+        if stored_path.endswith(".zip"):
+            path = _extract_zip(Path(stored_path), unpacked, shown_name=batch.file_name)
         result = run_import(
             batch.user,
             batch.format,
-            stored_path,
+            path,
             source=batch.source,
             dry_run=bool(options.get("dry_run")),
             skip_invalid=bool(options.get("skip_invalid")),
@@ -644,8 +671,13 @@ def process_upload(batch_id: int, stored_path: str) -> dict:
         _fail(batch, error.message, error.report)
     except (InvalidInput, Forbidden, NotFound) as error:
         _fail(batch, error.message, {})
+    except FormatError as error:  # an archive over the import limits, or unreadable
+        _fail(batch, str(error), {})
     except Exception:
         _fail(batch, _("The import stopped on an internal error; nothing was written."), {})
+        raise
+    except BaseException:  # the worker is being stopped (SIGTERM twice, Ctrl+C)
+        _fail(batch, interrupted_message(), {"interrupted": True})
         raise
     else:
         batch.refresh_from_db()
@@ -654,10 +686,15 @@ def process_upload(batch_id: int, stored_path: str) -> dict:
             batch.save(update_fields=["report"])
     finally:
         progress_file.unlink(missing_ok=True)
+        _remove_unpacked(batch.pk)
     return {"status": batch.status, "batch": batch.pk}
 
 
-def _fail(batch: ImportBatch, message: str, report: dict) -> None:
+def interrupted_message() -> str:
+    return _("The import was interrupted (its worker stopped); nothing was written. Upload the file again.")
+
+
+def _fail(batch: ImportBatch, message: str, report: dict | None = None) -> None:
     from django.utils import timezone
 
     batch.status = ImportBatch.Status.FAILED
@@ -667,3 +704,83 @@ def _fail(batch: ImportBatch, message: str, report: dict) -> None:
     batch.rows_rejected = (report or {}).get("rejected", 0)
     batch.rows_written = 0
     batch.save()
+
+
+# --- interrupted imports and upload retention ------------------------------------------
+
+
+def recover_interrupted_imports() -> int:
+    """Fail the uploads left "running" by a worker that is gone (killed, or its
+    machine restarted); returns how many. Called by every worker as it starts
+    and once a minute after."""
+    from gcmhub import workers
+
+    running = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).exclude(worker="")
+    interrupted = [batch for batch in running if not workers.is_alive(batch.worker)]
+    for batch in interrupted:
+        if ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).exists():
+            _fail(batch, interrupted_message(), {"interrupted": True})
+            progress_path(batch.pk).unlink(missing_ok=True)
+            _remove_unpacked(batch.pk)
+    return len(interrupted)
+
+
+def upload_retention_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "GCMHUB_UPLOAD_RETENTION_DAYS", 30))
+
+
+def _remove_unpacked(batch_id: int) -> None:
+    import shutil
+
+    shutil.rmtree(imports_dir() / str(batch_id) / UNPACKED_FOLDER, ignore_errors=True)
+    if upload_retention_days() <= 0:
+        _remove_upload(batch_id, keep_reports=True)
+
+
+def _remove_upload(batch_id: int, *, keep_reports: bool = False) -> None:
+    import shutil
+
+    folder = imports_dir() / str(batch_id)
+    if not keep_reports:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for path in folder.glob("*"):
+        if path.name not in {"rejects.csv"}:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def cleanup_uploads(*, days: int | None = None, dry_run: bool = False) -> list[Path]:
+    """Delete the stored uploads of imports that ended more than ``days``
+    (default: the retention setting) ago, and folders no import owns; the
+    folders deleted (or that would be, with ``dry_run``)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    days = upload_retention_days() if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    root = imports_dir()
+    folders = {int(p.name): p for p in root.iterdir() if p.is_dir() and p.name.isdigit()} if root.exists() else {}
+    batches = dict(ImportBatch.objects.filter(pk__in=list(folders)).values_list("pk", "finished_at"))
+    expired = []
+    for batch_id, folder in sorted(folders.items()):
+        if batch_id in batches:
+            finished_at = batches[batch_id]
+            if finished_at is None or finished_at > cutoff:
+                continue  # still queued or running, or within the retention
+        elif _modified_at(folder) > cutoff:
+            continue  # an upload whose batch is being created right now
+        expired.append(folder)
+        if not dry_run:
+            _remove_upload(batch_id)
+    if not dry_run and expired:
+        ImportBatch.objects.filter(pk__in=[int(folder.name) for folder in expired]).update(stored_file="")
+    return expired
+
+
+def _modified_at(path: Path):
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)

@@ -1,7 +1,7 @@
 """Background work: running an uploaded import (django-tasks).
 
 In production the database backend queues the task and a worker runs it
-(``gcmhub manage db_worker``); the tests use the immediate backend.
+(``gcmhub manage task_worker``); the tests use the immediate backend.
 """
 
 from django_tasks import task

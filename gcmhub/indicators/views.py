@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from gcmhub import workers
 from gcmhub.actors.rules import is_admin
 from gcmhub.errors import Forbidden, GcmHubError, InvalidInput, NotFound
 from gcmhub.framework.models import Objective
@@ -437,6 +438,7 @@ def _batch_or_404(request, pk: int) -> ImportBatch:
 
 
 FINISHED = {ImportBatch.Status.SUCCEEDED, ImportBatch.Status.FAILED, ImportBatch.Status.VALIDATED}
+WAITING = {ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING}
 
 
 def _status_context(batch: ImportBatch) -> dict:
@@ -451,6 +453,7 @@ def _status_context(batch: ImportBatch) -> dict:
         "finished": batch.status in FINISHED,
         "unknown_areas": report.get("unknown_areas") or [],
         "progress": services.batch_progress(batch) or {},
+        "no_worker": batch.status in WAITING and not workers.seen_recently(),
     }
 
 

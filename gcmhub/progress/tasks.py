@@ -1,7 +1,7 @@
 """Background recomputation (django-tasks).
 
 In production the database backend queues the task and a worker runs it
-(``gcmhub manage db_worker``); the tests use the immediate backend. Arguments
+(``gcmhub manage task_worker``); the tests use the immediate backend. Arguments
 are plain ids so that the task survives being stored as JSON.
 """
 

@@ -6,6 +6,11 @@ World Bank's download) through xlrd, which loads the workbook whole — such
 files are small. The format is recognised by the file's first bytes, not
 its name. Whatever goes wrong inside either library becomes a
 ``FormatError`` naming the file: "unreadable spreadsheet".
+
+An XLSX is held to the import limits (``limits.py``) before openpyxl parses
+it: its archive and shared-strings table are checked on opening, each
+sheet's declared dimension before its rows are read, and the rows and cells
+actually streamed as they come.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 
+from . import limits
 from .records import FormatError
 
 __all__ = ["Workbook", "is_workbook", "open_workbook"]
@@ -49,6 +55,7 @@ class Workbook:
         self._xls = None
         if head.startswith(XLSX_SIGNATURE):
             self.kind = "xlsx"
+            limits.check_workbook(path)
             try:
                 import openpyxl
 
@@ -106,9 +113,12 @@ class Workbook:
         if self._book is not None:
             try:
                 worksheet = self._book[sheet]
+                limits.check_dimension(self.file, sheet, _declared_dimension(worksheet))
+                counter = limits.RowCounter(self.file, sheet)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                        counter.add(number, len(values))
                         yield number, values
             except FormatError:
                 raise
@@ -121,6 +131,18 @@ class Workbook:
                     yield index + 1, tuple(_xls_value(cell) for cell in worksheet.row(index))
             except Exception as exc:
                 raise FormatError(self.file, f"sheet {sheet!r} cannot be read ({_why(exc)})") from None
+
+
+def _declared_dimension(worksheet) -> str | None:
+    """The ``A1:D20`` a read-only sheet declares, or None when it declares none."""
+    if getattr(worksheet, "_max_row", None) is None or getattr(worksheet, "_max_column", None) is None:
+        return None
+    from openpyxl.utils import get_column_letter
+
+    return (
+        f"{get_column_letter(worksheet._min_column)}{worksheet._min_row}:"
+        f"{get_column_letter(worksheet._max_column)}{worksheet._max_row}"
+    )
 
 
 def _xls_value(cell):

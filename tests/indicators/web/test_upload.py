@@ -169,3 +169,24 @@ def test_imports_are_private(client, users):
     assert client.get(f"/en/indicators/imports/{batch.pk}/").status_code == 302
     log_in(client, users.admin)
     assert client.get(f"/es/indicators/imports/{batch.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [("en", "No task worker has been seen"), ("fr", "Aucun exécuteur de tâches"), ("es", "No se ha visto ningún proceso")],
+)
+def test_the_import_page_says_when_no_worker_has_been_seen_for_a_minute(
+    client, users, settings, tmp_path, language, warning
+):
+    from gcmhub import workers
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    log_in(client, users.focal)
+    upload(client)  # queued; no worker runs in the tests
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.QUEUED
+    status_url = f"/{language}/indicators/imports/{batch.pk}/status/"
+    assert warning in client.get(status_url).content.decode()
+    workers.beat()  # a worker says it is alive
+    assert warning not in client.get(status_url).content.decode()

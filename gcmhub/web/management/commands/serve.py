@@ -2,14 +2,19 @@
 
 Django's development server is never used: the demo runs the same stack as
 production, only smaller. Unless told otherwise it also runs one background
-task worker (django-tasks' database backend), so uploads queued by the web
+task worker (`gcmhub manage task_worker`), so uploads queued by the web
 pages and API are processed; production may run workers separately with
-`gcmhub manage db_worker`.
+`gcmhub manage task_worker`. The worker is supervised: restarted if it dies,
+stopped when the server stops — and, being told the server's pid, it stops
+by itself if the server is killed outright.
 """
 
+import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from gunicorn.app.base import BaseApplication
@@ -43,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-task-worker",
             action="store_true",
-            help="Do not start a background task worker (run `gcmhub manage db_worker` elsewhere).",
+            help="Do not start a background task worker (run `gcmhub manage task_worker` elsewhere).",
         )
 
     def handle(self, *args, host, port, workers, timeout, no_task_worker=False, **options):
@@ -52,7 +57,7 @@ class Command(BaseCommand):
         if workers < 1:
             raise CommandError(f"--workers must be at least 1, not {workers}.", returncode=2)
         self.stdout.write(f"Serving GCM Hub on http://{host}:{port}/ with {workers} worker(s); Ctrl+C stops it.")
-        task_worker = None if no_task_worker else start_task_worker()
+        task_worker = None if no_task_worker else TaskWorkerSupervisor().start()
         try:
             GcmHubServer(
                 {
@@ -69,19 +74,77 @@ class Command(BaseCommand):
             ).run()
         finally:
             if task_worker is not None:
-                stop(task_worker)
+                task_worker.stop()
+
+
+logger = logging.getLogger("gcmhub.workers")
 
 
 def start_task_worker() -> subprocess.Popen:
-    """One django-tasks database worker, as a child process of the server."""
+    """One task worker, as a child process of the server that stops when it is gone."""
     return subprocess.Popen(
-        [sys.executable, "-m", "gcmhub.cli", "manage", "db_worker", "--interval", "1", "--no-startup-delay"]
-    )
+        [sys.executable, "-m", "gcmhub.cli", "manage", "task_worker", "--interval", "1", "--no-startup-delay",
+         "--parent-pid", str(os.getpid())],
+        # Its own session: Ctrl+C in the terminal reaches the server only, which
+        # then stops the worker itself (instead of racing to restart it).
+        start_new_session=True,
+    )  # fmt: skip
+
+
+class TaskWorkerSupervisor:
+    """Keeps one task worker running beside gunicorn: a worker that exits is
+    started again, after 1 s, then 2 s, 4 s … up to a minute if it keeps dying
+    at once (a worker that ran for a minute starts the count afresh)."""
+
+    CHECK_SECONDS = 1.0
+    BACKOFF_FIRST = 1.0
+    BACKOFF_MAX = 60.0
+    HEALTHY_AFTER = 60.0
+
+    def __init__(self, start=start_task_worker):
+        self._start = start
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+
+    def start(self) -> "TaskWorkerSupervisor":
+        self.process = self._start()
+        threading.Thread(target=self._watch, name="task-worker-supervisor", daemon=True).start()
+        return self
+
+    def _watch(self) -> None:
+        failures = 0
+        started = time.monotonic()
+        while not self._stopping.wait(self.CHECK_SECONDS):
+            if self.process.poll() is None:
+                continue
+            failures = 1 if time.monotonic() - started >= self.HEALTHY_AFTER else failures + 1
+            delay = min(self.BACKOFF_MAX, self.BACKOFF_FIRST * 2 ** (failures - 1))
+            logger.warning("The task worker exited (%s); restarting it in %.0f s.", self.process.returncode, delay)
+            if self._stopping.wait(delay):
+                return
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                self.process = self._start()
+                self.restarts += 1
+            started = time.monotonic()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping.set()
+        if self.process is not None:
+            stop(self.process)
 
 
 def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    """Ask the worker to finish its task and stop; after 10 s ask again, which
+    interrupts the task (its import is failed as interrupted); after 5 s more, kill it."""
+    for signal_it, wait in ((process.terminate, 10), (process.terminate, 5), (process.kill, None)):
+        signal_it()
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
