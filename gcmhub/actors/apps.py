@@ -6,3 +6,8 @@ class ActorsConfig(AppConfig):
     name = "gcmhub.actors"
     label = "actors"
     verbose_name = _("Actors and roles")
+
+    def ready(self) -> None:
+        from . import search
+
+        search.register()

@@ -8,6 +8,8 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicator data")
 
     def ready(self) -> None:
-        from . import sections
+        from . import home, search, sections
 
         sections.register()
+        search.register()
+        home.register()

@@ -8,7 +8,8 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress assessment")
 
     def ready(self) -> None:
-        from . import sections, signals
+        from . import home, sections, signals
 
         signals.connect()
         sections.register()
+        home.register()
