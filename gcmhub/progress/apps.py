@@ -8,8 +8,9 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress assessment")
 
     def ready(self) -> None:
-        from . import home, sections, signals
+        from . import home, panels, sections, signals
 
         signals.connect()
         sections.register()
         home.register()
+        panels.register()

@@ -21,7 +21,8 @@
         return;
       }
       var target = document.getElementById(node.dataset.target);
-      if (!target) {
+      // A chart in a hidden tab has no width yet: it is drawn when shown.
+      if (!target || target.offsetParent === null) {
         return;
       }
       var spec;
@@ -50,4 +51,5 @@
   }
   document.addEventListener("htmx:load", function (event) { draw(event.target); });
   document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+  document.addEventListener("gcmhub:shown", function (event) { draw(event.target); });
 })();
