@@ -332,7 +332,7 @@ def value_map_spec(
         "projection": {"type": "equalEarth"},
         "data": topology,
         "layer": [
-            {"mark": {**outline, "fill": NO_DATA_FILL}},
+            {"mark": {**outline, "fill": NO_DATA_FILL, "aria": False}},  # land under the data: decorative
             {
                 "transform": [
                     {"lookup": "id", "from": {"data": {"values": values}, "key": "m49",

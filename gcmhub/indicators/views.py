@@ -39,7 +39,9 @@ from .models import ImportBatch, Indicator, Series
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
     objective = forms.TypedChoiceField(label=gettext_lazy("Objective"), required=False, coerce=int, empty_value=None)
-    area = forms.CharField(label=gettext_lazy("Country or area (ISO3 or M49 code)"), required=False, max_length=3)
+    area = forms.CharField(
+        label=gettext_lazy("Country or area (name, ISO3 or M49 code)"), required=False, max_length=100
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,11 +51,16 @@ class CatalogueFilterForm(forms.Form):
         ]
 
     def clean_area(self):
-        code = self.cleaned_data["area"].strip()
-        if not code:
+        """A code (``KEN``, ``404``) or a name in any language (``Kenia``)."""
+        from gcmhub.geo.resolver import resolve_area
+
+        text = self.cleaned_data["area"].strip()
+        if not text:
             return None
         try:
-            return services.find_area(code)
+            if len(text) <= 3 and text.isalnum():
+                return services.find_area(text)
+            return resolve_area(text)
         except InvalidInput as error:
             raise forms.ValidationError(error.message) from None
 
@@ -62,16 +69,18 @@ class CatalogueFilterForm(forms.Form):
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None)
     objective = query = area = None
-    if form.is_bound and form.is_valid():
-        objective = form.cleaned_data["objective"]
-        query = form.cleaned_data["q"].strip()
-        area = form.cleaned_data["area"]
+    if form.is_bound:
+        form.is_valid()  # a field in error is left out; the others still filter
+        objective = form.cleaned_data.get("objective")
+        query = (form.cleaned_data.get("q") or "").strip()
+        area = form.cleaned_data.get("area")
     entries = presenters.catalogue(objective=objective, query=query or "", area=area)
     context = {
         "form": form,
         "entries": entries,
         "filtered": bool(objective or query or area),
         "selected_area": area,
+        "unknown_area": request.GET.get("area", "").strip()[:100] if form.is_bound and "area" in form.errors else "",
         "sources": presenters.catalogue_sources(),
         "can_import": request.user.has_perm("indicators.import_data"),
     }

@@ -113,6 +113,10 @@ def provider_keys() -> list[str]:
 def search(text: str, user, *, limit: int = MAX_PER_KIND, language: str | None = None) -> list[SearchGroup]:
     """Results for ``text`` in display order, grouped by kind; kinds without a
     match are left out. ``user`` decides what may be listed (anonymous: public only)."""
+    if user is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
     query = SearchQuery((text or "").strip()[:MAX_QUERY_LENGTH], user, language or current_language())
     if not query.words:
         return []
