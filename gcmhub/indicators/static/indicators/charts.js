@@ -10,6 +10,31 @@
 (function () {
   "use strict";
 
+  // Titles and legend labels are limited in pixels on the server, for a
+  // desktop page; on a phone they would push the plot down to a sliver, so
+  // they are held to the width of the box the chart is drawn in.
+  function fitToWidth(spec, width) {
+    if (spec.width !== "container" || !width) {
+      return spec;
+    }
+    var limit = Math.max(120, width - 24);
+    if (spec.title && typeof spec.title === "object" && spec.title.limit > limit) {
+      spec.title.limit = limit;
+    }
+    var encoding = spec.encoding || {};
+    Object.keys(encoding).forEach(function (channel) {
+      var legend = encoding[channel] && encoding[channel].legend;
+      if (legend && legend.labelLimit > limit - 40) {
+        legend.labelLimit = limit - 40;
+      }
+      var axis = encoding[channel] && encoding[channel].axis;
+      if (axis && axis.labelLimit > width / 2) {
+        axis.labelLimit = Math.round(width / 2);
+      }
+    });
+    return spec;
+  }
+
   function draw(root) {
     if (typeof window.vegaEmbed !== "function") {
       return;
@@ -32,6 +57,7 @@
         return;
       }
       node.dataset.drawn = "1";
+      spec = fitToWidth(spec, target.clientWidth);
       window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function () {
         target.classList.add("is-drawn");
         var fallback = document.getElementById(node.dataset.target + "-fallback");
