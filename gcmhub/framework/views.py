@@ -104,7 +104,7 @@ def indicator_list(request):
 @require_safe
 def indicator_detail(request, code: str):
     indicator = _found(services.get_indicator, code)
-    context = {"indicator": indicator}
+    context = {"indicator": indicator, "data_url": _data_pages([indicator.pk]).get(indicator.pk, "")}
     if indicator.code == POLICY_DOMAIN_INDICATOR:
         context["policy_domains"] = services.list_policy_domains()
         context["policy_scores"] = services.list_policy_scores()

@@ -82,3 +82,8 @@ def test_objective_page_links_to_its_data_and_its_progress(client, data_with_wor
     assert "No data yet" in page  # 17.3.2 holds no data in this sample
     spanish = client.get("/es/objectives/20/").content.decode()
     assert "Progreso por país" in spanish and "Aún no hay datos" in spanish
+
+
+def test_sdg_indicator_page_links_to_its_data(client, data_with_world):
+    assert 'href="/en/indicators/10.c.1/"' in client.get("/en/sdg-indicators/10.c.1/").content.decode()
+    assert "/en/indicators/17.3.2/" not in client.get("/en/sdg-indicators/17.3.2/").content.decode()
