@@ -35,7 +35,21 @@ class SearchOut(Schema):
     groups: list[SearchGroupOut]
 
 
-@router.get("/search", response=SearchOut, auth=read_auth, summary="Search the site")
+class ErrorOut(Schema):
+    detail: str
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: list[dict]
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, 401: ErrorOut, 422: InvalidOut},
+    auth=read_auth,
+    summary="Search the site",
+)
 def search_site(request, params: Query[SearchIn]):
     """Objectives, actions, indicators, countries and organisations (and what
     other apps register) whose code or title in any language contains every
