@@ -87,3 +87,9 @@ def test_objective_page_links_to_its_data_and_its_progress(client, data_with_wor
 def test_sdg_indicator_page_links_to_its_data(client, data_with_world):
     assert 'href="/en/indicators/10.c.1/"' in client.get("/en/sdg-indicators/10.c.1/").content.decode()
     assert "/en/indicators/17.3.2/" not in client.get("/en/sdg-indicators/17.3.2/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "label"), [("fr", "Changer"), ("es", "Cambiar")])
+def test_language_button_is_a_verb_not_the_admins_noun(client, language, label):
+    # Django's admin translates "Change" as a noun ("Modification"); the menu's button is an action.
+    assert f'class="button small">{label}</button>' in client.get(f"/{language}/").content.decode()
