@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gcmhub.geo.names import fold
 from gcmhub.i18n import current_language
@@ -35,6 +36,9 @@ from gcmhub.i18n import current_language
 MAX_QUERY_LENGTH = 100
 # Results per kind on the page and in the API; the page says when there are more.
 MAX_PER_KIND = 10
+
+# Titles are searched again and again: fold each once per process.
+_fold = lru_cache(maxsize=50_000)(fold)
 
 
 @dataclass(frozen=True)
@@ -57,12 +61,12 @@ class SearchQuery:
         if not self.words:
             return 0
         for code in codes:
-            if code and fold(code) == self.folded:
+            if code and _fold(code) == self.folded:
                 return 100
-        haystack = " ".join(fold(text) for text in texts if text)
+        haystack = " ".join(_fold(text) for text in texts if text)
         if not all(word in haystack for word in self.words):
             return 0
-        starts = any(fold(text).startswith(self.folded) for text in texts if text)
+        starts = any(_fold(text).startswith(self.folded) for text in texts if text)
         return 20 if starts else 10
 
     def matches(self, *texts: str, codes: Iterable[str] = ()) -> bool:
