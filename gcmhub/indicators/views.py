@@ -290,6 +290,7 @@ def indicator(request, code: str):
         "spec_json": spec_json(state.spec),
         "charts": [(f"indicator-chart-{i}" if i else "indicator-chart", spec_json(spec)) for i, spec in enumerate(state.specs)],
         "map": _latest_value_map(state),
+        "map_svg": reverse("indicators:map", args=[canonical]) + (f"?{query}" if query else ""),
         "panels": _rendered_panels(request, state),
         "metadata": _metadata(state),
         "chart_svg": chart_base + (f"?{query}" if query else ""),
@@ -335,7 +336,7 @@ def _latest_value_map(state: PageState) -> dict | None:
         rows, topology=topology, description=description, legend_title=state.unit or _("Value"),
         value_title=_("Value"), period_title=_("Period"), language=language,
     )  # fmt: skip
-    return {"spec_json": spec_json(spec), "description": description, "rows": latest, "unit": state.unit}
+    return {"spec": spec, "spec_json": spec_json(spec), "description": description, "rows": latest, "unit": state.unit}
 
 
 def _rendered_panels(request, state: PageState) -> list[tuple]:
@@ -403,6 +404,25 @@ def chart_image(request, code: str, fmt: str):
     else:
         response = HttpResponse(charts.render_png(charts.stacked(state.specs)), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_safe
+def map_image(request, code: str):
+    """The map tab as an SVG image (no JavaScript needed), drawn on the server
+    by the progress maps' renderer with the topology inlined."""
+    from gcmhub.progress import maps
+
+    try:
+        state = _page_state(request, code)
+    except _NoData:
+        raise Http404(_("This indicator has no data yet.")) from None
+    found = _latest_value_map(state)
+    if found is None:
+        raise Http404(_("No country has a value of this series."))
+    response = HttpResponse(maps.render_svg(found["spec"]), content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{state.series.code}-map.svg"'
     response["Cache-Control"] = "public, max-age=300"
     return response
 

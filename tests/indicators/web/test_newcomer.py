@@ -160,3 +160,12 @@ def test_catalogue_says_when_a_country_is_unknown(client, web_data, language):
 def test_catalogue_country_filter_takes_a_name(client, web_data):
     page = client.get("/en/indicators/?area=Mexique").content.decode()
     assert "Showing data for Mexico." in page
+
+
+def test_map_image_for_readers_without_javascript(client, web_data):
+    page = client.get("/en/indicators/10.c.1/").content.decode()
+    assert '<noscript><img src="/en/indicators/10.c.1/map.svg"' in page
+    response = client.get("/en/indicators/10.c.1/map.svg")
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+    assert response.content.startswith(b"<svg")
+    assert client.get("/en/indicators/SM.POP.TOTL/map.svg?area=KEN").status_code == 200
