@@ -381,8 +381,8 @@ def stacked(specs: Sequence[dict], *, width: int = 720) -> dict:
         return specs[0]
     parts = []
     for spec in specs:
-        part = {key: value for key, value in _fixed_width(spec, width).items() if key not in ("$schema", "config", "autosize")}
-        parts.append(part)
+        fixed = _fixed_width(spec, width)
+        parts.append({key: value for key, value in fixed.items() if key not in ("$schema", "config", "autosize")})
     return {
         "$schema": SCHEMA,
         "description": " ".join(dict.fromkeys(spec.get("description", "") for spec in specs)),

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.db.models import Max
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -30,8 +30,8 @@ from gcmhub.geo.models import Area
 from gcmhub.i18n import current_language, localized
 
 from . import attributes, charts, presenters, services
-from .panels import indicator_panels
 from .models import ImportBatch, Indicator, Series
+from .panels import indicator_panels
 
 # --- catalogue ---------------------------------------------------------------------
 
@@ -212,15 +212,13 @@ def _page_state(request, code: str, *, language: str | None = None, width="conta
     return state
 
 
-def _spec(state: PageState, language: str, width, lines: list[charts.Line] | None = None) -> dict:
-    lines = state.lines if lines is None else lines
-    unit = state.unit
+def chart_description(state: PageState, lines: list[charts.Line]) -> str:
+    """What a chart of ``lines`` shows, in words (its text alternative)."""
     selection = "; ".join(
         f"{f.label}: {dict(f.choices).get(f.selected, f.selected)}"
         for f in state.filters
         if f.code != state.compare
     )
-    title = state.title if len(state.title) < 140 else state.title[:137] + "…"
     names = ", ".join(dict.fromkeys(line.area or line.label for line in lines))
     description = _("Chart of %(series)s for %(areas)s.") % {"series": state.series.code, "areas": names}
     if selection:
@@ -229,6 +227,14 @@ def _spec(state: PageState, language: str, width, lines: list[charts.Line] | Non
     if compared is not None:
         description += " " + _("Compared by %(dimension)s.") % {"dimension": compared.label}
     description += " " + _("The same data are in the table below the chart.")
+    return description
+
+
+def _spec(state: PageState, language: str, width, lines: list[charts.Line] | None = None) -> dict:
+    lines = state.lines if lines is None else lines
+    unit = state.unit
+    title = state.title if len(state.title) < 140 else state.title[:137] + "…"
+    description = chart_description(state, lines)
     return charts.line_chart_spec(
         lines,
         title=f"{title} ({state.series.code})" if state.indicator else title,
@@ -288,7 +294,10 @@ def indicator(request, code: str):
         "indicator": state.indicator,
         "series": series,
         "spec_json": spec_json(state.spec),
-        "charts": [(f"indicator-chart-{i}" if i else "indicator-chart", spec_json(spec)) for i, spec in enumerate(state.specs)],
+        "charts": [
+            (f"indicator-chart-{i}" if i else "indicator-chart", spec_json(spec)) for i, spec in enumerate(state.specs)
+        ],
+        "chart_description": chart_description(state, state.lines),
         "map": _latest_value_map(state),
         "map_svg": reverse("indicators:map", args=[canonical]) + (f"?{query}" if query else ""),
         "panels": _rendered_panels(request, state),
