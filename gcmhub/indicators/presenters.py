@@ -427,7 +427,8 @@ def variants(filters: list[DimensionFilter], compare: str | None) -> list[Varian
 def default_areas(series: Series, keys: list[str], user=None, limit: int = 4) -> list[Area]:
     """What to chart when the reader chose nothing.
 
-    The reader's own country when they have one (a focal point), with its
+    The reader's own country when they have one (a focal point's, or their
+    organisation's), with its
     region — or else the world — when those have data, and countries of the
     same sub-region; otherwise the world and one country per region, so the
     chart compares parts of the world rather than the first names of the
@@ -452,7 +453,9 @@ def default_areas(series: Series, keys: list[str], user=None, limit: int = 4) ->
 
     countries = sorted((a for a in areas.values() if a.kind == Area.Kind.COUNTRY), key=rank)
     world = [a for a in areas.values() if a.kind == Area.Kind.WORLD]
-    own = getattr(user, "area", None) if getattr(user, "is_authenticated", False) else None
+    own = None
+    if getattr(user, "is_authenticated", False):  # a focal point's country, else their organisation's
+        own = getattr(user, "area", None) or getattr(getattr(user, "organization", None), "area", None)
     chosen: list[Area] = []
     if own is not None and own.pk in areas:
         region = next((areas[i] for i in (own.subregion_id, own.region_id) if i in areas), None)

@@ -169,3 +169,9 @@ def test_map_image_for_readers_without_javascript(client, web_data):
     assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
     assert response.content.startswith(b"<svg")
     assert client.get("/en/indicators/SM.POP.TOTL/map.svg?area=KEN").status_code == 200
+
+
+def test_default_chart_uses_the_country_of_the_readers_organisation(web_data, users):
+    _same_count_in_every_country(["AFG", "ARM", "ALB", "TZA", "UGA"])
+    series = Series.objects.get(code="SI_RMT_COST")
+    assert presenters.default_areas(series, [""], user=users.contributor)[0].iso3 == "KEN"
