@@ -63,12 +63,14 @@ def _mount_routers() -> None:
     from gcmhub.geo.api import router as geo_router
     from gcmhub.indicators.api import router as indicators_router
     from gcmhub.progress.api import router as progress_router
+    from gcmhub.web.api import router as search_router
 
     api.add_router("/", framework_router)
     api.add_router("/", geo_router)
     api.add_router("/", actors_router)
     api.add_router("/", indicators_router)
     api.add_router("/", progress_router)
+    api.add_router("/", search_router)
 
 
 _mount_routers()

@@ -12,9 +12,10 @@ class ActorsConfig(AppConfig):
         from gcmhub.actors.models import Organization
         from gcmhub.actors.services import visible_organizations
 
-        from . import token_use
+        from . import search, token_use
 
         # Unpublished organisations are private to their scope, also where
         # another record refers to them (a parent, an account's organisation).
         references.register(Organization, visible_organizations, "actors.view_organization")
         token_use.connect()
+        search.register()

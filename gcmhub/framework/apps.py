@@ -6,3 +6,8 @@ class FrameworkConfig(AppConfig):
     name = "gcmhub.framework"
     label = "framework"
     verbose_name = _("The Compact")
+
+    def ready(self) -> None:
+        from . import search
+
+        search.register()

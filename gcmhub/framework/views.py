@@ -3,8 +3,11 @@ indicators, and how the Compact is implemented, followed up and reviewed."""
 
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from gcmhub.errors import NotFound
@@ -50,16 +53,41 @@ def objective_list(request):
     return render(request, "framework/objective_list.html", context)
 
 
+def _data_pages(sdg_indicator_ids) -> dict[int, str]:
+    """{SDG indicator id: its data page} for the indicators that hold data.
+
+    The indicators app is reached through the app registry, not imported: the
+    framework is the reference every other app builds on, and a site without
+    the data app simply shows no data links."""
+    try:
+        series_model = apps.get_model("indicators", "Series")
+        observation_model = apps.get_model("indicators", "Observation")
+    except LookupError:
+        return {}
+    with_data = observation_model.objects.order_by().filter(series_id=OuterRef("pk"))
+    rows = (
+        series_model.objects.filter(indicator__sdg_indicator_id__in=list(sdg_indicator_ids))
+        .filter(Exists(with_data))
+        .values_list("indicator__sdg_indicator_id", "indicator__code")
+    )
+    return {sdg_id: reverse("indicators:indicator", args=[code]) for sdg_id, code in rows}
+
+
 @require_safe
 def objective_detail(request, number: int):
     objective = _found(services.get_objective, number)
     language = current_language()
+    links = list(objective.indicator_links.all())
+    data_pages = _data_pages({link.indicator_id for link in links})
+    for link in links:
+        link.data_url = data_pages.get(link.indicator_id, "")
     context = {
         "objective": objective,
         "actions": [_action_row(action, language) for action in objective.actions.all()],
         # Only administrators, who can import them, are told which texts are missing.
         "can_import_texts": request.user.has_perm("framework.import_official_text"),
-        "links": objective.indicator_links.all(),
+        "links": links,
+        "has_data": bool(data_pages),
     }
     context["previous"], context["next"] = services.adjacent_objectives(objective)
     return render(request, "framework/objective_detail.html", context)
@@ -78,7 +106,7 @@ def indicator_list(request):
 @require_safe
 def indicator_detail(request, code: str):
     indicator = _found(services.get_indicator, code)
-    context = {"indicator": indicator}
+    context = {"indicator": indicator, "data_url": _data_pages([indicator.pk]).get(indicator.pk, "")}
     if indicator.code == POLICY_DOMAIN_INDICATOR:
         context["policy_domains"] = services.list_policy_domains()
         context["policy_scores"] = services.list_policy_scores()

@@ -6,3 +6,8 @@ class GeoConfig(AppConfig):
     name = "gcmhub.geo"
     label = "geo"
     verbose_name = _("Areas")
+
+    def ready(self) -> None:
+        from . import search
+
+        search.register()

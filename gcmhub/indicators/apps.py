@@ -12,10 +12,12 @@ class IndicatorsConfig(AppConfig):
 
         from gcmhub import workers
 
-        from . import official_titles, sections, services
+        from . import home, official_titles, search, sections, services
         from .formats import limits
 
         sections.register()
+        search.register()
+        home.register()
         official_titles.connect()
         workers.register_chore(services.recover_interrupted_imports)
         workers.register_chore(services.cleanup_uploads)

@@ -38,6 +38,8 @@ __all__ = [
     "render_png",
     "render_svg",
     "sparkline_svg",
+    "split_by_magnitude",
+    "value_map_spec",
 ]
 
 # The Vega-Lite release the bundle and the server-side export both use
@@ -117,6 +119,39 @@ def _locale(language: str) -> dict | None:
         return {"number": vl_convert.get_format_locale(tag), "time": vl_convert.get_time_format_locale(tag)}
     except Exception:  # noqa: BLE001 - formats are a nicety; English ones are the default
         return None
+
+
+# Lines whose typical values differ by more than this factor get separate
+# charts: on one axis the smaller ones (countries beside the world's total)
+# would be flat lines along the bottom.
+MAGNITUDE_RATIO = 20.0
+
+
+def _typical(line: Line) -> float | None:
+    values = sorted(abs(value) for _period, value in line.points if _finite(value))
+    return values[len(values) // 2] if values else None
+
+
+def split_by_magnitude(lines: Sequence[Line], ratio: float = MAGNITUDE_RATIO) -> list[list[Line]]:
+    """``lines`` in one group, or two when some lines are more than ``ratio``
+    times larger than others (the world's migrant stock beside countries').
+    Order inside each group is kept; the larger lines come first.
+
+    >>> world = Line("World", [("2020", 280e6)])
+    >>> kenya, mexico = Line("Kenya", [("2020", 1e6)]), Line("Mexico", [("2020", 1.2e6)])
+    >>> [[line.label for line in group] for group in split_by_magnitude([world, kenya, mexico])]
+    [['World'], ['Kenya', 'Mexico']]
+    >>> len(split_by_magnitude([kenya, mexico]))
+    1
+    """
+    typical = {id(line): _typical(line) for line in lines}
+    sizes = [size for size in typical.values() if size]
+    if len(sizes) < 2 or max(sizes) <= ratio * min(sizes):
+        return [list(lines)]
+    threshold = max(sizes) / ratio
+    large = [line for line in lines if (typical[id(line)] or 0) > threshold]
+    small = [line for line in lines if line not in large]
+    return [large, small]
 
 
 def line_chart_spec(
@@ -285,6 +320,77 @@ def on_ordinal_scale(spec: dict, labels: Mapping[int, str], step_title: str) -> 
     return spec
 
 
+# --- maps -------------------------------------------------------------------------------
+
+NO_DATA_FILL = "#e3e3e3"  # countries without a value: the land stays visible
+
+
+def value_map_spec(
+    rows: Sequence[tuple[str, str, str, float]],
+    *,
+    topology: dict,
+    description: str,
+    legend_title: str,
+    value_title: str,
+    period_title: str,
+    language: str = "en",
+    width: int | str = "container",
+    height: int = 400,
+) -> dict:
+    """A world map of one value per country: ``rows`` of ``(m49, name, period, value)``.
+
+    ``topology`` is the Vega-Lite data of the bundled Natural Earth countries
+    (``{"url": …, "format": …}`` in the browser, ``{"values": …}`` on the
+    server; the progress app's ``maps`` supplies both). Countries are shaded
+    by quantile (five classes of about as many countries each), so one huge
+    value does not wash every other country out; countries without a value
+    stay grey. The page lists the same values in a table.
+    """
+    values = [
+        {"m49": m49, "name": name, "period": period, "value": value}
+        for m49, name, period, value in rows
+        if _finite(value)
+    ]
+    outline = {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.5}
+    spec: dict = {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": width,
+        "height": height,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "projection": {"type": "equalEarth"},
+        "data": topology,
+        "layer": [
+            {"mark": {**outline, "fill": NO_DATA_FILL, "aria": False}},  # land under the data: decorative
+            {
+                "transform": [
+                    {"lookup": "id", "from": {"data": {"values": values}, "key": "m49",
+                                              "fields": ["name", "period", "value"]}},
+                    {"filter": "isValid(datum.value)"},
+                ],
+                "mark": outline,
+                "encoding": {
+                    "color": {
+                        "field": "value", "type": "quantitative", "title": legend_title,
+                        "scale": {"type": "quantile", "scheme": {"name": "blues", "count": 5}},
+                        "legend": {"orient": "bottom", "direction": "horizontal", "format": ",.3~r"},
+                    },
+                    "tooltip": [
+                        {"field": "name", "type": "nominal", "title": " "},
+                        {"field": "value", "type": "quantitative", "title": value_title, "format": ",.4~r"},
+                        {"field": "period", "type": "nominal", "title": period_title},
+                    ],
+                },
+            },
+        ],
+        "config": {"view": {"stroke": None}, "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+    }  # fmt: skip
+    locale = _locale(language)
+    if locale:
+        spec["config"]["locale"] = locale
+    return spec
+
+
 # --- server-side rendering ----------------------------------------------------------
 
 
@@ -295,6 +401,24 @@ def _fixed_width(spec: dict, width: int) -> dict:
         fixed["width"] = width
         fixed["autosize"] = {"type": "pad"}
     return fixed
+
+
+def stacked(specs: Sequence[dict], *, width: int = 720) -> dict:
+    """Several charts of a page as one image, one under the other (the SVG and
+    PNG downloads), each keeping its own axis."""
+    if len(specs) == 1:
+        return specs[0]
+    parts = []
+    for spec in specs:
+        fixed = _fixed_width(spec, width)
+        parts.append({key: value for key, value in fixed.items() if key not in ("$schema", "config", "autosize")})
+    return {
+        "$schema": SCHEMA,
+        "description": " ".join(dict.fromkeys(spec.get("description", "") for spec in specs)),
+        "vconcat": parts,
+        "resolve": {"scale": {"color": "independent", "strokeDash": "independent", "shape": "independent"}},
+        "config": specs[0].get("config", {}),
+    }
 
 
 def render_svg(spec: dict, *, width: int = 720) -> str:

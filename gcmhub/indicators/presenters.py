@@ -447,22 +447,55 @@ def variants(filters: list[DimensionFilter], compare: str | None) -> list[Varian
     return [Variant(dimension_key([*fixed, (target.code, code)]), label) for code, label in target.choices]
 
 
-def default_areas(series: Series, keys: list[str], limit: int = 3) -> list[Area]:
-    """What to chart when the reader chose nothing: the world when it has data,
-    and the areas with the most observations."""
-    rows = (
+def default_areas(series: Series, keys: list[str], user=None, limit: int = 4) -> list[Area]:
+    """What to chart when the reader chose nothing.
+
+    The reader's own country when they have one (a focal point's, or their
+    organisation's), with its
+    region — or else the world — when those have data, and countries of the
+    same sub-region; otherwise the world and one country per region, so the
+    chart compares parts of the world rather than the first names of the
+    alphabet. Within a region, the country with the most values comes first,
+    then the one with the largest latest value (the best-known case).
+    """
+    key = keys[0] if keys else ""
+    counts = dict(
         Observation.objects.order_by()
         .filter(series=series, dimension_key__in=keys, value__isnull=False)
         .values("area_id")
         .annotate(n=Count("pk"))
-        .order_by("-n", "area_id")[:50]
+        .values_list("area_id", "n")
     )
-    ids = [row["area_id"] for row in rows]
-    areas = {a.pk: a for a in Area.objects.filter(pk__in=ids)}
-    ordered = [areas[i] for i in ids if i in areas]
-    world = [a for a in ordered if a.kind == Area.Kind.WORLD]
-    countries = [a for a in ordered if a.kind == Area.Kind.COUNTRY]
-    return (world + countries + [a for a in ordered if a not in world and a not in countries])[:limit]
+    if not counts:
+        return []
+    areas = Area.objects.in_bulk(list(counts))
+    latest = {row.area.pk: abs(row.value) for row in latest_values(series, key)}
+
+    def rank(area: Area):
+        return (-counts.get(area.pk, 0), -latest.get(area.pk, 0.0), area.m49)
+
+    countries = sorted((a for a in areas.values() if a.kind == Area.Kind.COUNTRY), key=rank)
+    world = [a for a in areas.values() if a.kind == Area.Kind.WORLD]
+    own = None
+    if getattr(user, "is_authenticated", False):  # a focal point's country, else their organisation's
+        own = getattr(user, "area", None) or getattr(getattr(user, "organization", None), "area", None)
+    chosen: list[Area] = []
+    if own is not None and own.pk in areas:
+        region = next((areas[i] for i in (own.subregion_id, own.region_id) if i in areas), None)
+        chosen = [region] if region else world[:1]
+        chosen.append(areas[own.pk])
+        chosen += [a for a in countries if a.subregion_id == own.subregion_id and a.pk != own.pk]
+    else:
+        chosen = world[:1]
+        seen_regions: set[int | None] = set()
+        for country in countries:
+            if country.region_id not in seen_regions:
+                seen_regions.add(country.region_id)
+                chosen.append(country)
+    chosen += [a for a in countries if a not in chosen]  # too few regions: fill up
+    if not chosen:  # only regions and groups hold data
+        chosen = sorted(areas.values(), key=lambda a: (_KIND_ORDER.get(a.kind, 9), a.m49))
+    return chosen[:limit]
 
 
 def observations(series: Series, areas: list[Area], keys: list[str]):
@@ -548,3 +581,32 @@ def country_sparklines(area: Area, limit: int = 6) -> tuple[list[Sparkline], int
         if len(shown) >= limit:
             break
     return shown, len(series_ids)
+
+
+# --- the map tab ---------------------------------------------------------------------
+
+
+@dataclass
+class LatestValue:
+    area: Area
+    period: str
+    value: float
+
+
+def latest_values(series: Series, key: str) -> list[LatestValue]:
+    """Each country's most recent value of ``series`` for disaggregation ``key``,
+    by country name (the map tab and its table)."""
+    rows = (
+        Observation.objects.order_by()
+        .filter(series=series, dimension_key=key, value__isnull=False, area__kind=Area.Kind.COUNTRY)
+        .values_list("area_id", "year", "period", "value")
+    )
+    latest: dict[int, tuple[int, str, float]] = {}
+    for area_id, year, period, value in rows:
+        if area_id not in latest or (year, period) > latest[area_id][:2]:
+            latest[area_id] = (year, period, value)
+    areas = Area.objects.in_bulk(list(latest))
+    language = current_language()
+    found = [LatestValue(areas[i], period, value) for i, (_y, period, value) in latest.items() if i in areas]
+    found.sort(key=lambda row: localized(row.area, "name", language).casefold())
+    return found

@@ -9,5 +9,6 @@ urlpatterns = [
     path("indicators/imports/<int:pk>/", views.import_detail, name="import"),
     path("indicators/imports/<int:pk>/status/", views.import_status, name="import-status"),
     path("indicators/<str:code>/chart.<str:fmt>", views.chart_image, name="chart"),
+    path("indicators/<str:code>/map.svg", views.map_image, name="map"),
     path("indicators/<str:code>/", views.indicator, name="indicator"),
 ]

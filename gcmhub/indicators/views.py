@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,8 +30,9 @@ from gcmhub.framework.models import Objective
 from gcmhub.geo.models import Area
 from gcmhub.i18n import current_language, localized
 
-from . import charts, presenters, services
+from . import attributes, charts, presenters, services
 from .models import ImportBatch, Indicator, Series
+from .panels import indicator_panels
 from .scales import scale_of
 
 # --- catalogue ---------------------------------------------------------------------
@@ -39,7 +41,9 @@ from .scales import scale_of
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
     objective = forms.TypedChoiceField(label=gettext_lazy("Objective"), required=False, coerce=int, empty_value=None)
-    area = forms.CharField(label=gettext_lazy("Country or area (ISO3 or M49 code)"), required=False, max_length=3)
+    area = forms.CharField(
+        label=gettext_lazy("Country or area (name, ISO3 or M49 code)"), required=False, max_length=100
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,11 +53,16 @@ class CatalogueFilterForm(forms.Form):
         ]
 
     def clean_area(self):
-        code = self.cleaned_data["area"].strip()
-        if not code:
+        """A code (``KEN``, ``404``) or a name in any language (``Kenia``)."""
+        from gcmhub.geo.resolver import resolve_area
+
+        text = self.cleaned_data["area"].strip()
+        if not text:
             return None
         try:
-            return services.find_area(code)
+            if len(text) <= 3 and text.isalnum():
+                return services.find_area(text)
+            return resolve_area(text)
         except InvalidInput as error:
             raise forms.ValidationError(error.message) from None
 
@@ -62,16 +71,18 @@ class CatalogueFilterForm(forms.Form):
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None)
     objective = query = area = None
-    if form.is_bound and form.is_valid():
-        objective = form.cleaned_data["objective"]
-        query = form.cleaned_data["q"].strip()
-        area = form.cleaned_data["area"]
+    if form.is_bound:
+        form.is_valid()  # a field in error is left out; the others still filter
+        objective = form.cleaned_data.get("objective")
+        query = (form.cleaned_data.get("q") or "").strip()
+        area = form.cleaned_data.get("area")
     entries = presenters.catalogue(objective=objective, query=query or "", area=area)
     context = {
         "form": form,
         "entries": entries,
         "filtered": bool(objective or query or area),
         "selected_area": area,
+        "unknown_area": request.GET.get("area", "").strip()[:100] if form.is_bound and "area" in form.errors else "",
         "sources": presenters.catalogue_sources(),
         "can_import": request.user.has_perm("indicators.import_data"),
     }
@@ -99,6 +110,8 @@ class PageState:
     lines: list[charts.Line]
     spec: dict
     messages: list[str] = field(default_factory=list)
+    # One spec per chart: two when the lines differ too much in size for one axis.
+    specs: list[dict] = field(default_factory=list)
     cut: bool = False  # more lines than colours: the chart leaves some out
 
     @property
@@ -154,7 +167,7 @@ def _page_state(request, code: str, *, language: str | None = None, width="conta
         )
         areas = areas[: presenters.MAX_CHART_AREAS]
     if not areas:
-        areas = presenters.default_areas(series, keys)
+        areas = presenters.default_areas(series, keys, user=request.user)
     found = list(presenters.observations(series, areas, keys)[: presenters.MAX_TABLE_ROWS + 1])
     truncated = len(found) > presenters.MAX_TABLE_ROWS
     found = found[: presenters.MAX_TABLE_ROWS]
@@ -183,24 +196,33 @@ def _page_state(request, code: str, *, language: str | None = None, width="conta
         obs.variant_label = labels.get(obs.dimension_key) or presenters.describe_key(obs.dimension_key, filters)
         obs.value_text = presenters.series_value_text(series, obs.value, scale)
         obs.unit_text = scale.unit if scale else presenters.unit_label(obs.unit or series.unit)
+        obs.status_text = attributes.obs_status_text(obs.obs_status)
+        obs.nature_text = attributes.nature_text(obs.nature)
+        obs.footnote_text = attributes.footnote_text(obs.footnote)
     state = PageState(
         indicator=indicator, series_list=series_list, series=series, filters=filters, compare=compare,
         variants=variants, all_areas=all_areas, areas=areas, rows=found, truncated=truncated, lines=lines,
         spec={}, messages=messages, cut=cut,
     )  # fmt: skip
-    state.spec = _spec(state, language or current_language(), width)
+    groups = charts.split_by_magnitude(lines)
+    state.specs = [_spec(state, language or current_language(), width, group) for group in groups]
+    state.spec = state.specs[0]
+    if len(groups) > 1:
+        state.messages.append(
+            _("The values differ too much in size for one axis, so they are drawn as %(count)d charts.")
+            % {"count": len(groups)}
+        )
     return state
 
 
-def _spec(state: PageState, language: str, width) -> dict:
-    unit = state.unit
+def chart_description(state: PageState, lines: list[charts.Line]) -> str:
+    """What a chart of ``lines`` shows, in words (its text alternative)."""
     selection = "; ".join(
         f"{f.label}: {dict(f.choices).get(f.selected, f.selected)}"
         for f in state.filters
         if f.code != state.compare
     )
-    title = state.title if len(state.title) < 140 else state.title[:137] + "…"
-    names = ", ".join(dict.fromkeys(line.area or line.label for line in state.lines))
+    names = ", ".join(dict.fromkeys(line.area or line.label for line in lines))
     description = _("Chart of %(series)s for %(areas)s.") % {"series": state.series.code, "areas": names}
     if selection:
         description += " " + selection + "."
@@ -208,8 +230,16 @@ def _spec(state: PageState, language: str, width) -> dict:
     if compared is not None:
         description += " " + _("Compared by %(dimension)s.") % {"dimension": compared.label}
     description += " " + _("The same data are in the table below the chart.")
+    return description
+
+
+def _spec(state: PageState, language: str, width, lines: list[charts.Line] | None = None) -> dict:
+    lines = state.lines if lines is None else lines
+    unit = state.unit
+    title = state.title if len(state.title) < 140 else state.title[:137] + "…"
+    description = chart_description(state, lines)
     spec = charts.line_chart_spec(
-        state.lines,
+        lines,
         title=f"{title} ({state.series.code})" if state.indicator else title,
         y_title=unit or _("Value"),
         x_title=_("Year"),
@@ -269,6 +299,14 @@ def indicator(request, code: str):
         "indicator": state.indicator,
         "series": series,
         "spec_json": spec_json(state.spec),
+        "charts": [
+            (f"indicator-chart-{i}" if i else "indicator-chart", spec_json(spec)) for i, spec in enumerate(state.specs)
+        ],
+        "chart_description": chart_description(state, state.lines),
+        "map": _latest_value_map(state),
+        "map_svg": reverse("indicators:map", args=[canonical]) + (f"?{query}" if query else ""),
+        "panels": _rendered_panels(request, state),
+        "metadata": _metadata(state),
         "chart_svg": chart_base + (f"?{query}" if query else ""),
         "chart_png": reverse("indicators:chart", args=[canonical, "png"]) + (f"?{query}" if query else ""),
         "downloads": downloads,
@@ -284,6 +322,75 @@ def indicator(request, code: str):
         "api_observations": f"/api/v1/series/{series.code}/observations",
     }
     return render(request, "indicators/indicator.html", context)
+
+
+def _latest_value_map(state: PageState) -> dict | None:
+    """The map tab: each country's latest value of the series and disaggregation
+    shown (the first one when several are compared), drawn over the progress
+    app's bundled Natural Earth topology; None when no country has a value."""
+    from django.templatetags.static import static
+
+    from gcmhub.progress import maps
+
+    key = next((v.key for v in state.variants), "")
+    latest = presenters.latest_values(state.series, key)
+    if not latest:
+        return None
+    language = current_language()
+    rows = [(row.area.m49, localized(row.area, "name", language), row.period, row.value) for row in latest]
+    for row in latest:
+        row.value_text = presenters.format_value(row.value)
+    years = sorted({row.period[:4] for row in latest})
+    description = _("Map of the latest value of %(series)s in each country (%(first)s to %(last)s); "
+                    "the table under the map gives the same values.") % {
+        "series": state.series.code, "first": years[0], "last": years[-1],
+    }  # fmt: skip
+    topology = {"url": static(maps.TOPOLOGY_STATIC), "format": {"type": "topojson", "feature": "countries"}}
+    spec = charts.value_map_spec(
+        rows, topology=topology, description=description, legend_title=state.unit or _("Value"),
+        value_title=_("Value"), period_title=_("Period"), language=language,
+    )  # fmt: skip
+    return {"spec": spec, "spec_json": spec_json(spec), "description": description, "rows": latest, "unit": state.unit}
+
+
+def _rendered_panels(request, state: PageState) -> list[tuple]:
+    """(panel, its HTML) for each panel other apps add (``panels.py``)."""
+    from django.template.loader import render_to_string
+
+    found = indicator_panels(state.series, state.areas, [v.key for v in state.variants])
+    return [(panel, render_to_string(panel.template, panel.context, request=request)) for panel in found]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    definition: str
+    target: str
+    unit: str
+    custodian: str
+    sources: list
+    method: str
+    last_updated: object
+    sdg_url: str
+
+
+def _metadata(state: PageState) -> Metadata:
+    """The metadata tab: what the series measures and where the values come from."""
+    indicator, series = state.indicator, state.series
+    sdg = indicator.sdg_indicator if indicator else None
+    definition = localized(sdg, "title") if sdg else (localized(indicator, "name") if indicator else "")
+    if indicator and indicator.description:
+        definition = f"{definition} {indicator.description}".strip()
+    latest = series.observations.order_by().aggregate(last=Max("batch__finished_at"))["last"]
+    return Metadata(
+        definition=definition or presenters.series_name(series),
+        target=f"{sdg.target.code} {localized(sdg.target, 'title')}" if sdg else "",
+        unit=state.unit,
+        custodian=(indicator.custodian if indicator else "") or (sdg.custodians if sdg else ""),
+        sources=presenters.sources_of(series),
+        method=series.description,
+        last_updated=latest,
+        sdg_url=reverse("framework:indicator", args=[sdg.code]) if sdg else "",
+    )
 
 
 def _visible_batch_ids(user, rows) -> set[int]:
@@ -307,10 +414,29 @@ def chart_image(request, code: str, fmt: str):
         raise Http404(_("This indicator has no data yet.")) from None
     name = f"{(state.indicator.code if state.indicator else state.series.code)}-{state.series.code}"
     if fmt == "svg":
-        response = HttpResponse(charts.render_svg(state.spec), content_type="image/svg+xml; charset=utf-8")
+        response = HttpResponse(charts.render_svg(charts.stacked(state.specs)), content_type="image/svg+xml; charset=utf-8")
     else:
-        response = HttpResponse(charts.render_png(state.spec), content_type="image/png")
+        response = HttpResponse(charts.render_png(charts.stacked(state.specs)), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_safe
+def map_image(request, code: str):
+    """The map tab as an SVG image (no JavaScript needed), drawn on the server
+    by the progress maps' renderer with the topology inlined."""
+    from gcmhub.progress import maps
+
+    try:
+        state = _page_state(request, code)
+    except _NoData:
+        raise Http404(_("This indicator has no data yet.")) from None
+    found = _latest_value_map(state)
+    if found is None:
+        raise Http404(_("No country has a value of this series."))
+    response = HttpResponse(maps.render_svg(found["spec"]), content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{state.series.code}-map.svg"'
     response["Cache-Control"] = "public, max-age=300"
     return response
 

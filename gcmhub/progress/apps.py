@@ -8,7 +8,9 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress assessment")
 
     def ready(self) -> None:
-        from . import sections, signals
+        from . import home, panels, sections, signals
 
         signals.connect()
         sections.register()
+        home.register()
+        panels.register()

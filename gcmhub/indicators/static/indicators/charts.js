@@ -25,6 +25,31 @@
     };
   }
 
+  // Titles and legend labels are limited in pixels on the server, for a
+  // desktop page; on a phone they would push the plot down to a sliver, so
+  // they are held to the width of the box the chart is drawn in.
+  function fitToWidth(spec, width) {
+    if (spec.width !== "container" || !width) {
+      return spec;
+    }
+    var limit = Math.max(120, width - 24);
+    if (spec.title && typeof spec.title === "object" && spec.title.limit > limit) {
+      spec.title.limit = limit;
+    }
+    var encoding = spec.encoding || {};
+    Object.keys(encoding).forEach(function (channel) {
+      var legend = encoding[channel] && encoding[channel].legend;
+      if (legend && legend.labelLimit > limit - 40) {
+        legend.labelLimit = limit - 40;
+      }
+      var axis = encoding[channel] && encoding[channel].axis;
+      if (axis && axis.labelLimit > width / 2) {
+        axis.labelLimit = Math.round(width / 2);
+      }
+    });
+    return spec;
+  }
+
   function draw(root) {
     if (typeof window.vegaEmbed !== "function") {
       return;
@@ -36,7 +61,8 @@
         return;
       }
       var target = document.getElementById(node.dataset.target);
-      if (!target) {
+      // A chart in a hidden tab has no width yet: it is drawn when shown.
+      if (!target || target.offsetParent === null) {
         return;
       }
       var spec;
@@ -46,6 +72,7 @@
         return;
       }
       node.dataset.drawn = "1";
+      spec = fitToWidth(spec, target.clientWidth);
       window.vegaEmbed(target, spec, embedOptions()).then(function () {
         target.classList.add("is-drawn");
         var fallback = document.getElementById(node.dataset.target + "-fallback");
@@ -65,4 +92,5 @@
   }
   document.addEventListener("htmx:load", function (event) { draw(event.target); });
   document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+  document.addEventListener("gcmhub:shown", function (event) { draw(event.target); });
 })();
