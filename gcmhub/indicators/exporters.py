@@ -278,6 +278,7 @@ def _json_object(row: ExportRow) -> dict:
         "nature": row.nature or None,
         "footnote": row.footnote or None,
         "source": row.source or None,
+        "series_name": row.series_name or None,
     }
 
 

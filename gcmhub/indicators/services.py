@@ -444,7 +444,7 @@ def export_observations(
 ) -> int:  # fmt: skip
     """Write an export to ``out`` (a path, or an open text/binary stream). Returns
     the number of observations. To a path, what reads it back is saved beside
-    it: for ``csv`` the tidy mapping (``<name>.mapping.yml``), for ``opensdg``
+    it: for ``csv`` and ``xlsx`` the tidy mapping (``<name>.mapping.yml``), for ``opensdg``
     the metadata that the CSV leaves out (``meta_<id>.yml``)."""
     settings = {"sdmx_csv_version": sdmx_csv_version, "opensdg_attributes": opensdg_attributes}
     rows, codes, several_areas = prepare_export(fmt, series=series, area=area, indicator=indicator, **settings)
@@ -456,12 +456,12 @@ def export_observations(
         else:
             with path.open("w", encoding="utf-8", newline="") as fh:
                 exporters.write(fmt, counted, fh, dimension_codes=codes, several_areas=several_areas, **settings)
-            if fmt == "csv":
-                path.with_suffix(".mapping.yml").write_text(exporters.mapping_for(codes), encoding="utf-8")
-            if fmt == "opensdg" and opensdg_attributes == "metadata":
-                metadata = _opensdg_metadata(_export_queryset(series, area, indicator))
-                if metadata:
-                    opensdg_metadata_path(path).write_text(metadata, encoding="utf-8")
+        if fmt in ("csv", "xlsx"):
+            path.with_suffix(".mapping.yml").write_text(exporters.mapping_for(codes), encoding="utf-8")
+        if fmt == "opensdg" and opensdg_attributes == "metadata":
+            metadata = _opensdg_metadata(_export_queryset(series, area, indicator))
+            if metadata:
+                opensdg_metadata_path(path).write_text(metadata, encoding="utf-8")
     else:
         exporters.write(fmt, counted, out, dimension_codes=codes, several_areas=several_areas, **settings)
     return counted.count

@@ -355,6 +355,7 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Create new series for rows that match no SDG series (Open SDG files)"),
         required=False,
         help_text=gettext_lazy("Without it, such rows are refused; the report lists every series created."),
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_create_series-help"}),
     )
 
     def __init__(self, *args, user=None, **kwargs):
