@@ -238,8 +238,10 @@ def download_series(request, code: str, format: str = "csv", area: str | None = 
     (NATURE and the source left out of the CSV) or ``columns``. What the user must
     know about the file (a series outside the SDG DSD) is in the ``X-Export-Notice`` header."""
     series = services.get_series(code)
-    settings = {"sdmx_csv_version": sdmx_csv_version, "opensdg_attributes": opensdg_attributes}
-    rows, codes, several_areas = services.prepare_export(format, series=series.code, area=area, **settings)
+    rows, codes, several_areas = services.prepare_export(
+        format, series=series.code, area=area, sdmx_csv_version=sdmx_csv_version, opensdg_attributes=opensdg_attributes
+    )
+    settings = services.export_settings(sdmx_csv_version=sdmx_csv_version, opensdg_attributes=opensdg_attributes)
     name = f"{series.code}{'-' + area.upper() if area else ''}{exporters.suffix(format)}"
     disposition = f'attachment; filename="{name}"'
     if format == "xlsx":

@@ -29,7 +29,7 @@ Each text format reads back through a reader and gives the same observations
   ``OBS_VALUE``, then ``UNIT_MEASURE`` (CL_UNIT_MEASURE code), ``UNIT_MULT``,
   ``OBS_STATUS``, ``NATURE`` (CL_NATURE code), ``COMMENT_OBS``,
   ``SOURCE_DETAIL``; dimensions the DSD lacks come last, as custom columns.
-* ``xlsx`` — the ``csv`` columns in a sheet named Data.
+* ``xlsx`` — the ``csv`` columns (with ``SeriesName``) in a sheet named Data.
 * ``json`` — ``{"observations": [...]}`` with ``dimensions`` as an object;
   integral values are written as integers.
 """
@@ -104,24 +104,24 @@ def _text(value) -> str:
 # --- tidy CSV ------------------------------------------------------------------
 
 _TIDY_HEAD = ["Series", "Indicator", "Area", "ISO3", "AreaName", "Period"]
-_TIDY_TAIL = ["Value", "Unit", "UnitMult", "ObsStatus", "Nature", "Footnote", "Source", "SeriesName"]
+_TIDY_TAIL = ["Value", "Unit", "UnitMult", "ObsStatus", "Nature", "Footnote", "Source"]
 
 
-def _tidy_header(dimension_codes: list[str]) -> list[str]:
-    return [*_TIDY_HEAD, *dimension_codes, *_TIDY_TAIL]
+def _tidy_header(dimension_codes: list[str], series_names: bool = False) -> list[str]:
+    return [*_TIDY_HEAD, *dimension_codes, *_TIDY_TAIL, *(["SeriesName"] if series_names else [])]
 
 
-def _tidy_cells(row: ExportRow, dimension_codes: list[str]) -> list:
+def _tidy_cells(row: ExportRow, dimension_codes: list[str], series_names: bool = False) -> list:
     dims = dict(row.dimensions)
     return [
         row.series, row.indicator, row.area_m49, row.area_iso3, row.area_name, row.period,
         *[dims.get(code, "") for code in dimension_codes],
         number(row.value), row.unit, _text(row.unit_mult), row.obs_status, row.nature, row.footnote, row.source,
-        row.series_name,
+        *([row.series_name] if series_names else []),
     ]  # fmt: skip
 
 
-def mapping_for(dimension_codes: list[str]) -> str:
+def mapping_for(dimension_codes: list[str], *, series_names: bool = False) -> str:
     """The tidy-reader mapping (YAML) that reads an exported ``csv`` back."""
     mapping = {
         "area": "Area",
@@ -136,9 +136,9 @@ def mapping_for(dimension_codes: list[str]) -> str:
         "nature": {"column": "Nature"},
         "footnote": {"column": "Footnote"},
         "source": {"column": "Source"},
-        # names the series, so that a fresh catalogue can take one it does not know (SM.POP.TOTL)
-        "series_name": {"column": "SeriesName"},
     }
+    if series_names:  # so that a fresh catalogue can take a series it does not know (SM.POP.TOTL)
+        mapping["series_name"] = {"column": "SeriesName"}
     if dimension_codes:
         mapping["dimensions"] = {code: code for code in dimension_codes}
     return yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True)
@@ -324,9 +324,12 @@ class _Buffer:
 
 
 def chunks(fmt: str, rows: Iterable[ExportRow], *, dimension_codes: list[str], several_areas: bool = True,
-           sdmx_csv_version: int = 2, opensdg_attributes: str = "metadata") -> Iterator[str]:  # fmt: skip
+           sdmx_csv_version: int = 2, opensdg_attributes: str = "metadata", series_names: bool = False,
+           ) -> Iterator[str]:  # fmt: skip
     """Pieces of text of a ``csv``, ``opensdg``, ``sdmx-csv`` or ``json`` export.
 
+    ``series_names``: a ``csv`` export gets a ``SeriesName`` column (user
+    exports do; the demo extract, whose series are all SDG series, does not).
     ``sdmx_csv_version``: 2 (SDMX-CSV 2.0, the default) or 1. ``opensdg_attributes``:
     ``metadata`` (NATURE and SOURCE_DETAIL left out of the CSV, for the metadata
     beside it) or ``columns`` (kept as columns, which an Open SDG platform must
@@ -336,10 +339,10 @@ def chunks(fmt: str, rows: Iterable[ExportRow], *, dimension_codes: list[str], s
         yield from _json_chunks(rows)
         return
     if fmt == "csv":
-        header = _tidy_header(dimension_codes)
+        header = _tidy_header(dimension_codes, series_names)
 
         def cells(row):
-            return _tidy_cells(row, dimension_codes)
+            return _tidy_cells(row, dimension_codes, series_names)
     elif fmt == "opensdg":
         if opensdg_attributes not in OPENSDG_ATTRIBUTE_MODES:
             raise ValueError(f"opensdg_attributes must be one of {OPENSDG_ATTRIBUTE_MODES}, not {opensdg_attributes!r}")
@@ -377,12 +380,12 @@ def write_xlsx(rows: Iterable[ExportRow], out, *, dimension_codes: list[str]) ->
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Data")
-    header = _tidy_header(dimension_codes)
+    header = _tidy_header(dimension_codes, series_names=True)
     value_at, mult_at = header.index("Value"), header.index("UnitMult")
     sheet.append(header)
     count = 0
     for row in rows:
-        cells = _tidy_cells(row, dimension_codes)
+        cells = _tidy_cells(row, dimension_codes, series_names=True)
         cells[value_at] = row.value  # numbers stay numbers in a spreadsheet
         cells[mult_at] = row.unit_mult
         sheet.append(cells)

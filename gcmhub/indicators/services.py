@@ -438,6 +438,11 @@ def opensdg_metadata_path(path: Path) -> Path:
     return path.with_name(f"meta_{indicator_id(path)}.yml")
 
 
+def export_settings(*, sdmx_csv_version: int = 2, opensdg_attributes: str = "metadata") -> dict:
+    """The exporters' settings for a person's export (the CLI's and the API's)."""
+    return {"sdmx_csv_version": sdmx_csv_version, "opensdg_attributes": opensdg_attributes, "series_names": True}
+
+
 def export_observations(
     fmt: str, out, *, series: str | None = None, area: str | None = None, indicator: str | None = None,
     sdmx_csv_version: int = 2, opensdg_attributes: str = "metadata",
@@ -446,8 +451,11 @@ def export_observations(
     the number of observations. To a path, what reads it back is saved beside
     it: for ``csv`` and ``xlsx`` the tidy mapping (``<name>.mapping.yml``), for ``opensdg``
     the metadata that the CSV leaves out (``meta_<id>.yml``)."""
-    settings = {"sdmx_csv_version": sdmx_csv_version, "opensdg_attributes": opensdg_attributes}
-    rows, codes, several_areas = prepare_export(fmt, series=series, area=area, indicator=indicator, **settings)
+    settings = export_settings(sdmx_csv_version=sdmx_csv_version, opensdg_attributes=opensdg_attributes)
+    rows, codes, several_areas = prepare_export(
+        fmt, series=series, area=area, indicator=indicator, sdmx_csv_version=sdmx_csv_version,
+        opensdg_attributes=opensdg_attributes,
+    )  # fmt: skip
     counted = _Counter(rows)
     if isinstance(out, (str, os.PathLike)):
         path = Path(out)
@@ -457,7 +465,8 @@ def export_observations(
             with path.open("w", encoding="utf-8", newline="") as fh:
                 exporters.write(fmt, counted, fh, dimension_codes=codes, several_areas=several_areas, **settings)
         if fmt in ("csv", "xlsx"):
-            path.with_suffix(".mapping.yml").write_text(exporters.mapping_for(codes), encoding="utf-8")
+            mapping = exporters.mapping_for(codes, series_names=True)
+            path.with_suffix(".mapping.yml").write_text(mapping, encoding="utf-8")
         if fmt == "opensdg" and opensdg_attributes == "metadata":
             metadata = _opensdg_metadata(_export_queryset(series, area, indicator))
             if metadata:
