@@ -45,7 +45,8 @@ def reader_options_for(fmt: str, options: dict, *, create_series: bool = False, 
         return dict(options)
     from .formats.opensdg import indicator_id
 
-    merged = {**options, **opensdg_reader_options(create_series=create_series)}
+    asked = create_series or bool(options.get("create_series"))  # the demo's file list says it in its options
+    merged = {**options, **opensdg_reader_options(create_series=asked)}
     if file_name and path is not None and os.path.isfile(path):
         merged.setdefault("indicator_id", indicator_id(file_name))
     return merged

@@ -293,3 +293,13 @@ def test_the_tidy_mapping_names_the_series_description(load, tmp_path):
     assert {row["SeriesName"] for row in rows if row["Series"] == "SM.POP.TOTL"} == {STOCK}
     assert "series_name" in (tmp_path / "export.mapping.yml").read_text()
     assert json.loads(json.dumps(rows))  # plain text all through
+
+
+def test_export_options_are_checked(load, client, tmp_path):
+    from gcmhub.errors import InvalidInput
+
+    load(sample())
+    assert client.get("/api/v1/series/SI_RMT_COST/download?format=sdmx-csv&sdmx_csv_version=3").status_code == 422
+    assert client.get("/api/v1/series/SI_RMT_COST/download?format=opensdg&opensdg_attributes=rows").status_code == 422
+    with pytest.raises(InvalidInput, match="SDMX-CSV version"):
+        services.export_observations("sdmx-csv", tmp_path / "x.csv", sdmx_csv_version=3)
