@@ -260,7 +260,9 @@ def download_series(request, code: str, format: str = "csv", area: str | None = 
     from django.utils import translation
 
     with translation.override("en"):  # a header is Latin-1: English, whatever the request's language
-        notices = services.export_notices(format, series=series.code, area=area, opensdg_attributes=opensdg_attributes)
+        notices = services.export_notices(
+            format, series=series.code, area=area, opensdg_attributes=opensdg_attributes, to_file=False
+        )
     if notices:
         response["X-Export-Notice"] = " ".join(notices)
     return response

@@ -20,7 +20,7 @@ Each text format reads back through a reader and gives the same observations
   (SDMX codes, blank = total), ``GeoCode`` (M49 as text, only when several
   areas are exported), ``COMMENT_OBS``, ``Value`` last. NATURE and the
   source are not Open SDG columns: they go to the metadata beside the file
-  (``opensdg_metadata``), or with ``opensdg_attributes="columns"`` to
+  (``OpenSdgLedger``), or with ``opensdg_attributes="columns"`` to
   ``NATURE`` and ``SOURCE_DETAIL`` columns.
 * ``sdmx-csv`` — SDMX-CSV 2.0 (``STRUCTURE,STRUCTURE_ID,ACTION``) or 1.0
   (``DATAFLOW``): every dimension of the SDG data structure in its order
@@ -149,7 +149,8 @@ def mapping_for(dimension_codes: list[str], *, series_names: bool = False) -> st
 # Columns an Open SDG platform (sdg-build) does not take as disaggregations
 # with its default options; every other column is one, and its headline is
 # the rows where all of them are blank. NATURE and SOURCE_DETAIL are not
-# among them, so by default they go to the metadata written beside the file.
+# among them, so by default they go to the metadata written beside the file
+# (``OpenSdgLedger``).
 OPENSDG_NON_DISAGGREGATION = (
     "Year", "Units", "Series", "Value", "GeoCode", "Observation status", "Unit multiplier", "Unit measure",
     "UNIT_MEASURE", "SERIES", "COMMENT_TS", "DATA_LAST_UPDATE",
@@ -181,20 +182,52 @@ def _opensdg_cells(row: ExportRow, dimension_codes: list[str], with_geocode: boo
     return [*cells, number(row.value)]
 
 
-def opensdg_metadata(*, indicator: str = "", source: str = "", nature: str = "") -> str:
-    """The Open SDG metadata (YAML) written beside an export: what the CSV leaves out.
-
-    ``source_organisation_1`` is Open SDG's own field for the source; NATURE
-    is named as in the SDG data structure. The Open SDG reader reads both back.
+class OpenSdgLedger:
+    """The source and nature of every row of an Open SDG export, for the
+    metadata written beside it (``metadata()``): the most common source as
+    Open SDG's ``source_organisation_1``, the most common nature as
+    ``NATURE``, and the rows that differ under ``gcmhub_row_attributes``
+    (data rows numbered from 1, in runs: ``{"UN DESA": "4-5,9"}``), which
+    the Open SDG reader applies again. Open SDG itself ignores that key.
     """
-    meta = {}
-    if indicator:
-        meta["indicator_number"] = indicator
-    if source:
-        meta["source_organisation_1"] = source
-    if nature:
-        meta["NATURE"] = nature
-    return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) if meta else ""
+
+    FIELDS = (("SOURCE_DETAIL", "source_organisation_1"), ("NATURE", "NATURE"))
+
+    def __init__(self):
+        self.rows = 0
+        self.runs: dict[str, dict[str, list[list[int]]]] = {key: {} for key, _field in self.FIELDS}
+
+    def watch(self, rows: Iterable[ExportRow]) -> Iterator[ExportRow]:
+        for row in rows:
+            self.rows += 1
+            for key, value in (("SOURCE_DETAIL", row.source or ""), ("NATURE", row.nature or "")):
+                runs = self.runs[key].setdefault(value, [])
+                if runs and runs[-1][1] == self.rows - 1:
+                    runs[-1][1] = self.rows
+                else:
+                    runs.append([self.rows, self.rows])
+            yield row
+
+    def metadata(self, *, indicator: str = "") -> str:
+        meta: dict = {"indicator_number": indicator} if indicator else {}
+        exceptions = {}
+        for key, field in self.FIELDS:
+            by_value = self.runs[key]
+            if not by_value:
+                continue
+            common = max(by_value, key=lambda value: (sum(end - start + 1 for start, end in by_value[value]), value))
+            if common:
+                meta[field] = common
+            others = {value: _runs_text(runs) for value, runs in sorted(by_value.items()) if value != common}
+            if others:
+                exceptions[key] = others
+        if exceptions:
+            meta["gcmhub_row_attributes"] = exceptions
+        return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) if meta else ""
+
+
+def _runs_text(runs: list[list[int]]) -> str:
+    return ",".join(str(start) if start == end else f"{start}-{end}" for start, end in runs)
 
 
 # --- SDMX-CSV 2.0 and 1.0 -------------------------------------------------------------

@@ -391,10 +391,11 @@ def series_outside_sdg_dsd(observations: QuerySet) -> list[str]:
 
 
 def export_notices(fmt: str, *, series: str | None = None, area: str | None = None, indicator: str | None = None,
-                   opensdg_attributes: str = "metadata") -> list[str]:  # fmt: skip
+                   opensdg_attributes: str = "metadata", to_file: bool = True) -> list[str]:  # fmt: skip
     """What a person must know about an export before using it (printed by the
-    CLI, sent by the API in a header): series outside the SDG DSD in SDMX,
-    attributes an Open SDG file cannot carry."""
+    CLI, sent by the API in a header): series outside the SDG DSD in SDMX; for
+    Open SDG without a file (a download, standard output), the sources and
+    natures that only the metadata beside a file carries."""
     observations = _export_queryset(series, area, indicator)
     notices = []
     if fmt == "sdmx-csv":
@@ -407,28 +408,16 @@ def export_notices(fmt: str, *, series: str | None = None, area: str | None = No
                 )
                 % {"codes": ", ".join(outside)}
             )
-    if fmt == "opensdg" and opensdg_attributes == "metadata":
-        if len(_distinct(observations, "source__name")) > 1 or len(_distinct(observations, "nature")) > 1:
+    if fmt == "opensdg" and opensdg_attributes == "metadata" and not to_file:
+        if any(_distinct(observations, "source__name")) or any(_distinct(observations, "nature")):
             notices.append(
                 _(
-                    "The observations have several sources or natures, and an Open SDG file's metadata holds one: "
-                    "they are left out. Export with --opensdg-attributes columns to keep them on every row."
+                    "Sources and natures are not Open SDG columns: they go to the metadata written beside an "
+                    "exported file, and this export has none. Export to a file, or with the columns option "
+                    "(--opensdg-attributes columns), to keep them."
                 )
             )
     return notices
-
-
-def _opensdg_metadata(observations: QuerySet) -> str:
-    """The metadata written beside an Open SDG export: the indicator, source
-    and nature when the whole export has one of each."""
-    indicators = _distinct(observations, "series__indicator__code")
-    sources = _distinct(observations, "source__name")
-    natures = _distinct(observations, "nature")
-    return exporters.opensdg_metadata(
-        indicator=indicators[0] or "" if len(indicators) == 1 else "",
-        source=sources[0] or "" if len(sources) == 1 else "",
-        nature=natures[0] or "" if len(natures) == 1 else "",
-    )
 
 
 def opensdg_metadata_path(path: Path) -> Path:
@@ -456,8 +445,10 @@ def export_observations(
         fmt, series=series, area=area, indicator=indicator, sdmx_csv_version=sdmx_csv_version,
         opensdg_attributes=opensdg_attributes,
     )  # fmt: skip
-    counted = _Counter(rows)
-    if isinstance(out, (str, os.PathLike)):
+    to_file = isinstance(out, (str, os.PathLike))
+    ledger = exporters.OpenSdgLedger() if fmt == "opensdg" and opensdg_attributes == "metadata" and to_file else None
+    counted = _Counter(ledger.watch(rows) if ledger else rows)
+    if to_file:
         path = Path(out)
         if fmt == "xlsx":
             exporters.write_xlsx(counted, path, dimension_codes=codes)
@@ -467,8 +458,9 @@ def export_observations(
         if fmt in ("csv", "xlsx"):
             mapping = exporters.mapping_for(codes, series_names=True)
             path.with_suffix(".mapping.yml").write_text(mapping, encoding="utf-8")
-        if fmt == "opensdg" and opensdg_attributes == "metadata":
-            metadata = _opensdg_metadata(_export_queryset(series, area, indicator))
+        if ledger is not None:
+            indicators = _distinct(_export_queryset(series, area, indicator), "series__indicator__code")
+            metadata = ledger.metadata(indicator=indicators[0] or "" if len(indicators) == 1 else "")
             if metadata:
                 opensdg_metadata_path(path).write_text(metadata, encoding="utf-8")
     else:

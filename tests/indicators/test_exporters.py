@@ -102,18 +102,22 @@ def test_sdmx_csv_1_0_on_request(load, tmp_path):
 def test_opensdg_round_trip_for_one_country(load, tmp_path, kenya):
     load(sample(areas=("KEN",)))
     before = stored()
+    before_with_sources = stored(with_source=True)
     out = tmp_path / "indicator_10-c-1.csv"
     services.export_observations("opensdg", out, area="KEN")
     header = out.read_text().splitlines()[0].split(",")
     assert header[0] == "Year" and header[-1] == "Value" and "GeoCode" not in header
     assert {"NATURE", "SOURCE_DETAIL", "UNIT_MULT", "OBS_STATUS"}.isdisjoint(header)  # Open SDG's own names
-    # Natures differ by row (C or none): the metadata cannot hold them, and the user is told.
-    (notice,) = services.export_notices("opensdg", area="KEN")
-    assert "--opensdg-attributes columns" in notice
+    # Natures and sources differ by row: the metadata beside the file lists the rows.
+    meta = (tmp_path / "meta_10-c-1.yml").read_text()
+    assert "gcmhub_row_attributes" in meta and "NATURE: C" not in meta
 
-    services.export_observations("opensdg", out, area="KEN", opensdg_attributes="columns")
     reimport(load, "opensdg", out, default_area="KEN")
-    assert stored() == before
+    assert stored(with_source=True) == before_with_sources
+    # A download has no file beside it: the user is told where the sources went.
+    assert services.export_notices("opensdg", area="KEN") == []
+    (notice,) = services.export_notices("opensdg", area="KEN", to_file=False)
+    assert "--opensdg-attributes columns" in notice
 
 
 def test_opensdg_with_several_countries_has_geocodes(load, tmp_path):

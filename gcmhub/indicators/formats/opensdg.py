@@ -14,7 +14,9 @@ CSV layout (METHODS §8.4): ``Year`` and ``Value`` are required; ``GeoCode``
 ``Series``/``SERIES`` and ``Units``/``Unit measure``/``UNIT_MEASURE`` (any
 case) are selectors; ``Unit multiplier``/``UNIT_MULT``, ``Observation
 status``/``OBS_STATUS``, ``NATURE``, ``COMMENT_OBS`` and ``SOURCE_DETAIL``
-(the source, else the metadata's ``source_organisation_1``) are attributes;
+(the source, else the metadata's ``source_organisation_1``; the nature
+else its ``NATURE``; rows listed in its ``gcmhub_row_attributes``, written
+by GCM Hub's export, take theirs from there) are attributes;
 ``COMMENT_TS``, ``DATA_LAST_UPDATE``, ``FREQ``, ``REPORTING_TYPE`` and
 ``TIME_DETAIL`` are ignored. Every other column is a disaggregation, mapped
 by ``codes.dimension_for``; a blank cell is the total.
@@ -316,6 +318,24 @@ class _SeriesNamer:
                 f"{derived_series(self.ident, label, unit if several_units else None)} with the create-series option")
 
 
+def _row_attributes(meta: dict, key: str) -> dict[int, str]:
+    """Data row (from 1) → value, from the ``gcmhub_row_attributes`` GCM Hub's
+    export writes for rows whose source or nature is not the file's own
+    (``{"SOURCE_DETAIL": {"UN DESA": "4-5,9"}}``); unreadable entries are ignored."""
+    given = meta.get("gcmhub_row_attributes")
+    values = given.get(key) if isinstance(given, dict) else None
+    found: dict[int, str] = {}
+    if not isinstance(values, dict):
+        return found
+    for value, runs in values.items():
+        for run in str(runs).split(","):
+            start, _, end = run.strip().partition("-")
+            if start.isdigit() and (not end or end.isdigit()):
+                for number in range(int(start), int(end or start) + 1):
+                    found[number] = "" if value is None else str(value)
+    return found
+
+
 def _label_column(header: HeaderIndex, columns: _Columns) -> str | None:
     return header.names[columns.series_label] if columns.series_label is not None else None
 
@@ -330,6 +350,7 @@ def _read_file(path, default_area, options: dict, stats: ReadStats, *, in_folder
     meta_name = _text(meta.get("indicator_name")) or _text(meta.get("graph_title"))
     meta_source = _text(meta.get("source_organisation_1"))
     meta_nature = _text(meta.get("NATURE"))
+    row_sources, row_natures = _row_attributes(meta, "SOURCE_DETAIL"), _row_attributes(meta, "NATURE")
     series_option = options.get("series")
     series_map = options.get("series_map") or {}
     try:
@@ -440,8 +461,10 @@ def _read_file(path, default_area, options: dict, stats: ReadStats, *, in_folder
             obs = Observation(
                 code, indicator, area, scheme, period, year, value, tuple(sorted(dims)),
                 unit or meta_unit, mult, obs_status_code(_cell(row, columns.status)),
-                _cell(row, columns.nature) or meta_nature, _cell(row, columns.comment) or None,
-                _cell(row, columns.source) or meta_source, line, label or meta_name,
+                _cell(row, columns.nature) or row_natures.get(data_rows, meta_nature) or None,
+                _cell(row, columns.comment) or None,
+                _cell(row, columns.source) or row_sources.get(data_rows, meta_source) or None, line,
+                label or meta_name,
             )  # fmt: skip
             result = ctx.accept(obs, row)
             if result is not None:

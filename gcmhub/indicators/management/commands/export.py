@@ -55,7 +55,9 @@ class Command(BaseCommand):
                 opensdg_attributes=options["opensdg_attributes"],
                 **chosen,
             )
-            notices = services.export_notices(fmt, opensdg_attributes=options["opensdg_attributes"], **chosen)
+            notices = services.export_notices(
+                fmt, opensdg_attributes=options["opensdg_attributes"], to_file=output != "-", **chosen
+            )
         except GcmHubError as error:
             raise CommandError(error.message, returncode=USAGE_ERROR) from None
         for notice in notices:
