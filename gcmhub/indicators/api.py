@@ -7,6 +7,7 @@ and ``GET /imports/{id}`` follows it.
 
 
 from datetime import datetime
+from typing import Literal
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -232,7 +233,8 @@ class _Lazy:
 
 @router.get("/series/{code}/download", summary="Download a series", response={200: None})
 def download_series(request, code: str, format: str = "csv", area: str | None = None,  # noqa: A002
-                    sdmx_csv_version: int = 2, opensdg_attributes: str = "metadata"):  # fmt: skip
+                    sdmx_csv_version: int = 2,
+                    opensdg_attributes: Literal["metadata", "columns"] = "metadata"):  # fmt: skip
     """``format``: csv, opensdg, sdmx-csv, xlsx or json; ``area`` narrows to one area;
     ``sdmx_csv_version``: 2 (SDMX-CSV 2.0) or 1; ``opensdg_attributes``: ``metadata``
     (NATURE and the source left out of the CSV) or ``columns``. What the user must
