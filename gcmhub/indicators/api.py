@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
@@ -259,8 +260,6 @@ def download_series(request, code: str, format: str = "csv", area: str | None = 
             pieces, content_type=exporters.content_type(format, sdmx_csv_version=sdmx_csv_version)
         )
     response["Content-Disposition"] = disposition
-    from django.utils import translation
-
     with translation.override("en"):  # a header is Latin-1: English, whatever the request's language
         notices = services.export_notices(
             format, series=series.code, area=area, opensdg_attributes=opensdg_attributes, to_file=False
