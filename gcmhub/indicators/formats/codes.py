@@ -320,7 +320,9 @@ _UNIT_WORDS = {word: code for code, words in _UNIT_MEASURE.items() for word in w
 # CL_NATURE of the SDG DSD, code → label
 _NATURE = {"C": "country data", "CA": "country adjusted", "E": "estimated", "G": "global monitoring data",
            "M": "modeled", "N": "non relevant", "_X": "not available"}  # fmt: skip
-_NATURE_WORDS = {label: code for code, label in _NATURE.items()} | {"modelled": "M", "estimate": "E"}
+_NATURE_WORDS = {label: code for code, label in _NATURE.items()} | {
+    "modelled": "M", "estimate": "E", "notspec": "_X", "not specified": "_X",  # UNSD extracts write NOTSPEC
+}  # fmt: skip
 
 
 def unit_measure_code(unit: str | None) -> str:
