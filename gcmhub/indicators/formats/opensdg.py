@@ -285,8 +285,7 @@ class _SeriesNamer:
         return not self.resolving or self.create or code in self.known or code in self.sdg_codes
 
     def not_allowed(self, code: str) -> str:
-        return (f"the series {code} is not in the catalogue nor an SDG series: allow a new series with the "
-                "create-series option")  # fmt: skip
+        return f"the series {code} is not in the catalogue nor an SDG series: allow it as a new series (create-series option)"
 
     def code(self, label: str | None, unit: str | None, several_units: bool) -> str | None:
         key = (label, unit, several_units)
@@ -307,15 +306,18 @@ class _SeriesNamer:
 
     def unresolved(self, label: str | None, unit: str | None, several_units: bool) -> str:
         what = f"the series {label!r}" + (f" in {unit!r}" if unit else "") if label else "the series"
-        if self.candidates:
-            reason = (f"{what} is none of indicator {self.indicator}'s SDG series "
-                      f"({', '.join(code for code, _ in self.candidates)})")  # fmt: skip
+        codes = ", ".join(code for code, _ in self.candidates)
+        if self.candidates and not label:
+            reason = (f"the file names no series, and indicator {self.indicator} has several SDG series "
+                      f"({codes})")  # fmt: skip
+        elif self.candidates:
+            reason = f"{what} is none of indicator {self.indicator}'s SDG series ({codes})"
         elif self.indicator and _INDICATOR.fullmatch(self.ident.lower()) is None:
             reason = f"{what} of {self.ident} (a national indicator under {self.indicator}) is not in the catalogue"
         else:
             reason = f"{what} of {self.ident} is not an SDG series nor in the catalogue"
-        return (f"{reason}: name it in a SERIES column or with the series option, or allow a new series "
-                f"{derived_series(self.ident, label, unit if several_units else None)} with the create-series option")
+        derived = derived_series(self.ident, label, unit if several_units else None)
+        return f"{reason}: give its code in a SERIES column, or allow a new series {derived} (create-series option)"
 
 
 def _row_attributes(meta: dict, key: str) -> dict[int, str]:
