@@ -207,7 +207,8 @@ class _Columns:
         self.ref_area = header.find("REF_AREA", fold=False)
         self.series_code = header.find("SERIES", fold=False)
         # the label: "Series" in any case but the code column's "SERIES"
-        labels = [i for i, name in enumerate(header.names) if name.strip().lower() == "series" and i != self.series_code]
+        labels = [i for i, name in enumerate(header.names)
+                  if name.strip().lower() == "series" and i != self.series_code]  # fmt: skip
         self.series_label = labels[0] if labels else None
         units = [header.find(name) for name in ("Units", "Unit measure", "UNIT_MEASURE")]
         self.units = list(dict.fromkeys(u for u in units if u is not None))
@@ -285,7 +286,8 @@ class _SeriesNamer:
         return not self.resolving or self.create or code in self.known or code in self.sdg_codes
 
     def not_allowed(self, code: str) -> str:
-        return f"the series {code} is not in the catalogue nor an SDG series: allow it as a new series (create-series option)"
+        return (f"the series {code} is not in the catalogue nor an SDG series: allow it as a new series "
+                "(create-series option)")  # fmt: skip
 
     def code(self, label: str | None, unit: str | None, several_units: bool) -> str | None:
         key = (label, unit, several_units)
