@@ -211,7 +211,7 @@ def test_a_series_outside_the_sdg_dsd_is_named(load, tmp_path, capsys):
     assert "Outside" not in capsys.readouterr().err
 
 
-def test_the_api_download_writes_sdmx_csv_2_and_names_series_outside_the_dsd(load, client):
+def test_the_api_download_writes_sdmx_csv_2_and_names_series_outside_the_dsd(load, client, tmp_path):
     load(sample())
     response = client.get("/api/v1/series/SM.POP.TOTL/download?format=sdmx-csv")
     assert response.status_code == 200
@@ -219,6 +219,11 @@ def test_the_api_download_writes_sdmx_csv_2_and_names_series_outside_the_dsd(loa
     assert "SM.POP.TOTL" in response["X-Export-Notice"]
     text = b"".join(response.streaming_content).decode()
     assert text.startswith("STRUCTURE,STRUCTURE_ID,ACTION,")
+    sdmx, structures = _sdmx_structure()
+    downloaded = tmp_path / "download.csv"
+    downloaded.write_text(text)
+    message = sdmx.read_sdmx(downloaded, structure=structures.structure["SDG"])
+    assert sum(len(data_set.obs) for data_set in message.data) == text.count("\n") - 1
 
     old = client.get("/api/v1/series/SI_RMT_COST/download?format=sdmx-csv&sdmx_csv_version=1")
     assert b"".join(old.streaming_content).decode().startswith("DATAFLOW,")
