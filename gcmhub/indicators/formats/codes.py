@@ -199,8 +199,8 @@ def _age(label: str):
     text = _norm(label)
     if text in _AGE_TOTAL:
         return None
-    if text in {"u", "unknown"}:
-        return "_U"
+    if text in {"u", "unknown", "age not known", "not known", "unknown age", "age unknown", "not stated"}:
+        return "_U"  # UK 16.2.2 writes "Age not known"
     if _AGE_CODE.fullmatch(label.strip()):
         return label.strip()  # already an SDMX age code: Y15T24, Y_GE15, _U
     if text.isdigit():  # DDF "15" means 15+
