@@ -25,6 +25,7 @@ import pytest
 from gcmhub.indicators import services
 from gcmhub.indicators.exporters import OPENSDG_NON_DISAGGREGATION, OPENSDG_OBSERVATION_ATTRIBUTES
 from gcmhub.indicators.formats.periods import parse_period
+from gcmhub.indicators.formats.values import parse_number
 from gcmhub.indicators.loader import ImportRejected
 from gcmhub.indicators.models import DataSource, ImportBatch, Indicator, Observation, ObservationRevision, Series
 
@@ -250,17 +251,19 @@ UK_16_2_2 = """Year,Series,Sex,Age,Unit multiplier,Units,Observation status,Valu
 
 
 def opensdg_headline(path: Path) -> tuple[list[str], list[tuple]]:
-    """The disaggregation columns and the headline (period, value) rows sdg-build's defaults give."""
+    """The disaggregation columns and the headline (period, value) rows sdg-build's defaults give
+    (rows with a value; ``Year`` and ``Value`` read as the Open SDG reader reads them)."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     special = set(OPENSDG_NON_DISAGGREGATION) | set(OPENSDG_OBSERVATION_ATTRIBUTES)
     disaggregations = [column for column in rows[0] if column not in special]
     headline = [
-        (parse_period(row["Year"])[0], float(row["Value"]))
+        (parse_period(row["Year"])[0], parse_number(row["Value"]))
         for row in rows
         if all(not (row[column] or "").strip() for column in disaggregations)
     ]
-    return disaggregations, sorted(headline)
+    # rows without a value (blank, NA) draw nothing, and an import does not store them
+    return disaggregations, sorted(row for row in headline if row[1] is not None)
 
 
 @pytest.mark.parametrize(("name", "text"), [("indicator_10-c-1.csv", UK_10_C_1), ("indicator_16-2-2.csv", UK_16_2_2)])
