@@ -7,8 +7,10 @@ and ``GET /imports/{id}`` follows it.
 
 
 from datetime import datetime
+from typing import Literal
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
@@ -231,10 +233,18 @@ class _Lazy:
 
 
 @router.get("/series/{code}/download", summary="Download a series", response={200: None})
-def download_series(request, code: str, format: str = "csv", area: str | None = None):  # noqa: A002
-    """``format``: csv, opensdg, sdmx-csv, xlsx or json; ``area`` narrows to one area."""
+def download_series(request, code: str, format: str = "csv", area: str | None = None,  # noqa: A002
+                    sdmx_csv_version: int = 2,
+                    opensdg_attributes: Literal["metadata", "columns"] = "metadata"):  # fmt: skip
+    """``format``: csv, opensdg, sdmx-csv, xlsx or json; ``area`` narrows to one area;
+    ``sdmx_csv_version``: 2 (SDMX-CSV 2.0) or 1; ``opensdg_attributes``: ``metadata``
+    (NATURE and the source left out of the CSV) or ``columns``. What the user must
+    know about the file (a series outside the SDG DSD) is in the ``X-Export-Notice`` header."""
     series = services.get_series(code)
-    rows, codes, several_areas = services.prepare_export(format, series=series.code, area=area)
+    rows, codes, several_areas = services.prepare_export(
+        format, series=series.code, area=area, sdmx_csv_version=sdmx_csv_version, opensdg_attributes=opensdg_attributes
+    )
+    settings = services.export_settings(sdmx_csv_version=sdmx_csv_version, opensdg_attributes=opensdg_attributes)
     name = f"{series.code}{'-' + area.upper() if area else ''}{exporters.suffix(format)}"
     disposition = f'attachment; filename="{name}"'
     if format == "xlsx":
@@ -245,9 +255,17 @@ def download_series(request, code: str, format: str = "csv", area: str | None = 
         spool.seek(0)
         response = FileResponse(spool, content_type=exporters.content_type(format))
     else:
-        pieces = exporters.chunks(format, rows, dimension_codes=codes, several_areas=several_areas)
-        response = StreamingHttpResponse(pieces, content_type=exporters.content_type(format))
+        pieces = exporters.chunks(format, rows, dimension_codes=codes, several_areas=several_areas, **settings)
+        response = StreamingHttpResponse(
+            pieces, content_type=exporters.content_type(format, sdmx_csv_version=sdmx_csv_version)
+        )
     response["Content-Disposition"] = disposition
+    with translation.override("en"):  # a header is Latin-1: English, whatever the request's language
+        notices = services.export_notices(
+            format, series=series.code, area=area, opensdg_attributes=opensdg_attributes, to_file=False
+        )
+    if notices:
+        response["X-Export-Notice"] = " ".join(notices)
     return response
 
 
@@ -264,11 +282,14 @@ def create_import(
     area: Form[str] = "",
     dry_run: Form[bool] = False,
     skip_invalid: Form[bool] = False,
+    create_series: Form[bool] = False,
 ):
     """Multipart upload. ``format`` is one of the import formats; ``area`` is
     the country (ISO3) of a file without an area column and is required for
     focal points; ``mapping`` is the column mapping of a tidy file. The
-    import runs in the background: follow it at ``GET /imports/{id}``."""
+    import runs in the background: follow it at ``GET /imports/{id}``.
+    ``create_series``: an Open SDG file may create series for rows that match
+    no SDG series (otherwise they are refused); the report lists them."""
     batch = services.submit_upload(
         request.auth,
         format,
@@ -278,6 +299,7 @@ def create_import(
         area=area or None,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
+        create_series=create_series,
     )
     return Status(202, {"id": batch.pk, "status": batch.status, "url": f"/api/v1/imports/{batch.pk}"})
 

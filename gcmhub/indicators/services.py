@@ -28,6 +28,7 @@ from .loader import ImportRejected, ImportResult, load
 from .models import ImportBatch, Indicator, Observation, Series, Target
 from .parallel import available as read_in_child_available
 from .parallel import read_in_child
+from .series_resolution import reader_options_for
 
 __all__ = [
     "FORMATS",
@@ -46,8 +47,9 @@ __all__ = [
 # The FORMAT words of ``gcmhub import`` (one reader module each in formats/).
 FORMATS = (
     "opensdg", "unsd-sdg", "sdmx", "wdi", "rpw", "desa-stock", "desa-matrix", "unhcr", "missing-migrants", "tidy",
+    "json",
 )  # fmt: skip
-_MODULES = {"desa-matrix": "desa_stock"}
+_MODULES = {"desa-matrix": "desa_stock", "json": "json_export"}
 # Below this size a file is read in the importing process (a fork costs more than it saves).
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 
@@ -150,6 +152,7 @@ def run_import(
     file_name: str | None = None,
     progress_callback: Callable[[ImportResult], None] | None = None,
     parallel: bool | None = None,
+    create_series: bool = False,
 ) -> ImportResult:
     """Read ``path`` with the FORMAT reader and load it (see ``loader.load``).
 
@@ -159,6 +162,9 @@ def run_import(
     Raises ImportRejected (InvalidInput) with the report for bad input,
     Forbidden when ``actor`` may not import this data, InvalidInput for an
     unknown format, area or missing file.
+
+    ``create_series``: an Open SDG file may create series for rows that are
+    no SDG series and none of the catalogue's (``series_resolution``).
     """
     reader = get_reader(format)
     if isinstance(area, str):
@@ -169,7 +175,9 @@ def run_import(
         raise InvalidInput(_("There is no file or folder “%(path)s”.") % {"path": path}, field="path")
     shown_name = file_name or path.name
     digest = file_sha256(path)
-    reader_options = dict(options or {})
+    reader_options = reader_options_for(
+        format, options or {}, create_series=create_series, file_name=file_name, path=path
+    )
     # Readers find repeated keys in their file (with the line of the first one);
     # the loader takes over only if two spellings meet ("Kenya" and "KEN").
     reader_checked = reader_options.get("check_duplicates", True) is not False
@@ -327,50 +335,136 @@ def export_rows(observations: QuerySet) -> Iterator[exporters.ExportRow]:
     fields = (
         "series__code", "series__indicator__code", "area__m49", "area__iso3", "area__name_en", "period", "year",
         "dimension_key", "value", "unit", "series__unit", "unit_mult", "obs_status", "nature", "footnote",
-        "source__name",
+        "source__name", "series__description",
     )  # fmt: skip
     ordered = observations.order_by("series__code", "area__m49", "year", "period", "dimension_key")
     for (series, indicator, m49, iso3, name, period, year, key, value, unit, series_unit, unit_mult, status,
-         nature, footnote, source) in ordered.values_list(*fields).iterator(chunk_size=5000):  # fmt: skip
+         nature, footnote, source, description) in ordered.values_list(*fields).iterator(chunk_size=5000):  # fmt: skip
         yield exporters.ExportRow(
             series, indicator or "", m49, iso3, name, period, year, tuple(parse_dimension_key(key)), value,
-            unit or series_unit, unit_mult, status, nature, footnote, source or "",
+            unit or series_unit, unit_mult, status, nature, footnote, source or "", description or "",
         )  # fmt: skip
 
 
-def prepare_export(fmt: str, *, series: str | None = None, area: str | None = None, indicator: str | None = None):
-    """``(rows, dimension_codes, several_areas)`` for an export; rows is lazy."""
+def _check_export_options(fmt: str, sdmx_csv_version: int, opensdg_attributes: str) -> None:
     if fmt not in exporters.EXPORT_FORMATS:
         raise InvalidInput(
             _("Unknown export format “%(format)s”. Formats: %(formats)s.")
             % {"format": fmt, "formats": ", ".join(exporters.EXPORT_FORMATS)},
             field="format",
         )
+    if sdmx_csv_version not in exporters.SDMX_CSV_VERSIONS:
+        raise InvalidInput(
+            _("The SDMX-CSV version is 2 (SDMX-CSV 2.0) or 1 (SDMX-CSV 1.0), not “%(version)s”.")
+            % {"version": sdmx_csv_version},
+            field="sdmx_csv_version",
+        )
+    if opensdg_attributes not in exporters.OPENSDG_ATTRIBUTE_MODES:
+        raise InvalidInput(
+            _("Open SDG attributes go to “metadata” or “columns”, not “%(mode)s”.") % {"mode": opensdg_attributes},
+            field="opensdg_attributes",
+        )
+
+
+def prepare_export(fmt: str, *, series: str | None = None, area: str | None = None, indicator: str | None = None,
+                   sdmx_csv_version: int = 2, opensdg_attributes: str = "metadata"):  # fmt: skip
+    """``(rows, dimension_codes, several_areas)`` for an export; rows is lazy."""
+    _check_export_options(fmt, sdmx_csv_version, opensdg_attributes)
     observations = _export_queryset(series, area, indicator)
     codes = series_dimension_codes(observations)
     several_areas = not area and observations.values("area_id").distinct()[:2].count() > 1
     return export_rows(observations), codes, several_areas
 
 
+def _distinct(observations: QuerySet, field: str, limit: int = 2) -> list:
+    return list(observations.order_by().values_list(field, flat=True).distinct()[:limit])
+
+
+def series_outside_sdg_dsd(observations: QuerySet) -> list[str]:
+    """Codes of the exported series that are not series of the SDG data structure."""
+    from gcmhub.framework.models import SdgSeries
+
+    listed = set(SdgSeries.objects.values_list("code", flat=True))
+    found = observations.order_by().values_list("series__code", "series__indicator__sdg_indicator").distinct()
+    outside = {code for code, sdg in found if not exporters.in_sdg_dsd(code, listed, sdg_indicator=sdg is not None)}
+    return sorted(outside)
+
+
+def export_notices(fmt: str, *, series: str | None = None, area: str | None = None, indicator: str | None = None,
+                   opensdg_attributes: str = "metadata", to_file: bool = True) -> list[str]:  # fmt: skip
+    """What a person must know about an export before using it (printed by the
+    CLI, sent by the API in a header): series outside the SDG DSD in SDMX; for
+    Open SDG without a file (a download, standard output), the sources and
+    natures that only the metadata beside a file carries."""
+    observations = _export_queryset(series, area, indicator)
+    notices = []
+    if fmt == "sdmx-csv":
+        outside = series_outside_sdg_dsd(observations)
+        if outside:
+            notices.append(
+                _(
+                    "Outside the SDG data structure (SDG DSD): %(codes)s. These series are written with their own "
+                    "codes, which tools that check the SDG code lists will refuse."
+                )
+                % {"codes": ", ".join(outside)}
+            )
+    if fmt == "opensdg" and opensdg_attributes == "metadata" and not to_file:
+        if any(_distinct(observations, "source__name")) or any(_distinct(observations, "nature")):
+            notices.append(
+                _(
+                    "Sources and natures are not Open SDG columns: they go to the metadata written beside an "
+                    "exported file, and this export has none. Export to a file, or with the columns option "
+                    "(--opensdg-attributes columns), to keep them."
+                )
+            )
+    return notices
+
+
+def opensdg_metadata_path(path: Path) -> Path:
+    """``indicator_10-c-1.csv`` → ``meta_10-c-1.yml`` beside it (where the Open SDG reader looks)."""
+    from .formats.opensdg import indicator_id
+
+    return path.with_name(f"meta_{indicator_id(path)}.yml")
+
+
+def export_settings(*, sdmx_csv_version: int = 2, opensdg_attributes: str = "metadata") -> dict:
+    """The exporters' settings for a person's export (the CLI's and the API's)."""
+    return {"sdmx_csv_version": sdmx_csv_version, "opensdg_attributes": opensdg_attributes, "series_names": True}
+
+
 def export_observations(
-    fmt: str, out, *, series: str | None = None, area: str | None = None, indicator: str | None = None
-) -> int:
+    fmt: str, out, *, series: str | None = None, area: str | None = None, indicator: str | None = None,
+    sdmx_csv_version: int = 2, opensdg_attributes: str = "metadata",
+) -> int:  # fmt: skip
     """Write an export to ``out`` (a path, or an open text/binary stream). Returns
-    the number of observations. For ``csv`` to a path, the tidy mapping that
-    reads it back is saved beside it as ``<name>.mapping.yml``."""
-    rows, codes, several_areas = prepare_export(fmt, series=series, area=area, indicator=indicator)
-    counted = _Counter(rows)
-    if isinstance(out, (str, os.PathLike)):
+    the number of observations. To a path, what reads it back is saved beside
+    it: for ``csv`` and ``xlsx`` the tidy mapping (``<name>.mapping.yml``), for ``opensdg``
+    the metadata that the CSV leaves out (``meta_<id>.yml``)."""
+    settings = export_settings(sdmx_csv_version=sdmx_csv_version, opensdg_attributes=opensdg_attributes)
+    rows, codes, several_areas = prepare_export(
+        fmt, series=series, area=area, indicator=indicator, sdmx_csv_version=sdmx_csv_version,
+        opensdg_attributes=opensdg_attributes,
+    )  # fmt: skip
+    to_file = isinstance(out, (str, os.PathLike))
+    ledger = exporters.OpenSdgLedger() if fmt == "opensdg" and opensdg_attributes == "metadata" and to_file else None
+    counted = _Counter(ledger.watch(rows) if ledger else rows)
+    if to_file:
         path = Path(out)
         if fmt == "xlsx":
             exporters.write_xlsx(counted, path, dimension_codes=codes)
         else:
             with path.open("w", encoding="utf-8", newline="") as fh:
-                exporters.write(fmt, counted, fh, dimension_codes=codes, several_areas=several_areas)
-            if fmt == "csv":
-                path.with_suffix(".mapping.yml").write_text(exporters.mapping_for(codes), encoding="utf-8")
+                exporters.write(fmt, counted, fh, dimension_codes=codes, several_areas=several_areas, **settings)
+        if fmt in ("csv", "xlsx"):
+            mapping = exporters.mapping_for(codes, series_names=True)
+            path.with_suffix(".mapping.yml").write_text(mapping, encoding="utf-8")
+        if ledger is not None:
+            indicators = _distinct(_export_queryset(series, area, indicator), "series__indicator__code")
+            metadata = ledger.metadata(indicator=indicators[0] or "" if len(indicators) == 1 else "")
+            if metadata:
+                opensdg_metadata_path(path).write_text(metadata, encoding="utf-8")
     else:
-        exporters.write(fmt, counted, out, dimension_codes=codes, several_areas=several_areas)
+        exporters.write(fmt, counted, out, dimension_codes=codes, several_areas=several_areas, **settings)
     return counted.count
 
 
@@ -451,6 +545,7 @@ UPLOAD_TYPES = {
     "unhcr": (".csv",),
     "missing-migrants": (".csv",),
     "tidy": (".csv", ".xlsx"),
+    "json": (".json",),
 }
 DEFAULT_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 
@@ -506,6 +601,7 @@ def submit_upload(
     area: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    create_series: bool = False,
 ) -> ImportBatch:
     """Check and store an uploaded file, record a queued ImportBatch and run
     the import as a background task once the batch is committed.
@@ -529,7 +625,7 @@ def submit_upload(
         user=actor,
         source=(source or "")[:500],
         area=area_obj,
-        options={"dry_run": dry_run, "skip_invalid": skip_invalid},
+        options={"dry_run": dry_run, "skip_invalid": skip_invalid, "create_series": bool(create_series)},
     )
     try:
         stored = _store_upload(batch, suffix, uploaded, mapping)
@@ -666,6 +762,7 @@ def process_upload(batch_id: int, stored_path: str) -> dict:
             batch=batch,
             file_name=batch.file_name,
             progress_callback=progress,
+            create_series=bool(options.get("create_series")),
         )
     except ImportRejected as error:
         _fail(batch, error.message, error.report)

@@ -454,6 +454,7 @@ FORMAT_LABELS = {
     "unhcr": gettext_lazy("UNHCR population statistics CSV"),
     "missing-migrants": gettext_lazy("IOM Missing Migrants incidents CSV"),
     "tidy": gettext_lazy("Tidy CSV or XLSX with a column mapping"),
+    "json": gettext_lazy("GCM Hub JSON export"),
 }
 class UploadForm(forms.Form):
     format = forms.ChoiceField(label=gettext_lazy("Format"))
@@ -480,6 +481,12 @@ class UploadForm(forms.Form):
     )
     skip_invalid = forms.BooleanField(
         label=gettext_lazy("Import the valid rows and skip the invalid ones"), required=False
+    )
+    create_series = forms.BooleanField(
+        label=gettext_lazy("Create new series for rows that match no SDG series (Open SDG files)"),
+        required=False,
+        help_text=gettext_lazy("Without it, such rows are refused; the report lists every series created."),
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_create_series-help"}),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -527,6 +534,7 @@ def upload(request):
             source=data.get("source") or "",
             dry_run=data["dry_run"],
             skip_invalid=data["skip_invalid"],
+            create_series=data["create_series"],
         )
     except Forbidden as error:
         return _forbidden(request, error.message)
@@ -541,7 +549,8 @@ def _render_upload(request, form, status=200):
     return render(request, "indicators/upload.html", {"form": form, "recent": recent}, status=status)
 
 
-def start_upload(user, *, format, upload, mapping, area, source, dry_run, skip_invalid) -> ImportBatch:  # noqa: A002
+def start_upload(user, *, format, upload, mapping, area, source, dry_run, skip_invalid,  # noqa: A002
+                 create_series=False) -> ImportBatch:  # fmt: skip
     """Check and store the upload and queue its import: the service the API's
     ``POST /api/v1/imports`` uses too (same checks, same background task)."""
     return services.submit_upload(
@@ -553,6 +562,7 @@ def start_upload(user, *, format, upload, mapping, area, source, dry_run, skip_i
         area=area,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
+        create_series=create_series,
     )
 
 

@@ -80,8 +80,20 @@ def test_sdmx_csv_round_trip(load, tmp_path):
     out = tmp_path / "export.csv"
     services.export_observations("sdmx-csv", out)
     header = out.read_text().splitlines()[0].split(",")
-    assert header[:4] == ["DATAFLOW", "FREQ", "SERIES", "REF_AREA"]
+    assert header[:6] == ["STRUCTURE", "STRUCTURE_ID", "ACTION", "FREQ", "REPORTING_TYPE", "SERIES"]
     assert header[header.index("TIME_PERIOD") + 1] == "OBS_VALUE"
+
+    reimport(load, "sdmx", out)
+    assert stored() == before
+
+
+def test_sdmx_csv_1_0_on_request(load, tmp_path):
+    load(sample(custom=False))
+    before = stored()
+    out = tmp_path / "export.csv"
+    services.export_observations("sdmx-csv", out, sdmx_csv_version=1)
+    header = out.read_text().splitlines()[0].split(",")
+    assert header[:5] == ["DATAFLOW", "FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA"]
 
     reimport(load, "sdmx", out)
     assert stored() == before
@@ -90,21 +102,31 @@ def test_sdmx_csv_round_trip(load, tmp_path):
 def test_opensdg_round_trip_for_one_country(load, tmp_path, kenya):
     load(sample(areas=("KEN",)))
     before = stored()
+    before_with_sources = stored(with_source=True)
     out = tmp_path / "indicator_10-c-1.csv"
     services.export_observations("opensdg", out, area="KEN")
     header = out.read_text().splitlines()[0].split(",")
     assert header[0] == "Year" and header[-1] == "Value" and "GeoCode" not in header
+    assert {"NATURE", "SOURCE_DETAIL", "UNIT_MULT", "OBS_STATUS"}.isdisjoint(header)  # Open SDG's own names
+    # Natures and sources differ by row: the metadata beside the file lists the rows.
+    meta = (tmp_path / "meta_10-c-1.yml").read_text()
+    assert "gcmhub_row_attributes" in meta and "NATURE: C" not in meta
 
     reimport(load, "opensdg", out, default_area="KEN")
-    assert stored() == before
+    assert stored(with_source=True) == before_with_sources
+    # A download has no file beside it: the user is told where the sources went.
+    assert services.export_notices("opensdg", area="KEN") == []
+    (notice,) = services.export_notices("opensdg", area="KEN", to_file=False)
+    assert "--opensdg-attributes columns" in notice
 
 
 def test_opensdg_with_several_countries_has_geocodes(load, tmp_path):
     load(sample())
     before = stored()
     out = tmp_path / "indicator_10-c-1.csv"
-    services.export_observations("opensdg", out)
-    assert "GeoCode" in out.read_text().splitlines()[0]
+    services.export_observations("opensdg", out, opensdg_attributes="columns")
+    header = out.read_text().splitlines()[0].split(",")
+    assert "GeoCode" in header and header[-3:] == ["NATURE", "SOURCE_DETAIL", "Value"]
 
     reimport(load, "opensdg", out)
     assert stored() == before
@@ -119,6 +141,14 @@ def test_json_export(load):
     first = data[0]
     assert first["series"] == "SI_RMT_COST" and first["area"] == "KEN" and first["indicator"] == "10.c.1"
     assert {"dimensions", "value", "unit", "obs_status", "source"} <= set(first)
+
+
+def test_json_writes_integral_numbers_as_integers():
+    row = ExportRow("SM.POP.TOTL", "", "001", "", "World", "2020", 2020, (), 298089.0, "", None, "", "", "", "")
+    text = "".join(chunks("json", [row, row._replace(value=0.5), row._replace(value=-0.0)], dimension_codes=[]))
+    assert '"value": 298089,' in text and "298089.0" not in text
+    assert '"value": 0.5,' in text and '"value": -0.0,' in text
+    assert [o["value"] for o in json.loads(text)["observations"]] == [298089.0, 0.5, -0.0]
 
 
 def test_numbers_are_written_exactly():

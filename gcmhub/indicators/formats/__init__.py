@@ -25,6 +25,7 @@ from types import ModuleType
 from . import (
     desa_matrix,
     desa_stock,
+    json_export,
     missing_migrants,
     opensdg,
     rpw,
@@ -50,7 +51,8 @@ __all__ = [
 
 READERS: dict[str, ModuleType] = {
     module.FORMAT: module
-    for module in (opensdg, unsd_sdg, sdmx, wdi, rpw, desa_stock, desa_matrix, unhcr, missing_migrants, tidy)
+    for module in (opensdg, unsd_sdg, sdmx, wdi, rpw, desa_stock, desa_matrix, unhcr, missing_migrants, tidy,
+                   json_export)  # fmt: skip
 }
 
 

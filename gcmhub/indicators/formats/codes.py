@@ -48,7 +48,10 @@ __all__ = [
     "SERIES_INDICATORS",
     "dimension_for",
     "indicator_for_series",
+    "nature_code",
     "obs_status_code",
+    "sdmx_area_code",
+    "unit_measure_code",
     "unit_multiplier",
 ]
 
@@ -196,8 +199,8 @@ def _age(label: str):
     text = _norm(label)
     if text in _AGE_TOTAL:
         return None
-    if text in {"u", "unknown"}:
-        return "_U"
+    if text in {"u", "unknown", "age not known", "not known", "unknown age", "age unknown", "not stated"}:
+        return "_U"  # UK 16.2.2 writes "Age not known"
     if _AGE_CODE.fullmatch(label.strip()):
         return label.strip()  # already an SDMX age code: Y15T24, Y_GE15, _U
     if text.isdigit():  # DDF "15" means 15+
@@ -289,3 +292,60 @@ def obs_status_code(text: str | None) -> str | None:
     if not stripped:
         return None
     return _OBS_STATUS.get(_norm(stripped), stripped)
+
+
+# --- codes of the SDG data structure's code lists (for SDMX exports) ------
+
+# CL_UNIT_MEASURE of the SDG DSD: the codes GCM Hub's series use, with the
+# words files write for them. A unit given as one of these codes, its
+# label or an alias becomes the code; anything else is written as it is.
+_UNIT_MEASURE = {
+    "PT": ("percent", "percentage", "per cent", "percent pt", "pct", "percentage of"),
+    "NUMBER": ("number", "numbers", "count", "persons", "people"),
+    "USD": ("usd", "us dollars", "united states dollars", "current usd"),
+    "CON_USD": ("constant usd",),
+    "CUR_LCU": ("local currency",),
+    "IX": ("index",),
+    "RO": ("ratio",),
+    "BOOL": ("boolean or binary measure", "boolean", "binary"),
+    "PER_100000_POP": ("per 100 000 population", "per 100000 population"),
+    "PER_100000_EMP": ("per 100 000 employees", "per 100000 employees"),
+    "PER_100000_WKRS_EMP": ("per 100 000 workers employed", "per 100000 workers", "per 100 000 workers"),
+    "PER_1000_POP": ("per 1 000 population", "per 1000 population"),
+    "PER_10000_POP": ("per 10 000 population", "per 10000 population"),
+    "PER_100_POP": ("per 100 population",),
+    "PER_1000000_POP": ("per million population", "per 1 000 000 population"),
+}
+_UNIT_WORDS = {word: code for code, words in _UNIT_MEASURE.items() for word in words}
+# CL_NATURE of the SDG DSD, code → label
+_NATURE = {"C": "country data", "CA": "country adjusted", "E": "estimated", "G": "global monitoring data",
+           "M": "modeled", "N": "non relevant", "_X": "not available"}  # fmt: skip
+_NATURE_WORDS = {label: code for code, label in _NATURE.items()} | {
+    "modelled": "M", "estimate": "E", "notspec": "_X", "not specified": "_X",  # UNSD extracts write NOTSPEC
+}  # fmt: skip
+
+
+def unit_measure_code(unit: str | None) -> str:
+    """The SDG DSD's UNIT_MEASURE code for a unit (``PERCENT`` → ``PT``); unknown units as written."""
+    text = (unit or "").strip()
+    if not text or text.upper() in _UNIT_MEASURE:
+        return text.upper()
+    word = _norm(text)
+    if word in _UNIT_WORDS:
+        return _UNIT_WORDS[word]
+    if "%" in text or word.startswith(("percent", "percentage")):
+        return "PT"  # "Percentage (%)", "%", "PERCENT"
+    return text
+
+
+def nature_code(nature: str | None) -> str:
+    """The SDG DSD's NATURE code (``Country data`` → ``C``); unknown values as written."""
+    text = (nature or "").strip()
+    if not text or text.upper() in _NATURE:
+        return text.upper()
+    return _NATURE_WORDS.get(_norm(text), text)
+
+
+def sdmx_area_code(m49: str) -> str:
+    """REF_AREA as in CL_AREA: the M49 number without leading zeros (``004`` → ``4``)."""
+    return str(int(m49)) if m49.isdigit() else m49

@@ -11,15 +11,21 @@ cannot be parsed the read goes on and a warning is recorded.
 CSV layout (METHODS §8.4): ``Year`` and ``Value`` are required; ``GeoCode``
 (or ``REF_AREA``) gives the area when present, otherwise the caller's
 ``default_area`` (scheme ``default``) — national data carry no area.
-``Series``/``SERIES`` and ``Units``/``Unit measure``/``UNIT_MEASURE`` are
-selectors; ``Unit multiplier``/``UNIT_MULT``, ``Observation status``/
-``OBS_STATUS``, ``NATURE`` and ``COMMENT_OBS`` are attributes;
+``Series``/``SERIES`` and ``Units``/``Unit measure``/``UNIT_MEASURE`` (any
+case) are selectors; ``Unit multiplier``/``UNIT_MULT``, ``Observation
+status``/``OBS_STATUS``, ``NATURE``, ``COMMENT_OBS`` and ``SOURCE_DETAIL``
+(the source, else the metadata's ``source_organisation_1``; the nature
+else its ``NATURE``; rows listed in its ``gcmhub_row_attributes``, written
+by GCM Hub's export, take theirs from there) are attributes;
 ``COMMENT_TS``, ``DATA_LAST_UPDATE``, ``FREQ``, ``REPORTING_TYPE`` and
 ``TIME_DETAIL`` are ignored. Every other column is a disaggregation, mapped
 by ``codes.dimension_for``; a blank cell is the total.
 
-Series codes: a ``SERIES`` column gives the SDG series code itself.
-Otherwise the code is derived from the indicator id: ``10-c-1`` →
+Series codes: a ``SERIES`` column gives the SDG series code itself (a
+``SERIES`` cell in words is a label). In an import, rows without a code go
+to the SDG series their indicator, ``Series`` and ``Units`` describe (see
+``_SeriesNamer``); never to a new series unless ``options["create_series"]``.
+Read alone (and with that option), the code is derived from the indicator id: ``10-c-1`` →
 ``OSDG_10_C_1``; with a ``Series`` label it gets the label's slug
 (``Fatality claims`` → ``OSDG_8_8_1_FATALITY_CLAIMS``), and when one
 series comes in several units within the file, the unit's slug too
@@ -58,13 +64,15 @@ from .codes import dimension_for, obs_status_code, unit_multiplier
 from .context import Context
 from .periods import parse_period
 from .records import FormatError, Observation, Problem, ReadStats
+from .series_match import match_series
 from .textfiles import CsvSource, HeaderIndex
 from .values import parse_number
 
 FORMAT = "opensdg"
 
-_IGNORED = {"comment_ts", "data_last_update", "freq", "reporting_type", "time_detail", "source_detail",
-            "upper_bound", "lower_bound"}  # fmt: skip
+_IGNORED = {"comment_ts", "data_last_update", "freq", "reporting_type", "time_detail", "upper_bound",
+            "lower_bound"}  # fmt: skip
+_SERIES_CODE = re.compile(r"[A-Z0-9][A-Z0-9_.]*")
 _INDICATOR = re.compile(r"(\d{1,2})[.-]([0-9a-z]{1,2})[.-](\d{1,2})")
 _MAX_CODE = 64
 
@@ -198,15 +206,19 @@ class _Columns:
         self.geocode = header.find("GeoCode")
         self.ref_area = header.find("REF_AREA", fold=False)
         self.series_code = header.find("SERIES", fold=False)
-        self.series_label = header.find("Series", fold=False)
-        units = [header.find(name, fold=False) for name in ("Units", "Unit measure", "UNIT_MEASURE")]
-        self.units = [u for u in units if u is not None]
+        # the label: "Series" in any case but the code column's "SERIES"
+        labels = [i for i, name in enumerate(header.names)
+                  if name.strip().lower() == "series" and i != self.series_code]  # fmt: skip
+        self.series_label = labels[0] if labels else None
+        units = [header.find(name) for name in ("Units", "Unit measure", "UNIT_MEASURE")]
+        self.units = list(dict.fromkeys(u for u in units if u is not None))
         self.mult = header.find("Unit multiplier", "UNIT_MULT")
         self.status = header.find("Observation status", "OBS_STATUS")
         self.nature = header.find("NATURE", "Nature")
         self.comment = header.find("COMMENT_OBS")
+        self.source = header.find("SOURCE_DETAIL")
         taken = {self.year, self.value, self.geocode, self.ref_area, self.series_code, self.series_label,
-                 self.mult, self.status, self.nature, self.comment, *self.units}  # fmt: skip
+                 self.mult, self.status, self.nature, self.comment, self.source, *self.units}  # fmt: skip
         self.dimensions = []
         for position, name in enumerate(header.names):
             if position in taken or name.strip().lower() in _IGNORED:
@@ -242,6 +254,96 @@ def _prescan_units(path, options, header_line: int, columns: _Columns) -> dict:
     return seen
 
 
+class _SeriesNamer:
+    """The series code of rows that do not give one.
+
+    Read alone, the reader derives a code from the file (``OSDG_10_C_1…``).
+    An import passes the SDG series (``options["sdg_series"]``: indicator →
+    ``{"title": …, "series": [(code, description), …]}``) and the codes the
+    catalogue holds (``options["known_series"]``): a row then goes to the
+    SDG series its indicator, ``Series`` and ``Units`` describe
+    (``series_match``), else to a derived code the catalogue already holds;
+    a new derived series only with ``options["create_series"]``. National
+    sub-indicators (``10-7-2-a``) are not the global indicator: they keep
+    their own derived codes.
+    """
+
+    def __init__(self, ident: str, indicator: str | None, options: dict):
+        self.ident = ident
+        self.indicator = indicator
+        self.resolving = "sdg_series" in options
+        entry = (options.get("sdg_series") or {}).get(indicator or "") or {}
+        global_file = bool(indicator) and _INDICATOR.fullmatch(ident.lower()) is not None
+        self.candidates = list(entry.get("series") or ()) if global_file else []
+        self.title = entry.get("title")
+        self.known = options.get("known_series") or ()
+        self.sdg_codes = {code for entry in (options.get("sdg_series") or {}).values() for code, _ in entry["series"]}
+        self.create = bool(options.get("create_series"))
+        self.cache: dict = {}
+
+    def allowed(self, code: str) -> bool:
+        """Whether rows may go to a series the file names (a SERIES column)."""
+        return not self.resolving or self.create or code in self.known or code in self.sdg_codes
+
+    def not_allowed(self, code: str) -> str:
+        return (f"the series {code} is not in the catalogue nor an SDG series: allow it as a new series "
+                "(create-series option)")  # fmt: skip
+
+    def code(self, label: str | None, unit: str | None, several_units: bool) -> str | None:
+        key = (label, unit, several_units)
+        if key not in self.cache:
+            self.cache[key] = self._code(label, unit, several_units)
+        return self.cache[key]
+
+    def _code(self, label, unit, several_units):
+        derived = derived_series(self.ident, label, unit if several_units else None)
+        if not self.resolving:
+            return derived
+        found = match_series(self.candidates, label, unit, title=self.title, unit_required=several_units)
+        if found:
+            return found
+        if derived in self.known or self.create:
+            return derived
+        return None
+
+    def unresolved(self, label: str | None, unit: str | None, several_units: bool) -> str:
+        what = f"the series {label!r}" + (f" in {unit!r}" if unit else "") if label else "the series"
+        codes = ", ".join(code for code, _ in self.candidates)
+        if self.candidates and not label:
+            reason = (f"the file names no series, and indicator {self.indicator} has several SDG series "
+                      f"({codes})")  # fmt: skip
+        elif self.candidates:
+            reason = f"{what} is none of indicator {self.indicator}'s SDG series ({codes})"
+        elif self.indicator and _INDICATOR.fullmatch(self.ident.lower()) is None:
+            reason = f"{what} of {self.ident} (a national indicator under {self.indicator}) is not in the catalogue"
+        else:
+            reason = f"{what} of {self.ident} is not an SDG series nor in the catalogue"
+        derived = derived_series(self.ident, label, unit if several_units else None)
+        return f"{reason}: give its code in a SERIES column, or allow a new series {derived} (create-series option)"
+
+
+def _row_attributes(meta: dict, key: str) -> dict[int, str]:
+    """Data row (from 1) → value, from the ``gcmhub_row_attributes`` GCM Hub's
+    export writes for rows whose source or nature is not the file's own
+    (``{"SOURCE_DETAIL": {"UN DESA": "4-5,9"}}``); unreadable entries are ignored."""
+    given = meta.get("gcmhub_row_attributes")
+    values = given.get(key) if isinstance(given, dict) else None
+    found: dict[int, str] = {}
+    if not isinstance(values, dict):
+        return found
+    for value, runs in values.items():
+        for run in str(runs).split(","):
+            start, _, end = run.strip().partition("-")
+            if start.isdigit() and (not end or end.isdigit()):
+                for number in range(int(start), int(end or start) + 1):
+                    found[number] = "" if value is None else str(value)
+    return found
+
+
+def _label_column(header: HeaderIndex, columns: _Columns) -> str | None:
+    return header.names[columns.series_label] if columns.series_label is not None else None
+
+
 def _read_file(path, default_area, options: dict, stats: ReadStats, *, in_folder: bool):
     ctx = Context(path, stats, options)
     file = ctx.file
@@ -251,6 +353,8 @@ def _read_file(path, default_area, options: dict, stats: ReadStats, *, in_folder
     meta_unit = _text(meta.get("computation_units")) or _text(meta.get("UNIT_MEASURE"))
     meta_name = _text(meta.get("indicator_name")) or _text(meta.get("graph_title"))
     meta_source = _text(meta.get("source_organisation_1"))
+    meta_nature = _text(meta.get("NATURE"))
+    row_sources, row_natures = _row_attributes(meta, "SOURCE_DETAIL"), _row_attributes(meta, "NATURE")
     series_option = options.get("series")
     series_map = options.get("series_map") or {}
     try:
@@ -278,6 +382,7 @@ def _read_file(path, default_area, options: dict, stats: ReadStats, *, in_folder
                 file, "Open SDG data carry no area of their own: give the reporting country (default area)"
             )
         units_by_series = _prescan_units(path, options, header_line, columns)
+        namer = _SeriesNamer(ident, indicator, options)
         width = len(header)
         year_name, value_name = header.names[columns.year], header.names[columns.value]
         data_rows = 0
@@ -334,14 +439,24 @@ def _read_file(path, default_area, options: dict, stats: ReadStats, *, in_folder
             unit = _unit_of(row, columns)
             label = _cell(row, columns.series_label) or None
             code = _cell(row, columns.series_code)
-            if not code:
+            if code and not _SERIES_CODE.fullmatch(code):
+                label, code = label or code, ""  # a SERIES column holding words: a label
+            if code:
+                if not namer.allowed(code):
+                    yield ctx.problem(line, header.names[columns.series_code], namer.not_allowed(code), row)
+                    continue
+            else:
                 if label and label in series_map:
                     code = str(series_map[label])
                 elif series_option and not label:
                     code = str(series_option)
                 else:
                     several = len(units_by_series.get(label or "", ())) > 1
-                    code = derived_series(ident, label, unit if several else None)
+                    code = namer.code(label, unit, several)
+                    if code is None:
+                        reason = namer.unresolved(label, unit, several)
+                        yield ctx.problem(line, _label_column(header, columns), reason, row)
+                        continue
             try:
                 mult = unit_multiplier(_cell(row, columns.mult))
             except ValueError as exc:
@@ -350,8 +465,10 @@ def _read_file(path, default_area, options: dict, stats: ReadStats, *, in_folder
             obs = Observation(
                 code, indicator, area, scheme, period, year, value, tuple(sorted(dims)),
                 unit or meta_unit, mult, obs_status_code(_cell(row, columns.status)),
-                _cell(row, columns.nature) or None, _cell(row, columns.comment) or None,
-                meta_source, line, label or meta_name,
+                _cell(row, columns.nature) or row_natures.get(data_rows, meta_nature) or None,
+                _cell(row, columns.comment) or None,
+                _cell(row, columns.source) or row_sources.get(data_rows, meta_source) or None, line,
+                label or meta_name,
             )  # fmt: skip
             result = ctx.accept(obs, row)
             if result is not None:

@@ -24,8 +24,9 @@ reader needs the DSD, reads only 2.x and builds the whole message in memory.
 Version 1.0 starts with ``DATAFLOW`` (``AGENCY:ID(VERSION)``), 2.x with
 ``STRUCTURE, STRUCTURE_ID[, STRUCTURE_NAME], ACTION``; rows with action
 ``D`` (delete) are reported as problems, since an import only adds. Headers
-and values written with labels (``labels=both``: ``SEX: Sex``,
-``F: Female``) are cut to their ids. SDMX-ML is parsed by ``sdmx1`` (which
+written with labels (``labels=both``: ``SEX: Sex``) are cut to their ids,
+and so are coded values in such a file (``F: Female``); free-text
+attributes (``COMMENT_OBS``, ``SOURCE_DETAIL``) are never cut. SDMX-ML is parsed by ``sdmx1`` (which
 holds the message in memory; SDG files are small); its observations have no
 line numbers, so ``line`` is ``"obs N"`` in document order.
 """
@@ -46,6 +47,7 @@ from .values import parse_number
 FORMAT = "sdmx"
 
 _SKIPPED_DIMENSIONS = {"FREQ", "TIME_PERIOD", "SERIES", "REF_AREA"}
+_CODED_ATTRIBUTES = {"UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE", "TIME_DETAIL", "BASE_PER"}
 _CSV_FIXED = {"DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "SERIES_KEY", "OBS_KEY"}
 
 
@@ -150,9 +152,11 @@ def _read_csv(ctx: Context, path, default_area):
     with CsvSource(path, encoding=ctx.options.get("encoding")) as source:
         rows = source.rows()
         header = None
+        labelled = False
         for line, row in rows:
             if any(cell.strip() for cell in row):
                 header = HeaderIndex([_id(c) for c in row], ctx.file, line)
+                labelled = any(": " in cell for cell in row)
                 break
         if header is None:
             raise FormatError(ctx.file, "the file is empty")
@@ -166,9 +170,16 @@ def _read_csv(ctx: Context, path, default_area):
         value_i = header.require("OBS_VALUE")
         header.require("TIME_PERIOD")
         action_i = header.find("ACTION")
+        flow_i = header.find("STRUCTURE_ID") if first == "STRUCTURE" else 0
         names = [n.upper() for n in header.names]
         source.expect_width(len(header))
         builder = _Builder(ctx, default_area, None)
+        # With labels (``F: Female``) coded cells are cut to their ids; free
+        # text (COMMENT_OBS, SOURCE_DETAIL) is kept whole: "type of data: B R".
+        coded = {
+            i for i, name in enumerate(names)
+            if labelled and (name not in builder.attributes or name in _CODED_ATTRIBUTES)
+        }  # fmt: skip
         width = len(header)
         count = 0
         for line, row in rows:
@@ -183,10 +194,12 @@ def _read_csv(ctx: Context, path, default_area):
             if action == "D":
                 yield ctx.problem(line, "ACTION", "a delete action (D) cannot be imported", row)
                 continue
-            flow = row[0].strip()
+            flow = row[flow_i].strip()
             builder.flow_id = re.sub(r"^[^:]*:|\(.*\)$", "", flow) or None
             values = {
-                name: _id(row[i]) for i, name in enumerate(names) if name not in _CSV_FIXED and i != value_i
+                name: _id(row[i]) if i in coded else row[i].strip()
+                for i, name in enumerate(names)
+                if name not in _CSV_FIXED and i != value_i
             }
             result = builder.build(values, row[value_i], line, row)
             if result is not None:

@@ -15,6 +15,7 @@ the same way, or ``<data file>.mapping.yml`` beside the data)::
     nature: Nature           # optional, column or constant
     footnote: Note           # optional, column or constant
     source: Ministry of Labour   # optional, column or constant
+    series_name: Description # optional, column or constant: names a series the catalogue lacks
     dimensions:              # optional: dimension code → column
       SEX: Sex               #   labels become SDMX codes where known (Female → F)
       AGE: Age group         #   blank cells are totals
@@ -52,7 +53,8 @@ from .values import parse_cell, parse_number
 FORMAT = "tidy"
 
 _COLUMN_KEYS = ("area", "period", "value")
-_FIELD_KEYS = ("series", "indicator", "unit", "unit_mult", "obs_status", "nature", "footnote", "source")
+_FIELD_KEYS = ("series", "indicator", "unit", "unit_mult", "obs_status", "nature", "footnote", "source",
+               "series_name")  # fmt: skip
 _OTHER_KEYS = (
     "area_scheme", "dimensions", "sheet", "header_row", "encoding", "delimiter", "missing", "decimal",
     "check_duplicates",
@@ -251,9 +253,11 @@ def _records(ctx: Context, plan: _Plan, reader, source: CsvSource | None, sheet:
     nature_i, nature_c = fields["nature"]
     note_i, note_c = fields["footnote"]
     source_i, source_c = fields["source"]
+    name_i, name_c = fields["series_name"]
+    name_c = None if name_c is None else str(name_c)
     series_c = None if series_c is None else str(series_c)
     indicator_c = None if indicator_c is None else str(indicator_c)
-    simple = all(i is None for i in (indicator_i, unit_i, mult_i, status_i, nature_i, note_i, source_i))
+    simple = all(i is None for i in (indicator_i, unit_i, mult_i, status_i, nature_i, note_i, source_i, name_i))
     dimension_columns = plan.dimensions
     dim_positions = tuple(position for _, position in dimension_columns)
     dim_cache: dict = {}
@@ -363,7 +367,7 @@ def _records(ctx: Context, plan: _Plan, reader, source: CsvSource | None, sheet:
                 dims = ()
             if simple:
                 obs = make(series, indicator_c, area, scheme, period, year, value, dims,
-                                  unit_c, mult_c, status_c, nature_c, note_c, source_c, line)  # fmt: skip
+                                  unit_c, mult_c, status_c, nature_c, note_c, source_c, line, name_c)  # fmt: skip
             else:
                 try:
                     obs = _full_observation(row, plan, series, area, scheme, period, year, value, dims, line)
@@ -446,5 +450,5 @@ def _full_observation(row, plan: _Plan, series, area, scheme, period, year, valu
     return Observation(
         series, None if indicator is None else str(indicator), area, scheme, period, year, value, dims,
         _cell(row, fields["unit"]), unit_mult, obs_status, _cell(row, fields["nature"]),
-        _cell(row, fields["footnote"]), _cell(row, fields["source"]), line,
+        _cell(row, fields["footnote"]), _cell(row, fields["source"]), line, _cell(row, fields["series_name"]),
     )  # fmt: skip

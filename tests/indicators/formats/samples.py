@@ -55,6 +55,14 @@ SAMPLES = {
 
 OPTIONS = {"opensdg": {"default_area": "KEN"}, "tidy": {"options": {"mapping": TIDY_MAPPING}}}
 
+SAMPLES["json"] = (
+    "export.json",
+    '{"observations": [\n{"series": "S1", "area_m49": "404", "period": "2019", "value": 1.5},\n'
+    '{"series": "S1", "area_m49": "800", "period": "2019", "value": 2.5}\n]}\n',
+)
+# The readers of text tables (the cases in test_bad_input.py are about rows and cells).
+TABLE_READERS = sorted(set(SAMPLES) - {"json"})
+
 assert set(SAMPLES) == set(READERS)
 
 

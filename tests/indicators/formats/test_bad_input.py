@@ -8,9 +8,9 @@ import pytest
 from gcmhub.indicators.formats import READERS, FormatError
 
 from .helpers import collect, write_xlsx
-from .samples import SAMPLES, kwargs
+from .samples import SAMPLES, TABLE_READERS, kwargs
 
-NAMES = sorted(READERS)
+NAMES = TABLE_READERS
 
 
 def _write(tmp_path, name, data: bytes):

@@ -22,6 +22,7 @@ from gcmhub.indicators.formats.values import parse_number
         ("Age", "aged 18-44 years", ("AGE", "Y18T44")),
         ("Age", "65 and older", ("AGE", "Y_GE65")),
         ("Age", "Under 18", ("AGE", "Y_LT18")),
+        ("Age", "Age not known", ("AGE", "_U")),  # UK 16.2.2: one AGE column on export, not AGE and "Age"
         ("age", "15_24", ("AGE", "Y15T24")),
         ("Migratory Status", "Non-Migrant", ("COMPOSITE_BREAKDOWN", "MS_NOMIGRANT")),
         ("migratory_status", "eumig", ("COMPOSITE_BREAKDOWN", "MS_EUMIGRANT")),

@@ -3,7 +3,12 @@
 FORMAT is csv, opensdg, sdmx-csv, xlsx or json; ``--series``,
 ``--indicator`` and ``--area`` narrow the export. ``-o -`` writes text
 formats to standard output. A ``csv`` export to a file also writes
-``FILE.mapping.yml``, with which ``gcmhub import tidy FILE`` reads it back.
+``FILE.mapping.yml``, with which ``gcmhub import tidy FILE`` reads it back;
+an ``opensdg`` one the metadata the CSV leaves out (``meta_<id>.yml``).
+``--sdmx-csv-version 1`` writes SDMX-CSV 1.0 instead of 2.0;
+``--opensdg-attributes columns`` keeps NATURE and SOURCE_DETAIL as columns.
+What the user must know (series outside the SDG DSD, attributes left out)
+is printed on standard error.
 """
 
 from __future__ import annotations
@@ -27,20 +32,35 @@ class Command(BaseCommand):
         parser.add_argument("--series", metavar="CODE", help="Only this series (e.g. SI_RMT_COST).")
         parser.add_argument("--indicator", metavar="CODE", help="Only the series of this indicator (e.g. 10.c.1).")
         parser.add_argument("--area", metavar="ISO3", help="Only this area (ISO3 or M49 code).")
+        parser.add_argument(
+            "--sdmx-csv-version", type=int, choices=(2, 1), default=2,
+            help="sdmx-csv: SDMX-CSV 2.0 (the default) or 1.0.",
+        )  # fmt: skip
+        parser.add_argument(
+            "--opensdg-attributes", choices=("metadata", "columns"), default="metadata",
+            help="opensdg: put the source and nature in the metadata file beside the CSV (the default, which "
+            "Open SDG's default options read correctly) or in NATURE and SOURCE_DETAIL columns.",
+        )  # fmt: skip
 
     def handle(self, *args, **options):
         fmt, output = options["format"], options["output"]
         if output == "-" and fmt == "xlsx":
             raise CommandError(_("XLSX cannot be written to standard output; give a file name."), returncode=2)
+        chosen = {"series": options["series"], "area": options["area"], "indicator": options["indicator"]}
         try:
             count = services.export_observations(
                 fmt,
                 self.stdout._out if output == "-" else output,
-                series=options["series"],
-                area=options["area"],
-                indicator=options["indicator"],
+                sdmx_csv_version=options["sdmx_csv_version"],
+                opensdg_attributes=options["opensdg_attributes"],
+                **chosen,
+            )
+            notices = services.export_notices(
+                fmt, opensdg_attributes=options["opensdg_attributes"], to_file=output != "-", **chosen
             )
         except GcmHubError as error:
             raise CommandError(error.message, returncode=USAGE_ERROR) from None
+        for notice in notices:
+            self.stderr.write(notice)
         if output != "-":
             self.stderr.write(_("Exported %(count)d observations to %(file)s.") % {"count": count, "file": output})

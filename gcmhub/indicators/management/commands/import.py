@@ -40,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--mapping", metavar="FILE", help="tidy: the column mapping (default: PATH's .mapping.yml beside it)."
         )
+        parser.add_argument(
+            "--create-series", action="store_true",
+            help="opensdg: create a new series for rows that are no SDG series and none of the catalogue's "
+            "(listed in the report); without it such rows are refused.",
+        )  # fmt: skip
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, **options):
@@ -64,6 +69,7 @@ class Command(BaseCommand):
                     area=options["area"],
                     options=reader_options,
                     progress_callback=progress.update if progress else None,
+                    create_series=options["create_series"],
                 )
         except ImportRejected as error:
             self.stderr.write(services.problems_text(error.problems, error.problem_count))
