@@ -6,13 +6,23 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gcmhub.actors import services
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.actors.history import history_of
 from gcmhub.actors.models import Organization, User
+from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, choices
 from gcmhub.errors import Forbidden
+from gcmhub.text import max_length
+
+OrganizationKind = choices(Organization.Kind, "OrganizationKind")
+Role = choices(User.Role, "Role")
+
+
+def _text(model, field: str):
+    """A body text field limited as the model field it is stored in."""
+    return Text(max_length(model, field))
 
 router = Router(tags=["actors"])
 
@@ -36,7 +46,7 @@ class OrganizationOut(Schema):
     id: int
     name: str
     acronym: str
-    kind: Organization.Kind
+    kind: OrganizationKind
     kind_label: str
     area: str | None = Field(None, description="ISO3 code")
     area_name: str | None = None
@@ -62,37 +72,37 @@ class OrganizationOut(Schema):
         return organization.area.tr("name") if organization.area else None
 
 
-class OrganizationIn(Schema):
-    name: str
-    acronym: str = ""
-    kind: Organization.Kind
-    area: str | None = Field(None, description="ISO3 code of the country; none for international organisations")
-    parent: int | None = Field(None, description="Id of the organisation this one is part of")
-    website: str = ""
-    description: str = ""
-    is_demo: bool = False
+class OrganizationIn(InputSchema):
+    name: _text(Organization, "name")
+    acronym: _text(Organization, "acronym") = ""
+    kind: OrganizationKind
+    area: Code | None = Field(None, description="ISO3 code of the country; none for international organisations")
+    parent: Ref | None = Field(None, description="Id of the organisation this one is part of")
+    website: _text(Organization, "website") = ""
+    description: _text(Organization, "description") = ""
+    is_demo: Flag = False
 
 
-class OrganizationPatch(Schema):
-    version: int = Field(description="The version you read; the change is refused (409) if it moved on")
-    name: str | None = None
-    acronym: str | None = None
-    kind: Organization.Kind | None = None
-    area: str | None = None
-    parent: int | None = None
-    website: str | None = None
-    description: str | None = None
-    is_demo: bool | None = None
+class OrganizationPatch(InputSchema):
+    version: Version
+    name: _text(Organization, "name") | None = None
+    acronym: _text(Organization, "acronym") | None = None
+    kind: OrganizationKind | None = None
+    area: Code | None = None
+    parent: Ref | None = None
+    website: _text(Organization, "website") | None = None
+    description: _text(Organization, "description") | None = None
+    is_demo: Flag | None = None
 
 
-class PublicationIn(Schema):
-    version: int
-    published: bool = True
+class PublicationIn(InputSchema):
+    version: Version
+    published: Flag = True
 
 
 class OrganizationFilters(Schema):
-    area: str | None = Field(None, description="ISO3 code")
-    kind: Organization.Kind | None = None
+    area: Code | None = Field(None, description="ISO3 code")
+    kind: OrganizationKind | None = None
 
 
 class ChangeOut(Schema):
@@ -126,7 +136,7 @@ def me(request):
 
 
 @router.get("/organizations", response=list[OrganizationOut], auth=read_auth, summary="Organisations")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_organizations(request, filters: Query[OrganizationFilters]):
     """Published organisations, plus those the caller may see unpublished."""
     organizations = services.visible_organizations(request.auth)
@@ -134,7 +144,7 @@ def list_organizations(request, filters: Query[OrganizationFilters]):
 
 
 @router.get("/organizations/{organization_id}", response=OrganizationOut, auth=read_auth)
-def get_organization(request, organization_id: int):
+def get_organization(request, organization_id: Id):
     return services.get_organization(request.auth, organization_id)
 
 
@@ -144,7 +154,7 @@ def create_organization(request, payload: OrganizationIn):
 
 
 @router.patch("/organizations/{organization_id}", response=OrganizationOut, auth=bearer_auth)
-def update_organization(request, organization_id: int, payload: OrganizationPatch):
+def update_organization(request, organization_id: Id, payload: OrganizationPatch):
     organization = services.get_organization(request.auth, organization_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
@@ -152,14 +162,14 @@ def update_organization(request, organization_id: int, payload: OrganizationPatc
 
 
 @router.post("/organizations/{organization_id}/publication", response=OrganizationOut, auth=bearer_auth)
-def publish_organization(request, organization_id: int, payload: PublicationIn):
+def publish_organization(request, organization_id: Id, payload: PublicationIn):
     """Publish (or withdraw) the version you reviewed. Reviewers and administrators."""
     organization = services.get_organization(request.auth, organization_id)
     return services.publish_organization(request.auth, organization, payload.published, payload.version)
 
 
 @router.get("/organizations/{organization_id}/history", response=list[HistoryEntryOut], auth=read_auth)
-def organization_history(request, organization_id: int):
+def organization_history(request, organization_id: Id):
     """Every change, newest first: who, when, and each field's old and new value."""
     organization = services.get_organization(request.auth, organization_id)
     return history_of(organization)
@@ -191,18 +201,18 @@ class UserOut(Schema):
         return user.area.iso3 if user.area else None
 
 
-class UserPatch(Schema):
-    version: int = Field(description="The version you read; the change is refused (409) if it moved on")
-    email: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    role: User.Role | None = None
-    area: str | None = Field(None, description="ISO3 code of a focal point's country; null to clear")
-    organization: int | None = Field(None, description="Id of a contributor's or stakeholder's organisation")
+class UserPatch(InputSchema):
+    version: Version
+    email: _text(User, "email") | None = None
+    first_name: _text(User, "first_name") | None = None
+    last_name: _text(User, "last_name") | None = None
+    role: Role | None = None
+    area: Code | None = Field(None, description="ISO3 code of a focal point's country; null to clear")
+    organization: Ref | None = Field(None, description="Id of a contributor's or stakeholder's organisation")
 
 
-class ActiveIn(Schema):
-    active: bool
+class ActiveIn(InputSchema):
+    active: Flag
 
 
 def _manager(request):
@@ -216,19 +226,19 @@ def _manager(request):
 
 
 @router.get("/users", response=list[UserOut], auth=read_auth, summary="Accounts the caller manages")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_users(request):
     """Every account for an administrator; for a focal point, those of their country."""
     return services.manageable_users(_manager(request))
 
 
 @router.get("/users/{user_id}", response=UserOut, auth=read_auth)
-def get_user(request, user_id: int):
+def get_user(request, user_id: Id):
     return services.get_manageable_user(_manager(request), user_id)
 
 
 @router.patch("/users/{user_id}", response=UserOut, auth=bearer_auth)
-def update_user(request, user_id: int, payload: UserPatch):
+def update_user(request, user_id: Id, payload: UserPatch):
     """Change email, names, role and scope (only the fields sent), within the caller's scope."""
     user = services.get_manageable_user(_manager(request), user_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -237,7 +247,7 @@ def update_user(request, user_id: int, payload: UserPatch):
 
 
 @router.post("/users/{user_id}/active", response=UserOut, auth=bearer_auth)
-def set_user_active(request, user_id: int, payload: ActiveIn):
+def set_user_active(request, user_id: Id, payload: ActiveIn):
     """Deactivate (revoking the account's API tokens) or reactivate an account.
     Nobody deactivates their own account."""
     user = services.get_manageable_user(_manager(request), user_id)
