@@ -19,8 +19,6 @@ from django.utils.translation import gettext as _
 
 # Longest description or note a person may write (about two pages).
 LONG_TEXT_MAX = 5000
-# Longest uploaded file name most file systems accept.
-FILE_NAME_MAX = 255
 
 
 def text_problem(value: str) -> str | None:

@@ -18,7 +18,6 @@ from ninja.pagination import paginate
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.apischema import Code, Id, InputSchema, Page, Text, Year
 from gcmhub.errors import InvalidInput, NotFound
-from gcmhub.text import FILE_NAME_MAX, text_problem
 
 from . import exporters, services
 from .keys import parse_dimension_key
@@ -281,9 +280,6 @@ def create_import(request, file: File[UploadedFile], fields: Form[ImportForm], m
     the country (ISO3) of a file without an area column and is required for
     focal points; ``mapping`` is the column mapping of a tidy file. The
     import runs in the background: follow it at ``GET /imports/{id}``."""
-    _check_file_name(file, "file")
-    if mapping is not None:
-        _check_file_name(mapping, "mapping")
     batch = services.submit_upload(
         request.auth,
         fields.format,
@@ -295,16 +291,6 @@ def create_import(request, file: File[UploadedFile], fields: Form[ImportForm], m
         skip_invalid=fields.skip_invalid,
     )
     return Status(202, {"id": batch.pk, "status": batch.status, "url": f"/api/v1/imports/{batch.pk}"})
-
-
-def _check_file_name(uploaded, field: str) -> None:
-    """Refuse names no file system stores (Django already cut them to 255)."""
-    name = uploaded.name or ""
-    problem = text_problem(name)
-    if problem is None and len(name) > FILE_NAME_MAX:
-        problem = _("The file name is longer than %(max)d characters.") % {"max": FILE_NAME_MAX}
-    if problem:
-        raise InvalidInput(problem, field=field)
 
 
 def _signed_in(request):
