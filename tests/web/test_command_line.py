@@ -67,3 +67,15 @@ def test_progress_calc_help_describes_its_input_and_output():
         assert f"  {field} " in text, field
     for field in ("status", "score", "progress_value", "current_value", "method_version", "flags"):
         assert field in text.split("output (standard output)")[1], field
+
+
+def test_the_licence_is_declared_the_way_setuptools_expects():
+    """A table (``{text = ...}``) or a licence classifier makes every
+    ``pip install`` print setuptools' deprecation warnings."""
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert project["project"]["license"] == "AGPL-3.0-or-later"
+    assert not [c for c in project["project"].get("classifiers", []) if c.startswith("License ::")]
+    assert "setuptools>=77" in project["build-system"]["requires"]
