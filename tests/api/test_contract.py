@@ -25,7 +25,7 @@ from gcmhub.geo.models import Area
 pytestmark = pytest.mark.django_db
 
 SEED = 20261203
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 8
 CONFIG = {
     "seed": SEED,
     "workers": 1,
