@@ -20,7 +20,8 @@ from gcmhub import __version__
 from gcmhub.apischema import ContractAPI
 from gcmhub.errors import GcmHubError
 
-logger = logging.getLogger("gcmhub.api")
+# Django logs its own 500s here (and mails ADMINS from it where configured).
+logger = logging.getLogger("django.request")
 
 api = ContractAPI(
     title="GCM Hub API",

@@ -193,3 +193,18 @@ def test_the_api_root_is_an_index(client):
 
 def test_unknown_api_paths_answer_json(client):
     assert_json_error(client.get("/api/v1/no-such-thing"), 404)
+
+
+def test_a_server_error_is_answered_in_json_and_logged(monkeypatch, caplog):
+    from django.test import Client
+
+    from gcmhub.framework import services as framework_services
+
+    def broken():
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(framework_services, "list_principles", broken)
+    response = Client(raise_request_exception=False).get("/api/v1/principles")
+    assert_json_error(response, 500)
+    assert "a bug" not in response.content.decode()
+    assert any(record.exc_info and "a bug" in str(record.exc_info[1]) for record in caplog.records)
