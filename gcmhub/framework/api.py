@@ -7,7 +7,7 @@ so that a client can cache one response whatever its users read.
 
 from ninja import Router, Schema
 
-from gcmhub.apischema import Id
+from gcmhub.apischema import Code, Id
 from gcmhub.framework import services
 from gcmhub.framework.catalogue import POLICY_DOMAIN_INDICATOR
 from gcmhub.framework.models import (
@@ -251,7 +251,7 @@ def objective(request, number: Id):
 
 
 @router.get("/actions/{code}", response=ActionOut, summary="One action, by reference such as 20a")
-def action(request, code: str):
+def action(request, code: Code):
     return _action(services.get_action(code))
 
 
@@ -261,12 +261,12 @@ def indicators(request):
 
 
 @router.get("/sdg-indicators/{code}", response=SdgIndicatorOut, summary="One SDG indicator, e.g. 10.7.2")
-def indicator(request, code: str):
+def indicator(request, code: Code):
     return _indicator(services.get_indicator(code))
 
 
 @router.get("/sdg-series/{code}", response=SdgIndicatorOut, summary="The SDG indicator an SDMX series reports")
-def indicator_for_series(request, code: str):
+def indicator_for_series(request, code: Code):
     return _indicator(services.indicator_for_series(code))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Field, Router, Schema, Status
 
-from gcmhub.apischema import Code, ErrorOut, choices
+from gcmhub.apischema import Code, ErrorOut, Text, choices
 from gcmhub.geo import services
 from gcmhub.geo.models import Area
 from gcmhub.geo.resolver import AreaNameError, resolve_area
@@ -67,7 +67,7 @@ AreaKind = choices(Area.Kind, "AreaKind")
 
 
 @router.get("/areas", response=list[AreaOut], summary="List areas")
-def list_areas(request, kind: AreaKind | None = None, region: Code | None = None, q: str | None = None):
+def list_areas(request, kind: AreaKind | None = None, region: Code | None = None, q: Text(300) | None = None):
     """Areas, optionally of one `kind`, inside `region` (the M49 code of a region,
     sub-region, intermediate region or of the LDC 199 / LLDC 432 / SIDS 722 group)
     and matching `q` (a name in English, French or Spanish, an alias, or a code)."""
@@ -80,7 +80,7 @@ def list_areas(request, kind: AreaKind | None = None, region: Code | None = None
     response={200: AreaOut, 422: ResolveProblemOut},
     summary="Resolve an area name",
 )
-def resolve(request, name: str, kind: AreaKind | None = None):
+def resolve(request, name: Text(300), kind: AreaKind | None = None):
     """The one area that `name` designates (official or common name in English,
     French or Spanish, ISO or M49 code). An unknown or ambiguous name gives 422
     with `problem` ("unknown" or "ambiguous") and `candidates`; nothing is guessed."""
@@ -99,6 +99,6 @@ def resolve(request, name: str, kind: AreaKind | None = None):
 
 
 @router.get("/areas/{iso3}", response={200: AreaOut, 404: ErrorOut}, summary="One country or area")
-def get_area(request, iso3: str):
+def get_area(request, iso3: Code):
     """A country or area by ISO alpha-3 code (any case) or M49 code."""
     return services.get_country(iso3)

@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.apischema import Code, Id, InputSchema, Page, Text, Year
 from gcmhub.errors import InvalidInput, NotFound
+from gcmhub.text import text_problem
 
 from . import exporters, services
 from .keys import parse_dimension_key
@@ -151,13 +152,13 @@ def list_indicators(request):
 
 
 @router.get("/indicators/{code}", response=IndicatorDetailOut, summary="One indicator, its series and objectives")
-def get_indicator(request, code: str):
+def get_indicator(request, code: Code):
     indicator = services.get_indicator(code)
     return Indicator.objects.prefetch_related("series__indicator").get(pk=indicator.pk)
 
 
 @router.get("/series/{code}", response=SeriesOut, summary="One series")
-def get_series(request, code: str):
+def get_series(request, code: Code):
     return services.get_series(code)
 
 
@@ -169,6 +170,10 @@ def _dimension_filters(request) -> dict[str, str]:
     wanted = {key: value for key, value in request.GET.items() if key not in RESERVED}
     if not wanted:
         return {}
+    for key, value in wanted.items():
+        problem = text_problem(key + value)
+        if problem:
+            raise InvalidInput(problem, field=key)
     known = set(Dimension.objects.filter(code__in=list(wanted)).values_list("code", flat=True))
     unknown = sorted(set(wanted) - known)
     if unknown:
@@ -200,7 +205,7 @@ def _observation_out(observation: Observation) -> dict:
     summary="Observations of a series, filtered and paginated",
 )
 @paginate(Page)
-def series_observations(request, code: str, filters: Query[ObservationFilters]):
+def series_observations(request, code: Code, filters: Query[ObservationFilters]):
     """Any other query parameter filters on a dimension: ``SEX=F``,
     ``AGE=Y15T24``, ``COMPOSITE_BREAKDOWN=MS_MIGRANT``; ``_T`` means the
     total (no disaggregation by that dimension)."""
@@ -243,7 +248,7 @@ def _download_content() -> dict:
     response={200: None},
     openapi_extra={"responses": {200: {"description": "The file", "content": _download_content()}}},
 )
-def download_series(request, code: str, format: Code = "csv", area: Code | None = None):  # noqa: A002
+def download_series(request, code: Code, format: Code = "csv", area: Code | None = None):  # noqa: A002
     """``format``: csv, opensdg, sdmx-csv, xlsx or json; ``area`` narrows to one area."""
     series = services.get_series(code)
     rows, codes, several_areas = services.prepare_export(format, series=series.code, area=area)

@@ -24,7 +24,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.actors.services import require_permission
-from gcmhub.apischema import MAX_OFFSET, MAX_PAGE_SIZE, Code, Flag, Id, InputSchema
+from gcmhub.apischema import MAX_OFFSET, MAX_PAGE_SIZE, Code, Flag, Id, InputSchema, Text
 from gcmhub.framework import services as framework_services
 from gcmhub.geo import services as geo_services
 from gcmhub.i18n import SUPPORTED as LANGUAGES
@@ -319,7 +319,7 @@ class ProgressFilters(Schema):
     series: Code | None = Field(None, description="Series code, e.g. SI_RMT_COST")
     method: Code = Field(defaults.DEFAULT_METHOD, description="opensdg (default), escap or eurostat")
     status: Code | None = Field(None, description="Only this status, e.g. deterioration")
-    dimension: str | None = Field(None, description='Disaggregation key; "headline" for headline results only')
+    dimension: Text(500) | None = Field(None, description='Disaggregation key; "headline" for headline results only')
     limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
@@ -349,7 +349,7 @@ def list_assessments(request, filters: Query[ProgressFilters]):
 
 
 @router.get("/scorecards/{iso3}", response=CountryScorecardOut, auth=read_auth, summary="A country's scorecard")
-def country_scorecard(request, iso3: str, method: Code = defaults.DEFAULT_METHOD):
+def country_scorecard(request, iso3: Code, method: Code = defaults.DEFAULT_METHOD):
     """The 23 objectives rolled up from the linked indicators and series, with
     coverage (assessed of linked series) at every level, and the country's
     target timelines with today's status."""
@@ -382,7 +382,7 @@ def country_scorecard(request, iso3: str, method: Code = defaults.DEFAULT_METHOD
     auth=read_auth,
     summary="Where a country is not doing well, most severe first",
 )
-def not_doing_well(request, iso3: str, method: Code = defaults.DEFAULT_METHOD):
+def not_doing_well(request, iso3: Code, method: Code = defaults.DEFAULT_METHOD):
     area = _country(iso3)
     report = scorecards.not_doing_well(area, services.parse_method(method))
     concerns = []

@@ -208,3 +208,21 @@ def test_a_server_error_is_answered_in_json_and_logged(monkeypatch, caplog):
     assert_json_error(response, 500)
     assert "a bug" not in response.content.decode()
     assert any(record.exc_info and "a bug" in str(record.exc_info[1]) for record in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/areas/KE%00N",
+        "/api/v1/areas?q=Ken%00ya",
+        "/api/v1/areas/resolve?name=Ken%00ya",
+        "/api/v1/sdg-indicators/10.7%002",
+        "/api/v1/series/SI%00RMT/observations",
+        "/api/v1/series/SI_RMT_COST/observations?SEX=F%00",
+        "/api/v1/progress?dimension=SEX%00",
+        "/api/v1/scorecards/KE%00N",
+    ],
+)
+def test_nul_characters_in_paths_and_queries_are_refused(client, url):
+    """PostgreSQL refuses NUL in any text it is sent, a filter too."""
+    assert_json_error(client.get(url), 422)
