@@ -77,7 +77,9 @@ def _field_of(error: dict) -> str:
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc: ValidationError):
-    errors = exc.errors
+    # The input is not echoed back: it may be megabytes long, or hold the
+    # very characters (a lone surrogate) that made it invalid.
+    errors = [{key: error[key] for key in ("type", "loc", "msg") if key in error} for error in exc.errors]
     if not errors:
         return _error(request, 422, _("Invalid request."), errors=[])
     first = errors[0]

@@ -74,7 +74,9 @@ def test_huge_ids_are_refused(client, auth):
 
 def test_a_lone_surrogate_in_a_json_string_is_refused(client, auth):
     body = '{"name": "\\ud800", "kind": "academia"}'
-    assert_json_error(post_json(client, "/api/v1/organizations", body, auth), 422, field="name")
+    response = post_json(client, "/api/v1/organizations", body, auth)
+    assert_json_error(response, 422, field="name")
+    assert b"ud800" not in response.content  # not echoed back
     assert not Organization.objects.exists()
 
 
