@@ -1,24 +1,35 @@
 """The REST API, mounted at /api/v1/.
 
 Each app owns a django-ninja Router in its own ``api.py``; this module only
-mounts them and turns service errors into JSON responses with the right
-status code, so every endpoint reports problems the same way.
+mounts them and turns every error into a JSON ``ErrorOut`` response with the
+right status code, so every endpoint reports problems the same way
+(``gcmhub/apischema.py`` holds the contract, ``docs/api.md`` describes it).
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+import logging
 
+from django.core import signals
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from gcmhub import __version__
+from gcmhub.apischema import ContractAPI
 from gcmhub.errors import GcmHubError
 
-api = NinjaAPI(
+# Django logs its own 500s here (and mails ADMINS from it where configured).
+logger = logging.getLogger("django.request")
+
+api = ContractAPI(
     title="GCM Hub API",
     version="1",
     description=(
         "Read the Global Compact for Migration framework, areas, and (with a bearer "
         "token from `gcmhub users token`) manage records. Errors are JSON objects "
-        "with a `detail` message."
+        "with a `detail` message, and `field` when one field is at fault."
     ),
     urls_namespace="api",
     docs_url="/docs",
@@ -52,9 +63,97 @@ def unauthenticated(request, exc):
     )
 
 
+def _error(request, status: int, detail: str, **extra):
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+def _field_of(error: dict) -> str:
+    """``["body", "payload", "name"]`` → ``name``; ``["query", "limit"]`` → ``limit``."""
+    location, *path = [str(part) for part in error.get("loc", ())] or [""]
+    if location == "body" and len(path) > 1:
+        path = path[1:]  # the body parameter's own name
+    return ".".join(path) or location
+
+
 @api.exception_handler(ValidationError)
 def invalid(request, exc: ValidationError):
-    return api.create_response(request, {"detail": "Invalid request.", "errors": exc.errors}, status=422)
+    # The input is not echoed back: it may be megabytes long, or hold the
+    # very characters (a lone surrogate) that made it invalid.
+    errors = [{key: error[key] for key in ("type", "loc", "msg") if key in error} for error in exc.errors]
+    if not errors:
+        return _error(request, 422, _("Invalid request."), errors=[])
+    first = errors[0]
+    field = _field_of(first)
+    if first.get("type") == "extra_forbidden":
+        detail = _("Unknown field “%(field)s”.") % {"field": field}
+    else:
+        detail = f"{field}: {first.get('msg', _('Invalid request.'))}"
+    return _error(request, 422, detail, field=field, errors=errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return _error(request, 413, _("The request body is too large."))
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(SuspiciousOperation)
+def unreadable(request, exc):
+    return _error(request, 400, _("The request could not be read: %(reason)s") % {"reason": exc})
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    """A bug: logged and signalled as Django does (tests see the exception),
+    answered in JSON like every other error."""
+    signals.got_request_exception.send(sender=None, request=request)
+    logger.error("Internal Server Error: %s", request.path, exc_info=exc)
+    return _error(request, 500, _("Internal server error."))
+
+
+def not_found_json(request, *args, **kwargs):
+    """Unknown paths under /api/v1/ answer JSON too (see gcmhub/urls.py)."""
+    return JsonResponse({"detail": _("No such API endpoint: %(path)s") % {"path": request.path}}, status=404)
+
+
+class LinksOut(Schema):
+    docs: str
+    openapi: str
+    collections: dict[str, str]
+
+
+class IndexOut(Schema):
+    title: str
+    version: str
+    software_version: str
+    links: LinksOut
+
+
+# The main collections a newcomer starts from, as paths under /api/v1/.
+COLLECTIONS = (
+    "objectives", "principles", "sdg-indicators", "areas", "indicators",
+    "organizations", "progress", "progress/timelines",
+)  # fmt: skip
+
+
+@api.get("/", response=IndexOut, summary="What this API offers, with links")
+def index(request):
+    root = request.path if request.path.endswith("/") else request.path + "/"
+    return {
+        "title": api.title,
+        "version": api.version,
+        "software_version": __version__,
+        "links": {
+            "docs": root + "docs",
+            "openapi": root + "openapi.json",
+            "collections": {name: root + name for name in COLLECTIONS},
+        },
+    }
 
 
 def _mount_routers() -> None:

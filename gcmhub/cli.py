@@ -26,13 +26,15 @@ OWN_COMMANDS = {
 
 def usage() -> str:
     lines = ["usage: gcmhub COMMAND [ARGS...]", "", "commands:"]
-    lines += [f"  {name:<10} {help_text}" for name, help_text in OWN_COMMANDS.items()]
-    lines += ["", "Run 'gcmhub COMMAND --help' for a command's options."]
+    lines += [f"  {name:<13} {help_text}" for name, help_text in OWN_COMMANDS.items()]
+    lines += ["", "Run 'gcmhub help COMMAND' (or 'gcmhub COMMAND --help') for a command's options."]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) > 1 and argv[0] == "help":
+        argv = [*argv[1:], "--help"]  # gcmhub help COMMAND [SUBCOMMAND]
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(usage())
         return 0 if argv else 2

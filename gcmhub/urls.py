@@ -2,12 +2,13 @@
 every human page under /en/, /fr/ or /es/."""
 
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from gcmhub.api import api
+from gcmhub.api import api, not_found_json
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", not_found_json),  # after the API: unknown endpoints get JSON
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -6,12 +6,22 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gcmhub.actors import services
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.actors.models import Organization, User
+from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, choices
 from gcmhub.errors import Forbidden
+from gcmhub.text import max_length
+
+OrganizationKind = choices(Organization.Kind, "OrganizationKind")
+Role = choices(User.Role, "Role")
+
+
+def _text(model, field: str):
+    """A body text field limited as the model field it is stored in."""
+    return Text(max_length(model, field))
 
 router = Router(tags=["actors"])
 
@@ -35,7 +45,7 @@ class OrganizationOut(Schema):
     id: int
     name: str
     acronym: str
-    kind: Organization.Kind
+    kind: OrganizationKind
     kind_label: str
     area: str | None = Field(None, description="ISO3 code")
     area_name: str | None = None
@@ -66,37 +76,37 @@ class OrganizationOut(Schema):
         return services.visible_parent(context["request"].auth, organization)
 
 
-class OrganizationIn(Schema):
-    name: str
-    acronym: str = ""
-    kind: Organization.Kind
-    area: str | None = Field(None, description="ISO3 code of the country; none for international organisations")
-    parent: int | None = Field(None, description="Id of the organisation this one is part of")
-    website: str = ""
-    description: str = ""
-    is_demo: bool = False
+class OrganizationIn(InputSchema):
+    name: _text(Organization, "name")
+    acronym: _text(Organization, "acronym") = ""
+    kind: OrganizationKind
+    area: Code | None = Field(None, description="ISO3 code of the country; none for international organisations")
+    parent: Ref | None = Field(None, description="Id of the organisation this one is part of")
+    website: _text(Organization, "website") = ""
+    description: _text(Organization, "description") = ""
+    is_demo: Flag = False
 
 
-class OrganizationPatch(Schema):
-    version: int = Field(description="The version you read; the change is refused (409) if it moved on")
-    name: str | None = None
-    acronym: str | None = None
-    kind: Organization.Kind | None = None
-    area: str | None = None
-    parent: int | None = None
-    website: str | None = None
-    description: str | None = None
-    is_demo: bool | None = None
+class OrganizationPatch(InputSchema):
+    version: Version
+    name: _text(Organization, "name") | None = None
+    acronym: _text(Organization, "acronym") | None = None
+    kind: OrganizationKind | None = None
+    area: Code | None = None
+    parent: Ref | None = None
+    website: _text(Organization, "website") | None = None
+    description: _text(Organization, "description") | None = None
+    is_demo: Flag | None = None
 
 
-class PublicationIn(Schema):
-    version: int
-    published: bool = True
+class PublicationIn(InputSchema):
+    version: Version
+    published: Flag = True
 
 
 class OrganizationFilters(Schema):
-    area: str | None = Field(None, description="ISO3 code")
-    kind: Organization.Kind | None = None
+    area: Code | None = Field(None, description="ISO3 code")
+    kind: OrganizationKind | None = None
 
 
 class ChangeOut(Schema):
@@ -134,7 +144,7 @@ def me(request):
 
 
 @router.get("/organizations", response=list[OrganizationOut], auth=read_auth, summary="Organisations")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_organizations(request, filters: Query[OrganizationFilters]):
     """Published organisations, plus those the caller may see unpublished."""
     organizations = services.visible_organizations(request.auth)
@@ -142,7 +152,7 @@ def list_organizations(request, filters: Query[OrganizationFilters]):
 
 
 @router.get("/organizations/{organization_id}", response=OrganizationOut, auth=read_auth)
-def get_organization(request, organization_id: int):
+def get_organization(request, organization_id: Id):
     return services.get_organization(request.auth, organization_id)
 
 
@@ -154,7 +164,7 @@ def create_organization(request, payload: OrganizationIn):
 @router.patch(
     "/organizations/{organization_id}", response={200: OrganizationOut, 202: OrganizationOut}, auth=bearer_auth
 )
-def update_organization(request, organization_id: int, payload: OrganizationPatch):
+def update_organization(request, organization_id: Id, payload: OrganizationPatch):
     """200: the change is live. 202: the organisation is published and the
     caller may not publish it, so the change waits for a reviewer
     (``/pending-change``); the response shows the published version."""
@@ -174,7 +184,7 @@ class PendingChangeOut(Schema):
 
 
 @router.get("/organizations/{organization_id}/pending-change", response=PendingChangeOut, auth=read_auth)
-def pending_change(request, organization_id: int):
+def pending_change(request, organization_id: Id):
     """The change waiting for review; for reviewers and the organisation's
     editors (404 for everyone else, and when there is none). A reviewer
     approves it with ``POST .../publication``."""
@@ -190,14 +200,14 @@ def pending_change(request, organization_id: int):
 
 
 @router.delete("/organizations/{organization_id}/pending-change", response=OrganizationOut, auth=bearer_auth)
-def discard_pending_change(request, organization_id: int, version: int):
+def discard_pending_change(request, organization_id: Id, version: Version):
     """Discard the change waiting for review (``version``: the one you read)."""
     organization = services.get_organization(request.auth, organization_id)
     return services.discard_proposed_change(request.auth, organization, version)
 
 
 @router.post("/organizations/{organization_id}/publication", response=OrganizationOut, auth=bearer_auth)
-def publish_organization(request, organization_id: int, payload: PublicationIn):
+def publish_organization(request, organization_id: Id, payload: PublicationIn):
     """Publish (or withdraw) the version you reviewed, with its change waiting
     for review if there is one (withdrawing makes that change part of the
     draft). Reviewers and administrators."""
@@ -206,7 +216,7 @@ def publish_organization(request, organization_id: int, payload: PublicationIn):
 
 
 @router.get("/organizations/{organization_id}/history", response=list[HistoryEntryOut], auth=read_auth)
-def organization_history(request, organization_id: int):
+def organization_history(request, organization_id: Id):
     """Every change, newest first: who, when, and each field's old and new value."""
     organization = services.get_organization(request.auth, organization_id)
     return services.organization_history(request.auth, organization)
@@ -238,18 +248,18 @@ class UserOut(Schema):
         return user.area.iso3 if user.area else None
 
 
-class UserPatch(Schema):
-    version: int = Field(description="The version you read; the change is refused (409) if it moved on")
-    email: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    role: User.Role | None = None
-    area: str | None = Field(None, description="ISO3 code of a focal point's country; null to clear")
-    organization: int | None = Field(None, description="Id of a contributor's or stakeholder's organisation")
+class UserPatch(InputSchema):
+    version: Version
+    email: _text(User, "email") | None = None
+    first_name: _text(User, "first_name") | None = None
+    last_name: _text(User, "last_name") | None = None
+    role: Role | None = None
+    area: Code | None = Field(None, description="ISO3 code of a focal point's country; null to clear")
+    organization: Ref | None = Field(None, description="Id of a contributor's or stakeholder's organisation")
 
 
-class ActiveIn(Schema):
-    active: bool
+class ActiveIn(InputSchema):
+    active: Flag
 
 
 def _manager(request):
@@ -263,19 +273,19 @@ def _manager(request):
 
 
 @router.get("/users", response=list[UserOut], auth=read_auth, summary="Accounts the caller manages")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_users(request):
     """Every account for an administrator; for a focal point, those of their country."""
     return services.manageable_users(_manager(request))
 
 
 @router.get("/users/{user_id}", response=UserOut, auth=read_auth)
-def get_user(request, user_id: int):
+def get_user(request, user_id: Id):
     return services.get_manageable_user(_manager(request), user_id)
 
 
 @router.patch("/users/{user_id}", response=UserOut, auth=bearer_auth)
-def update_user(request, user_id: int, payload: UserPatch):
+def update_user(request, user_id: Id, payload: UserPatch):
     """Change email, names, role and scope (only the fields sent), within the caller's scope."""
     user = services.get_manageable_user(_manager(request), user_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -284,7 +294,7 @@ def update_user(request, user_id: int, payload: UserPatch):
 
 
 @router.post("/users/{user_id}/active", response=UserOut, auth=bearer_auth)
-def set_user_active(request, user_id: int, payload: ActiveIn):
+def set_user_active(request, user_id: Id, payload: ActiveIn):
     """Deactivate (revoking the account's API tokens) or reactivate an account.
     Nobody deactivates their own account."""
     user = services.get_manageable_user(_manager(request), user_id)

@@ -42,6 +42,9 @@ class ReadAuth(BearerTokenAuth):
     """A token if one is sent (a wrong one is still a 401, never silently
     anonymous); otherwise the session's user, signed in or anonymous."""
 
+    # The OpenAPI document declares the token optional (gcmhub.apischema).
+    anonymous_allowed = True
+
     def __call__(self, request):
         if request.headers.get(self.header):
             return super().__call__(request)

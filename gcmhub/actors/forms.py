@@ -13,6 +13,7 @@ from gcmhub.actors.models import Organization, User
 from gcmhub.actors.rules import is_admin, is_focal_point
 from gcmhub.errors import GcmHubError
 from gcmhub.geo.models import Area
+from gcmhub.text import max_length
 
 
 def _choices(countries) -> list[tuple[str, str]]:
@@ -45,8 +46,8 @@ class ServiceErrorsMixin:
 
 
 class OrganizationForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=300)
-    acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False)
+    name = forms.CharField(label=_("Name"), max_length=max_length(Organization, "name"))
+    acronym = forms.CharField(label=_("Acronym"), max_length=max_length(Organization, "acronym"), required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=Organization.Kind.choices)
     area = forms.ChoiceField(
         label=_("Country or area"),
@@ -59,8 +60,15 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("The larger organisation this one belongs to, if any."),
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    website = forms.URLField(
+        label=_("Website"), max_length=max_length(Organization, "website"), required=False, assume_scheme="https"
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=max_length(Organization, "description"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
     # The version the user started from; the service refuses a stale one.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

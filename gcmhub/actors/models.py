@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -9,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from gcmhub.concurrency import VersionedModel
 from gcmhub.geo.models import Area
 from gcmhub.publishing import PublishableModel
+from gcmhub.text import LONG_TEXT_MAX, validate_text
 
 
 class Organization(PublishableModel):
@@ -30,8 +32,8 @@ class Organization(PublishableModel):
         ACADEMIA = "academia", _("Academia")
         INTERNATIONAL = "international-organization", _("International organisation")
 
-    name = models.CharField(_("name"), max_length=300)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=300, validators=[validate_text])
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True, validators=[validate_text])
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices, db_index=True)
     # Null for actors without a home country, such as international organisations;
     # only administrators manage those.
@@ -51,8 +53,11 @@ class Organization(PublishableModel):
         on_delete=models.PROTECT,
         related_name="units",
     )
-    website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_text])
+    # Bounded: history keeps a copy of every version.
+    description = models.TextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX), validate_text]
+    )
     # Invented records (demo data) must be labelled as such wherever they appear.
     is_demo = models.BooleanField(_("invented demo record"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -82,6 +87,9 @@ class User(AbstractUser, VersionedModel):
         REVIEWER = "reviewer", _("Reviewer")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    # AbstractUser's names, with the text rules every typed text follows.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[validate_text])
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[validate_text])
     area = models.ForeignKey(
         "geo.Area",
         verbose_name=_("country or area"),

@@ -7,6 +7,7 @@ so that a client can cache one response whatever its users read.
 
 from ninja import Router, Schema
 
+from gcmhub.apischema import Code, Id
 from gcmhub.framework import services
 from gcmhub.framework.catalogue import POLICY_DOMAIN_INDICATOR
 from gcmhub.framework.models import (
@@ -80,12 +81,12 @@ class ObjectiveDetailOut(ObjectiveOut):
     indicators: list[IndicatorLinkOut]
 
 
-class SeriesOut(Schema):
+class SdgSeriesOut(Schema):
     code: str
     description: str
 
 
-class IndicatorOut(Schema):
+class SdgIndicatorOut(Schema):
     code: str
     target: str
     goal: int
@@ -95,7 +96,7 @@ class IndicatorOut(Schema):
     unverified: list[str]
     target_title: Localized
     custodians: str
-    series: list[SeriesOut]
+    series: list[SdgSeriesOut]
     objectives: list[IndicatorLinkOut]
     url: str
 
@@ -255,28 +256,28 @@ def objectives(request):
     response=ObjectiveDetailOut,
     summary="One objective, its actions' official texts and SDG links",
 )
-def objective(request, number: int):
+def objective(request, number: Id):
     found = services.get_objective(number)
     return {**_objective(found, _action), "indicators": [_link(link) for link in found.indicator_links.all()]}
 
 
 @router.get("/actions/{code}", response=ActionOut, summary="One action, by reference such as 20a")
-def action(request, code: str):
+def action(request, code: Code):
     return _action(services.get_action(code))
 
 
-@router.get("/sdg-indicators", response=list[IndicatorOut], summary="Migration-related SDG indicators")
+@router.get("/sdg-indicators", response=list[SdgIndicatorOut], summary="Migration-related SDG indicators")
 def indicators(request):
     return [_indicator(indicator) for indicator in services.list_indicators()]
 
 
-@router.get("/sdg-indicators/{code}", response=IndicatorOut, summary="One SDG indicator, e.g. 10.7.2")
-def indicator(request, code: str):
+@router.get("/sdg-indicators/{code}", response=SdgIndicatorOut, summary="One SDG indicator, e.g. 10.7.2")
+def indicator(request, code: Code):
     return _indicator(services.get_indicator(code))
 
 
-@router.get("/sdg-series/{code}", response=IndicatorOut, summary="The SDG indicator an SDMX series reports")
-def indicator_for_series(request, code: str):
+@router.get("/sdg-series/{code}", response=SdgIndicatorOut, summary="The SDG indicator an SDMX series reports")
+def indicator_for_series(request, code: Code):
     return _indicator(services.indicator_for_series(code))
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from gcmhub.apischema import Code, ErrorOut, Text, choices
 from gcmhub.geo import services
 from gcmhub.geo.models import Area
 from gcmhub.geo.resolver import AreaNameError, resolve_area
@@ -56,18 +57,19 @@ class CandidateOut(Schema):
     name: str
 
 
-class ResolveProblemOut(Schema):
-    detail: str
-    problem: str
-    candidates: list[CandidateOut]
+class ResolveProblemOut(ErrorOut):
+    """An invalid request (like any ErrorOut) or a name that resolves to no
+    single area (``problem`` and ``candidates`` then say why)."""
+
+    problem: str | None = Field(None, description="unknown or ambiguous")
+    candidates: list[CandidateOut] = []
 
 
-class ErrorOut(Schema):
-    detail: str
+AreaKind = choices(Area.Kind, "AreaKind")
 
 
 @router.get("/areas", response=list[AreaOut], summary="List areas")
-def list_areas(request, kind: Area.Kind | None = None, region: str | None = None, q: str | None = None):
+def list_areas(request, kind: AreaKind | None = None, region: Code | None = None, q: Text(300) | None = None):
     """Areas, optionally of one `kind`, inside `region` (the M49 code of a region,
     sub-region, intermediate region or of the LDC 199 / LLDC 432 / SIDS 722 group)
     and matching `q` (a name in English, French or Spanish, an alias, or a code)."""
@@ -80,7 +82,7 @@ def list_areas(request, kind: Area.Kind | None = None, region: str | None = None
     response={200: AreaOut, 422: ResolveProblemOut},
     summary="Resolve an area name",
 )
-def resolve(request, name: str, kind: Area.Kind | None = None):
+def resolve(request, name: Text(300), kind: AreaKind | None = None):
     """The one area that `name` designates (official or common name in English,
     French or Spanish, ISO or M49 code). An unknown or ambiguous name gives 422
     with `problem` ("unknown" or "ambiguous") and `candidates`; nothing is guessed."""
@@ -99,6 +101,6 @@ def resolve(request, name: str, kind: Area.Kind | None = None):
 
 
 @router.get("/areas/{iso3}", response={200: AreaOut, 404: ErrorOut}, summary="One country or area")
-def get_area(request, iso3: str):
+def get_area(request, iso3: Code):
     """A country or area by ISO alpha-3 code (any case) or M49 code."""
     return services.get_country(iso3)

@@ -7,7 +7,7 @@ and ``GET /imports/{id}`` follows it.
 
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import translation
@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gcmhub.actors.auth import bearer_auth, read_auth
+from gcmhub.apischema import Code, Id, InputSchema, Page, Text, Year
 from gcmhub.errors import InvalidInput, NotFound
+from gcmhub.text import text_problem
 
 from . import exporters, services
 from .keys import parse_dimension_key
@@ -99,9 +101,9 @@ class ObservationOut(Schema):
 
 
 class ObservationFilters(Schema):
-    area: str | None = Field(None, description="ISO3 or M49 code")
-    from_year: int | None = Field(None, alias="from")
-    to_year: int | None = Field(None, alias="to")
+    area: Code | None = Field(None, description="ISO3 or M49 code")
+    from_year: Year | None = Field(None, alias="from")
+    to_year: Year | None = Field(None, alias="to")
     headline: bool = Field(False, description="Only the headline (no disaggregation)")
 
 
@@ -152,13 +154,13 @@ def list_indicators(request):
 
 
 @router.get("/indicators/{code}", response=IndicatorDetailOut, summary="One indicator, its series and objectives")
-def get_indicator(request, code: str):
+def get_indicator(request, code: Code):
     indicator = services.get_indicator(code)
     return Indicator.objects.prefetch_related("series__indicator").get(pk=indicator.pk)
 
 
 @router.get("/series/{code}", response=SeriesOut, summary="One series")
-def get_series(request, code: str):
+def get_series(request, code: Code):
     return services.get_series(code)
 
 
@@ -170,6 +172,10 @@ def _dimension_filters(request) -> dict[str, str]:
     wanted = {key: value for key, value in request.GET.items() if key not in RESERVED}
     if not wanted:
         return {}
+    for key, value in wanted.items():
+        problem = text_problem(key + value)
+        if problem:
+            raise InvalidInput(problem, field=key)
     known = set(Dimension.objects.filter(code__in=list(wanted)).values_list("code", flat=True))
     unknown = sorted(set(wanted) - known)
     if unknown:
@@ -200,8 +206,8 @@ def _observation_out(observation: Observation) -> dict:
     response=list[ObservationOut],
     summary="Observations of a series, filtered and paginated",
 )
-@paginate(LimitOffsetPagination)
-def series_observations(request, code: str, filters: Query[ObservationFilters]):
+@paginate(Page)
+def series_observations(request, code: Code, filters: Query[ObservationFilters]):
     """Any other query parameter filters on a dimension: ``SEX=F``,
     ``AGE=Y15T24``, ``COMPOSITE_BREAKDOWN=MS_MIGRANT``; ``_T`` means the
     total (no disaggregation by that dimension)."""
@@ -232,9 +238,20 @@ class _Lazy:
         return [_observation_out(observation) for observation in self.queryset[item]]
 
 
-@router.get("/series/{code}/download", summary="Download a series", response={200: None})
-def download_series(request, code: str, format: str = "csv", area: str | None = None,  # noqa: A002
-                    sdmx_csv_version: int = 2,
+def _download_content() -> dict:
+    """The media types a download can have, for the OpenAPI document."""
+    types = {exporters.content_type(fmt).split(";")[0] for fmt in exporters.EXPORT_FORMATS}
+    return {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in sorted(types)}
+
+
+@router.get(
+    "/series/{code}/download",
+    summary="Download a series",
+    response={200: None},
+    openapi_extra={"responses": {200: {"description": "The file", "content": _download_content()}}},
+)
+def download_series(request, code: Code, format: Code = "csv", area: Code | None = None,  # noqa: A002
+                    sdmx_csv_version: Annotated[int, Field(ge=1, le=2)] = 2,
                     opensdg_attributes: Literal["metadata", "columns"] = "metadata"):  # fmt: skip
     """``format``: csv, opensdg, sdmx-csv, xlsx or json; ``area`` narrows to one area;
     ``sdmx_csv_version``: 2 (SDMX-CSV 2.0) or 1; ``opensdg_attributes``: ``metadata``
@@ -272,18 +289,18 @@ def download_series(request, code: str, format: str = "csv", area: str | None = 
 # --- imports -------------------------------------------------------------------------
 
 
+class ImportForm(InputSchema):
+    format: Code  # noqa: A003
+    source: Text(500) = ""
+    area: Code = ""
+    dry_run: bool = False
+    skip_invalid: bool = False
+    # Open SDG: may create series for rows that match no SDG series (else refused).
+    create_series: bool = False
+
+
 @router.post("/imports", response={202: QueuedOut}, auth=bearer_auth, summary="Upload a file to import")
-def create_import(
-    request,
-    file: File[UploadedFile],
-    format: Form[str],  # noqa: A002
-    mapping: File[UploadedFile] = None,
-    source: Form[str] = "",
-    area: Form[str] = "",
-    dry_run: Form[bool] = False,
-    skip_invalid: Form[bool] = False,
-    create_series: Form[bool] = False,
-):
+def create_import(request, file: File[UploadedFile], fields: Form[ImportForm], mapping: File[UploadedFile] = None):
     """Multipart upload. ``format`` is one of the import formats; ``area`` is
     the country (ISO3) of a file without an area column and is required for
     focal points; ``mapping`` is the column mapping of a tidy file. The
@@ -292,14 +309,14 @@ def create_import(
     no SDG series (otherwise they are refused); the report lists them."""
     batch = services.submit_upload(
         request.auth,
-        format,
+        fields.format,
         file,
         mapping=mapping,
-        source=source,
-        area=area or None,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        create_series=create_series,
+        source=fields.source,
+        area=fields.area or None,
+        dry_run=fields.dry_run,
+        skip_invalid=fields.skip_invalid,
+        create_series=fields.create_series,
     )
     return Status(202, {"id": batch.pk, "status": batch.status, "url": f"/api/v1/imports/{batch.pk}"})
 
@@ -312,18 +329,24 @@ def _signed_in(request):
 
 
 @router.get("/imports", response=list[ImportOut], auth=read_auth, summary="Your imports (all, for administrators)")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_imports(request):
     return services.visible_imports(_signed_in(request))
 
 
 @router.get("/imports/{batch_id}", response=ImportOut, auth=read_auth, summary="Status and report of an import")
-def get_import(request, batch_id: int):
+def get_import(request, batch_id: Id):
     return services.import_visible_to(_signed_in(request), batch_id)
 
 
-@router.get("/imports/{batch_id}/rejects", auth=read_auth, summary="Rejected rows of an import (CSV)", response={200: None})
-def import_rejects(request, batch_id: int):
+@router.get(
+    "/imports/{batch_id}/rejects",
+    auth=read_auth,
+    summary="Rejected rows of an import (CSV)",
+    response={200: None},
+    openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def import_rejects(request, batch_id: Id):
     batch = services.import_visible_to(_signed_in(request), batch_id)
     path = services.imports_dir() / str(batch.pk) / "rejects.csv"
     if batch.status == ImportBatch.Status.RUNNING or not path.exists():

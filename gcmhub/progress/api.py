@@ -26,6 +26,7 @@ from ninja import Field, Query, Router, Schema, Status
 from gcmhub.actors.api import HistoryEntryOut
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.actors.services import require_permission
+from gcmhub.apischema import MAX_OFFSET, MAX_PAGE_SIZE, Code, Flag, Id, InputSchema, Text
 from gcmhub.framework import services as framework_services
 from gcmhub.geo import services as geo_services
 from gcmhub.i18n import SUPPORTED as LANGUAGES
@@ -314,15 +315,15 @@ def _country(iso3: str):
 
 
 class ProgressFilters(Schema):
-    area: str | None = Field(None, description="ISO alpha-3 or M49 code of a country, region or group")
-    objective: int | None = Field(None, description="Objective number (1–23): series of its linked indicators")
-    indicator: str | None = Field(None, description="Indicator code, e.g. 10.c.1")
-    series: str | None = Field(None, description="Series code, e.g. SI_RMT_COST")
-    method: str = Field(defaults.DEFAULT_METHOD, description="opensdg (default), escap or eurostat")
-    status: str | None = Field(None, description="Only this status, e.g. deterioration")
-    dimension: str | None = Field(None, description='Disaggregation key; "headline" for headline results only')
-    limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    area: Code | None = Field(None, description="ISO alpha-3 or M49 code of a country, region or group")
+    objective: Id | None = Field(None, description="Objective number (1–23): series of its linked indicators")
+    indicator: Code | None = Field(None, description="Indicator code, e.g. 10.c.1")
+    series: Code | None = Field(None, description="Series code, e.g. SI_RMT_COST")
+    method: Code = Field(defaults.DEFAULT_METHOD, description="opensdg (default), escap or eurostat")
+    status: Code | None = Field(None, description="Only this status, e.g. deterioration")
+    dimension: Text(500) | None = Field(None, description='Disaggregation key; "headline" for headline results only')
+    limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class AssessmentPage(Schema):
@@ -350,7 +351,7 @@ def list_assessments(request, filters: Query[ProgressFilters]):
 
 
 @router.get("/scorecards/{iso3}", response=CountryScorecardOut, auth=read_auth, summary="A country's scorecard")
-def country_scorecard(request, iso3: str, method: str = defaults.DEFAULT_METHOD):
+def country_scorecard(request, iso3: Code, method: Code = defaults.DEFAULT_METHOD):
     """The 23 objectives rolled up from the linked indicators and series, with
     coverage (assessed of linked series) at every level, and the country's
     target timelines with today's status."""
@@ -383,7 +384,7 @@ def country_scorecard(request, iso3: str, method: str = defaults.DEFAULT_METHOD)
     auth=read_auth,
     summary="Where a country is not doing well, most severe first",
 )
-def not_doing_well(request, iso3: str, method: str = defaults.DEFAULT_METHOD):
+def not_doing_well(request, iso3: Code, method: Code = defaults.DEFAULT_METHOD):
     area = _country(iso3)
     report = scorecards.not_doing_well(area, services.parse_method(method))
     concerns = []
@@ -415,7 +416,7 @@ def not_doing_well(request, iso3: str, method: str = defaults.DEFAULT_METHOD):
     auth=read_auth,
     summary="Every country's status on an objective, and regional roll-ups",
 )
-def objective_scorecard(request, number: int, region: str | None = None, method: str = defaults.DEFAULT_METHOD):
+def objective_scorecard(request, number: Id, region: Code | None = None, method: Code = defaults.DEFAULT_METHOD):
     """``region``: an M49 region, sub-region or group code (e.g. 002 Africa,
     199 least developed countries) to keep only its countries."""
     objective = framework_services.get_objective(number)
@@ -437,23 +438,23 @@ def objective_scorecard(request, number: int, region: str | None = None, method:
 
 
 @router.get("/progress/timelines", response=list[TimelineOut], auth=read_auth, summary="Target timelines")
-def list_timelines(request, area: str | None = None):
+def list_timelines(request, area: Code | None = None):
     """Every target (of ``area``) with its status today: achieved, on_track,
     off_track, overdue or not_available."""
     found = services.find_area(area) if area else None
     return [_timeline(timeline, result) for timeline, result in services.timelines_for(found)]
 
 
-class TimelineIn(Schema):
-    trajectory: str | None = Field(None, description="cagr (constant growth) or linear (straight line)")
+class TimelineIn(InputSchema):
+    trajectory: Code | None = Field(None, description="cagr (constant growth) or linear (straight line)")
     start_date: date | None = Field(None, description="Start of the target's horizon (2, 5 or 15 years)")
-    clear_start_date: bool = False
+    clear_start_date: Flag = False
 
 
 @router.put(
     "/progress/timelines/{target_id}", response=TimelineOut, auth=bearer_auth, summary="Set a target's timeline"
 )
-def update_timeline(request, target_id: int, payload: TimelineIn):
+def update_timeline(request, target_id: Id, payload: TimelineIn):
     start = None if payload.clear_start_date else (payload.start_date if payload.start_date is not None else "")
     timeline = services.set_timeline(request.auth, target_id, trajectory=payload.trajectory, start_date=start)
     return _timeline(timeline, timeline.evaluate(timezone.localdate()))
@@ -465,25 +466,25 @@ def update_timeline(request, target_id: int, payload: TimelineIn):
     auth=read_auth,
     summary="Who changed a target's timeline",
 )
-def timeline_history(request, target_id: int):
+def timeline_history(request, target_id: Id):
     """Every change to the expected path and start date, newest first."""
     return services.timeline_history(request.auth, target_id)
 
 
-class RecomputeIn(Schema):
-    area: str | None = None
-    indicator: str | None = None
-    series: str | None = None
+class RecomputeIn(InputSchema):
+    area: Code | None = None
+    indicator: Code | None = None
+    series: Code | None = None
 
 
-class QueuedOut(Schema):
+class RecomputeQueuedOut(Schema):
     enqueued: bool
     series: int
     areas: int | None
 
 
 @router.post(
-    "/progress/recompute", response={202: QueuedOut}, auth=bearer_auth, summary="Recompute assessments (administrators)"
+    "/progress/recompute", response={202: RecomputeQueuedOut}, auth=bearer_auth, summary="Recompute assessments (administrators)"
 )
 def recompute(request, payload: RecomputeIn):
     """Enqueues a background recomputation of the stored assessments in scope."""

@@ -157,10 +157,38 @@ def run_batch(
     return out
 
 
+# What `gcmhub progress-calc --help` says about the files (see the module docstring).
+FORMAT_HELP = """\
+input (IN.jsonl): one JSON object per line, one series each; blank lines are skipped.
+  id           string or number, copied to the output line (required)
+  data         the observations, [{"year": 2015, "value": 7.5}, ...] (required;
+               null values are dropped, two values for one year are an error)
+  base_year    year progress is measured from (default 2015)
+  target       target value (default none: the trend alone is assessed)
+  target_year  year the target is due (default 2030)
+  direction    "negative" (lower is better, the default) or "positive"
+  limit        the natural maximum or minimum of the values (default none)
+
+output (standard output): one JSON object per input line, in input order:
+  id, status, score, progress_value, base_year, base_value, current_year,
+  current_value, method, reason, method_status, method_version, flags;
+  --details adds the inputs used and the method's components (CAGRs, ratio,
+  projection...). A line that cannot be read gives status "error" and a reason.
+
+exit status: 0 all lines assessed, 1 some lines were errors, 2 usage or file error.
+
+example:
+  echo '{"id": "KEN", "data": [{"year": 2015, "value": 7.5}, {"year": 2022, "value": 6.1}], "target": 3}' \\
+    | gcmhub progress-calc --batch -
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gcmhub progress-calc",
         description="Assess progress of many series: one JSON line in, one JSON line out.",
+        epilog=FORMAT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--batch", required=True, metavar="IN.jsonl", help="input JSON lines ('-' for standard input)"

@@ -25,12 +25,13 @@ from pathlib import Path
 
 from django.core.cache import cache
 
+# The Vega-Lite version of the indicators app's bundle, which draws these maps too.
+from gcmhub.indicators.charts import SCHEMA, VEGA_LITE_VERSION
+
 from .presentation import NO_DATA_COLOUR, STATUS_STYLES
 
 TOPOLOGY_FILE = Path(__file__).resolve().parent / "static" / "progress" / "countries-110m.json"
 TOPOLOGY_STATIC = "progress/countries-110m.json"
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-VEGA_LITE_VERSION = "5.21"  # the version of the indicators app's bundle
 
 
 @lru_cache(maxsize=1)

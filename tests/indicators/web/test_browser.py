@@ -52,6 +52,7 @@ def test_the_chart_is_drawn_offline(client, web_data):
             page = browser.new_page()
             errors = []
             page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda message: message.type == "warning" and errors.append(message.text))
             page.route("**/*", serve)
             page.goto("http://testserver/en/indicators/10.c.1/?area=KEN&area=MEX")
             page.wait_for_selector("#indicator-chart svg path", timeout=20_000)

@@ -2,6 +2,7 @@
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ def annual(label, start=2011, values=(9.0, 8.5, 8.1)):
 def test_line_chart_spec_is_vega_lite_with_okabe_ito_colours():
     spec = line_chart_spec([annual("Kenya"), annual("Mexico", values=(5.0, None, 4.2))], **LABELS)
     json.dumps(spec)  # plain JSON
-    assert spec["$schema"] == "https://vega.github.io/schema/vega-lite/v5.json"
+    assert spec["$schema"] == "https://vega.github.io/schema/vega-lite/v6.json"
     assert spec["description"] == LABELS["description"]
     assert spec["mark"]["type"] == "line" and spec["mark"]["point"]
     encoding = spec["encoding"]
@@ -92,6 +93,19 @@ def test_specs_compile_with_vega_lite(language):
         spec = line_chart_spec(lines, **LABELS, language=language)
         vega = vl_convert.vegalite_to_vega(spec, vl_version=charts.VEGA_LITE_VERSION)
         assert vega["$schema"].startswith("https://vega.github.io/schema/vega/v")
+
+
+def test_specs_compile_to_the_vega_release_the_bundle_runs():
+    """Vega-Embed warns on every chart when the compiled spec's Vega major
+    version is not the bundled Vega's (Vega-Lite 5 → Vega 5 under Vega 6)."""
+    import vl_convert
+
+    vega = vl_convert.vegalite_to_vega(line_chart_spec([annual("Kenya")], **LABELS), vl_version=charts.VEGA_LITE_VERSION)
+    bundled_major = vl_convert.get_vega_version().split(".")[0]
+    assert vega["$schema"] == f"https://vega.github.io/schema/vega/v{bundled_major}.json"
+    assert charts.SCHEMA.endswith(f"/vega-lite/v{charts.VEGA_LITE_VERSION.split('.')[0]}.json")
+    bundle = (Path(charts.__file__).parent / "static" / "indicators" / "vega-bundle.js").read_text()[:200]
+    assert f"Vega {vl_convert.get_vega_version()}, Vega-Lite {charts.VEGA_LITE_VERSION}," in bundle
 
 
 def test_render_svg_and_png():

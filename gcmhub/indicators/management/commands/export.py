@@ -13,6 +13,8 @@ is printed on standard error.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -47,6 +49,8 @@ class Command(BaseCommand):
         if output == "-" and fmt == "xlsx":
             raise CommandError(_("XLSX cannot be written to standard output; give a file name."), returncode=2)
         chosen = {"series": options["series"], "area": options["area"], "indicator": options["indicator"]}
+        if output != "-":
+            _check_writable(output)
         try:
             count = services.export_observations(
                 fmt,
@@ -60,7 +64,23 @@ class Command(BaseCommand):
             )
         except GcmHubError as error:
             raise CommandError(error.message, returncode=USAGE_ERROR) from None
+        except OSError as error:  # disk full, permission lost while writing …
+            raise CommandError(_cannot_write(output, error.strerror or str(error)), returncode=USAGE_ERROR) from None
         for notice in notices:
             self.stderr.write(notice)
         if output != "-":
             self.stderr.write(_("Exported %(count)d observations to %(file)s.") % {"count": count, "file": output})
+
+
+def _cannot_write(output: str, reason: str) -> str:
+    return _("Cannot write “%(file)s”: %(reason)s.") % {"file": output, "reason": reason}
+
+
+def _check_writable(output: str) -> None:
+    """Refuse before reading the database when the file cannot be created."""
+    folder = Path(output).absolute().parent
+    if not folder.is_dir():
+        raise CommandError(_cannot_write(output, _("the folder %(folder)s does not exist") % {"folder": folder}),
+                           returncode=USAGE_ERROR)  # fmt: skip
+    if Path(output).is_dir():
+        raise CommandError(_cannot_write(output, _("it is a folder")), returncode=USAGE_ERROR)

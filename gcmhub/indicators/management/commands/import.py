@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gcmhub.errors import GcmHubError
 from gcmhub.indicators import services
@@ -72,8 +73,14 @@ class Command(BaseCommand):
                     create_series=options["create_series"],
                 )
         except ImportRejected as error:
+            # The problems once, in full; then a summary that does not repeat them.
             self.stderr.write(services.problems_text(error.problems, error.problem_count))
-            raise CommandError(error.message, returncode=USAGE_ERROR) from None
+            refused = ngettext(
+                "The import was refused: %(count)d problem, nothing was written.",
+                "The import was refused: %(count)d problems, nothing was written.",
+                error.problem_count,
+            ) % {"count": error.problem_count}
+            raise CommandError(refused, returncode=USAGE_ERROR) from None
         except GcmHubError as error:
             raise CommandError(error.message, returncode=USAGE_ERROR) from None
         self._summary(result, options["dry_run"])
