@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actors', '0002_user_version'),
+        ('actors', '0003_organization_pending_changes'),
     ]
 
     operations = [
