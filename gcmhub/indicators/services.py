@@ -24,7 +24,7 @@ from gcmhub.geo.models import Area
 from . import exporters
 from .formats.records import FormatError, Problem, ReadStats
 from .keys import TOTAL_CODES, dimension_filter_fragment, parse_dimension_key
-from .loader import ImportRejected, ImportResult, load
+from .loader import ImportRejected, ImportResult, load, recognition_key
 from .models import ImportBatch, Indicator, Observation, Series, Target
 from .parallel import available as read_in_child_available
 from .parallel import read_in_child
@@ -209,7 +209,24 @@ def run_import(
         expected_rows=min(expected, 2_000_000),
         reader_checked=reader_checked,
         reader_stats=stats,
+        recognition=_recognition(format, reader, path, reader_options, source, area, allowed),
     )
+
+
+def _recognition(fmt, reader, path: Path, reader_options: dict, source, area, allowed) -> str | None:
+    """What makes two imports of the same bytes write the same rows (see
+    ``loader.recognition_key``): a tidy file's mapping is part of it by content."""
+    options = {key: value for key, value in reader_options.items() if key != "mapping"}
+    mapping = None
+    if hasattr(reader, "load_mapping"):
+        try:
+            mapping = reader.load_mapping(str(path), reader_options)
+        except (FormatError, OSError):
+            return None  # the import reports it
+    return recognition_key(
+        format=fmt, source=(source or "").strip(), area=area.pk if area else None,
+        scope=sorted(allowed) if allowed is not None else None, options=options, mapping=mapping,
+    )  # fmt: skip
 
 
 def _raising(error: Exception):
@@ -643,7 +660,7 @@ def process_upload(batch_id: int, stored_path: str) -> dict:
     except ImportRejected as error:
         _fail(batch, error.message, error.report)
     except (InvalidInput, Forbidden, NotFound) as error:
-        _fail(batch, error.message, {})
+        _fail(batch, error.message, getattr(error, "report", {}))
     except Exception:
         _fail(batch, _("The import stopped on an internal error; nothing was written."), {})
         raise
