@@ -694,7 +694,7 @@ class _Loader:
         """Report "unchanged, nothing to do" with the counts of the identical import."""
         result = self.result
         report = earlier.report or {}
-        result.same_as_batch = earlier.pk
+        result.same_as_batch = report.get("same_as_batch") or earlier.pk  # the import that read the file
         result.rows_read = earlier.rows_read
         result.unchanged = earlier.rows_written + earlier.rows_unchanged
         result.duplicates = report.get("duplicates", 0)
