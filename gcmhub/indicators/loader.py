@@ -686,8 +686,9 @@ class _Loader:
             versions = {int(pk): version for pk, version in (fingerprint.get("series") or {}).items()}
             if not versions:
                 return None
-            current = dict(Series.objects.filter(pk__in=versions).values_list("pk", "data_version"))
-            return ImportBatch.objects.get(pk=earlier.pk) if current == versions else None
+            if _data_versions(versions) != versions or _count_rows(versions) != fingerprint.get("rows"):
+                return None  # written since, or rows deleted behind the loader's back
+            return ImportBatch.objects.get(pk=earlier.pk)
         return None
 
     def _same_as(self, earlier: ImportBatch, started: float) -> None:
@@ -1389,20 +1390,18 @@ class _Loader:
         """Bump the data version of the series written; keep every series'
         version on the batch, so that the same file can be recognised later."""
         staged = self._staged
-        written = {real[series_id] for series_id in set(compress(staged.series, staged.action.translate(_SELECT_WRITTEN)))}
-        ids = sorted(set(real.values()))
-        versions = {}
-        for start in range(0, len(ids), _PARAM_BATCH):
-            part = ids[start : start + _PARAM_BATCH]
-            Series.objects.filter(pk__in=[pk for pk in part if pk in written]).update(
+        written = sorted({real[pk] for pk in set(compress(staged.series, staged.action.translate(_SELECT_WRITTEN)))})
+        for start in range(0, len(written), _PARAM_BATCH):
+            Series.objects.filter(pk__in=written[start : start + _PARAM_BATCH]).update(
                 data_version=F("data_version") + 1
             )
-            versions.update(Series.objects.filter(pk__in=part).values_list("pk", "data_version"))
-        clean = not self.result.rejected and not self.result.outside
-        self.batch.data_fingerprint = (
-            {"key": self.recognition, "series": {str(pk): version for pk, version in versions.items()}}
-            if self.recognition and clean else {}
-        )  # fmt: skip
+        versions = _data_versions(set(real.values()))
+        if self.recognition and not self.result.rejected:
+            self.batch.data_fingerprint = {
+                "key": self.recognition,
+                "series": {str(pk): version for pk, version in versions.items()},
+                "rows": _count_rows(versions),
+            }
 
 
 def _csv_line(cells) -> str:
@@ -1453,6 +1452,23 @@ def _insert_revisions(rows: list[tuple]) -> None:
 _PARAM_BATCH = 900  # keeps every statement under SQLite's oldest variable limit
 _AREAS_PER_QUERY = 200
 _STORED_FIELDS = ("area_id", "period", "dimension_key", "id", *_COMPARED, "batch_id")
+
+
+def _count_rows(series_ids) -> int:
+    """Observations stored for these series (through the unique index)."""
+    ids = sorted(series_ids)
+    return sum(
+        Observation.objects.filter(series_id__in=ids[start : start + _PARAM_BATCH]).count()
+        for start in range(0, len(ids), _PARAM_BATCH)
+    )
+
+
+def _data_versions(series_ids) -> dict[int, int]:
+    ids = sorted(series_ids)
+    versions = {}
+    for start in range(0, len(ids), _PARAM_BATCH):
+        versions.update(Series.objects.filter(pk__in=ids[start : start + _PARAM_BATCH]).values_list("pk", "data_version"))
+    return versions
 
 
 def _stored_rows(series_id: int, area_ids: list[int]):

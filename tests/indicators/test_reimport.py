@@ -116,3 +116,11 @@ def test_another_import_between_the_comparison_and_the_write_is_noticed(load, ke
     revision = ObservationRevision.objects.filter(observation__period="2000").latest("pk")
     assert revision.value == 5.0  # the value the other import wrote, not the one read before it
     assert Series.objects.get(code="SI_RMT_COST").data_version == 3
+
+
+def test_rows_deleted_behind_the_loaders_back_are_noticed(tmp_path):
+    path = tidy(tmp_path, table())
+    services.run_import(None, "tidy", path)
+    Observation.objects.filter(area__iso3="FRA").delete()
+    again = services.run_import(None, "tidy", path)
+    assert again.same_as_batch is None and again.created == 30
