@@ -102,7 +102,7 @@ class Command(BaseCommand):
         console.print(table)
         if result.same_as_batch:
             self.stdout.write(
-                _("Unchanged file: it is identical to import #%(id)d (same checksum and options) and no import has "
+                _("Unchanged file: it is identical to import #%(id)s (same checksum and options) and no import has "
                   "written its series since, so there was nothing to do. The counts are those of that import.")
                 % {"id": result.same_as_batch}
             )  # fmt: skip
