@@ -1225,21 +1225,29 @@ class _Loader:
             if group is not None:
                 group.append(position)
         source_ids = self._real_sources()
-        period_index, key_index = staged.periods, staged.keys
+        period_of, key_of = staged.periods.get, staged.keys.get
         area, period, key, action, sources = staged.area, staged.period, staged.key, staged.action, staged.source
+        values, extras = staged.value, staged.extras
         for series_id, positions in groups.items():
             if not positions:
                 continue
             staged.reset(positions)
             for position in positions:
                 self._old.pop(position, None)
-            wanted = {(area[p], period[p], key[p]): p for p in positions}
+            wanted = {(area[p], period[p], key[p]): p for p in positions}.get
             stored_id = (real or {}).get(series_id, series_id)
+            # row: area, period, key, id, value, unit, unit_mult, status, nature, footnote, source, batch
             for row in _stored_rows(stored_id, sorted({area[p] for p in positions})):
-                position = wanted.get((row[0], period_index.get(row[1], -1), key_index.get(row[2], -1)))
+                position = wanted((row[0], period_of(row[1], -1), key_of(row[2], -1)))
                 if position is None:
                     continue
-                if staged.compared(position, source_ids[sources[position]]) == row[4:11]:
+                source_id = source_ids[sources[position]]
+                if position in extras:
+                    same = staged.compared(position, source_id) == row[4:11]
+                else:  # the common row: a value and nothing else (inlined: a call per row costs)
+                    same = (values[position] == row[4] and row[10] == source_id and row[6] is None
+                            and not (row[5] or row[7] or row[8] or row[9]))  # fmt: skip
+                if same:
                     action[position] = UNCHANGED
                 else:
                     action[position] = UPDATE
