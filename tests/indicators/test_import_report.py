@@ -180,3 +180,23 @@ def test_the_api_report_of_a_refusal_for_other_areas(api, people, bearer, media,
     assert status["status"] == "failed" and status["rows_written"] == 0
     assert status["report"]["outside_areas"] == [{"area": "Mexico", "rows": 1, "lines": [3]}]
     assert "Mexico: 1 row (line 3)" in status["report"]["error"]
+
+
+def test_an_unchanged_file_says_so_on_every_interface(client, people, media, django_capture_on_commit_callbacks,
+                                                       tmp_path):  # fmt: skip
+    client.force_login(people.admin)
+    rows = "Kenya,2019,7.5\nKenya,2020,7.1\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, rows)
+    first = ImportBatch.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, rows)
+    html = page_of(client, response)
+    assert f"Unchanged file: it is identical to import #{first.pk}" in html
+    assert "Done: 2 rows read, 0 values written, 2 unchanged." in html
+
+    path = tidy(tmp_path, rows)
+    call_command("import", "tidy", str(path), "--no-progress", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("import", "tidy", str(path), "--no-progress", stdout=out)
+    assert "Unchanged file: it is identical to import #" in out.getvalue()
