@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import math
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -431,6 +432,9 @@ def save_target(
         raise InvalidInput(_("Unknown horizon “%(value)s”.") % {"value": horizon}, field="horizon")
     if baseline_year is not None and baseline_year >= target_year:
         raise InvalidInput(_("The baseline year must come before the target year."), field="baseline_year")
+    for name, number in (("target_value", target_value), ("baseline_value", baseline_value)):
+        if number is not None and not math.isfinite(float(number)):  # as the loader refuses for observations
+            raise InvalidInput(_("The value %(value)s is not a finite number.") % {"value": number}, field=name)
     key = dimension_key((dimensions or {}).items())
     target = Target.objects.filter(series=series, area=area, dimension_key=key, target_year=target_year).first()
     target = target or Target(series=series, area=area, dimension_key=key, target_year=target_year)

@@ -200,3 +200,12 @@ def test_an_unchanged_file_says_so_on_every_interface(client, people, media, dja
     out = io.StringIO()
     call_command("import", "tidy", str(path), "--no-progress", stdout=out)
     assert "Unchanged file: it is identical to import #" in out.getvalue()
+
+
+@pytest.mark.parametrize("field", ["target_value", "baseline_value"])
+def test_targets_refuse_values_that_are_not_finite(people, load, field):
+    load([obs(line=2)])
+    values = {"target_value": 3.0, "baseline_value": 5.0, field: float("inf")}
+    with pytest.raises(services.InvalidInput) as refused:
+        services.save_target(people.admin, "SI_RMT_COST", "KEN", target_year=2030, baseline_year=2015, **values)
+    assert refused.value.field == field and "not a finite number" in refused.value.message
