@@ -1445,13 +1445,44 @@ def _insert(vendor: str, rows: list[tuple], names: tuple[str, ...] = _INSERT_COL
 
 
 def _update(rows: list[tuple]) -> None:
+    """Rows (*_COMPARED, batch_id, id) onto the stored observations."""
+    if connection.vendor == "postgresql":
+        _update_postgresql(rows)
+        return
     assignments = ", ".join(f"{column} = %s" for column in (*_COMPARED, "batch_id"))
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {_OBS_TABLE} SET {assignments} WHERE id = %s", rows)
 
 
+# PostgreSQL runs one UPDATE … FROM (VALUES …) for many rows: a statement per row
+# cost 0.3 ms each (3 s for a 1 % change of a million rows).
+_UPDATE_TYPES = ("double precision", "varchar", "smallint", "varchar", "varchar", "text", "bigint", "bigint", "bigint")
+_UPDATE_ROWS = 1000
+
+
+def _update_postgresql(rows: list[tuple]) -> None:
+    names = (*_COMPARED, "batch_id", "id")
+    assignments = ", ".join(f"{column} = v.{column}" for column in names[:-1])
+    one_row = "(" + ", ".join(f"%s::{kind}" for kind in _UPDATE_TYPES) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _UPDATE_ROWS):
+            part = rows[start : start + _UPDATE_ROWS]
+            values = ", ".join([one_row] * len(part))
+            cursor.execute(
+                f"UPDATE {_OBS_TABLE} AS o SET {assignments} FROM (VALUES {values}) AS v({', '.join(names)}) "
+                "WHERE o.id = v.id",
+                [field for row in part for field in row],
+            )
+
+
 def _insert_revisions(rows: list[tuple]) -> None:
     columns = ", ".join(_REVISION_COLUMNS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {_REV_TABLE} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
     placeholders = ", ".join(["%s"] * len(_REVISION_COLUMNS))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {_REV_TABLE} ({columns}) VALUES ({placeholders})", rows)
