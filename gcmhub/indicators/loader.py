@@ -1024,11 +1024,10 @@ class _Loader:
             return _("the series is blank")
         if len(code) > _LIMITS["series"]:
             return _("the series code is longer than %(limit)d characters") % {"limit": _LIMITS["series"]}
-        planned = next((s for s in self._new_series.values() if s.code == code), None)
-        if planned is not None:  # " SI_RMT_COST" and "SI_RMT_COST", both new
-            pk = next(pk for pk, s in self._new_series.items() if s is planned)
+        planned = next((pk for pk, series in self._new_series.items() if series.code == code), None)
+        if planned is not None:  # " NAT_1" and "NAT_1", both new: one series
             self._aliased()
-            return _SeriesInfo(pk, code, planned.unit, True)
+            return _SeriesInfo(planned, code, self._new_series[planned].unit, True)
         stored = Series.objects.filter(code=code).values_list("pk", "unit", "data_version").first()
         if stored is not None:
             pk, unit, version = stored

@@ -124,3 +124,16 @@ def test_rows_deleted_behind_the_loaders_back_are_noticed(tmp_path):
     Observation.objects.filter(area__iso3="FRA").delete()
     again = services.run_import(None, "tidy", path)
     assert again.same_as_batch is None and again.created == 30
+
+
+def test_two_spellings_of_a_new_series_are_one_series(load):
+    from .conftest import numbered
+
+    records = [obs(series="NAT_1", indicator="NAT.1", value=1.0),
+               obs(series=" NAT_1", indicator="NAT.1", period="2020", value=2.0),
+               obs(series=" NAT_1", indicator="NAT.1", value=3.0)]  # fmt: skip
+    with pytest.raises(loader.ImportRejected, match="repeats the key"):
+        load(numbered(records))
+    result = load(numbered(records[:2]))
+    assert result.series_created == ["NAT_1"] and Series.objects.filter(code="NAT_1").count() == 1
+    assert result.created == 2
