@@ -54,8 +54,8 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
-from itertools import compress, islice, repeat
-from operator import attrgetter
+from itertools import compress, groupby, islice, repeat
+from operator import attrgetter, itemgetter
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -1216,41 +1216,49 @@ class _Loader:
         """
         if not series_ids:
             return
+        series = self._staged.series
+        chosen = list(compress(range(len(series)), map(series_ids.__contains__, series)))
+        chosen.sort(key=series.__getitem__)
+        sources = self._real_sources()
+        for series_id, positions in groupby(chosen, key=series.__getitem__):
+            stored_id = (real or {}).get(series_id, series_id)
+            for part in _by_areas(list(positions), self._staged.area):
+                self._compare_part(stored_id, part, sources)
+
+    def _compare_part(self, stored_id: int, positions: list[int], sources: list) -> None:
+        """Compare staged rows of one series, covering whole areas, with the stored ones.
+
+        The matching runs through C-level ``map``s over the staged columns and
+        a dict of the stored rows by key; Python code runs once per matched row.
+        """
         staged = self._staged
-        groups: dict[int, list[int]] = {series_id: [] for series_id in series_ids}
-        get = groups.get
-        for position, series_id in enumerate(staged.series):
-            group = get(series_id)
-            if group is not None:
-                group.append(position)
-        source_ids = self._real_sources()
-        period_of, key_of = staged.periods.get, staged.keys.get
-        area, period, key, action, sources = staged.area, staged.period, staged.key, staged.action, staged.source
-        values, extras = staged.value, staged.extras
-        for series_id, positions in groups.items():
-            if not positions:
-                continue
-            staged.reset(positions)
+        staged.reset(positions)
+        if self._old:
             for position in positions:
                 self._old.pop(position, None)
-            wanted = {(area[p], period[p], key[p]): p for p in positions}.get
-            stored_id = (real or {}).get(series_id, series_id)
-            # row: area, period, key, id, value, unit, unit_mult, status, nature, footnote, source, batch
-            for row in _stored_rows(stored_id, sorted({area[p] for p in positions})):
-                position = wanted((row[0], period_of(row[1], -1), key_of(row[2], -1)))
-                if position is None:
-                    continue
-                source_id = source_ids[sources[position]]
-                if position in extras:
-                    same = staged.compared(position, source_id) == row[4:11]
-                else:  # the common row: a value and nothing else (inlined: a call per row costs)
-                    same = (values[position] == row[4] and row[10] == source_id and row[6] is None
-                            and not (row[5] or row[7] or row[8] or row[9]))  # fmt: skip
-                if same:
-                    action[position] = UNCHANGED
-                else:
-                    action[position] = UPDATE
-                    self._old[position] = row[3:]
+        area, values, extras, action, source_of = staged.area, staged.value, staged.extras, staged.action, staged.source
+        # row: area, period, key, id, value, unit, unit_mult, status, nature, footnote, source, batch
+        rows = _stored_rows(stored_id, sorted(set(map(area.__getitem__, positions))))
+        stored = dict(zip(map(_ROW_KEY, rows), rows))
+        keys = zip(
+            map(area.__getitem__, positions),
+            map(staged.periods.values.__getitem__, map(staged.period.__getitem__, positions)),
+            map(staged.keys.values.__getitem__, map(staged.key.__getitem__, positions)),
+        )
+        for position, row in zip(positions, map(stored.get, keys)):
+            if row is None:
+                continue
+            source_id = sources[source_of[position]]
+            if position in extras:
+                same = staged.compared(position, source_id) == row[4:11]
+            else:  # the common row: a value and nothing else (inlined: a call per row costs)
+                same = (values[position] == row[4] and row[10] == source_id and row[6] is None
+                        and not (row[5] or row[7] or row[8] or row[9]))  # fmt: skip
+            if same:
+                action[position] = UNCHANGED
+            else:
+                action[position] = UPDATE
+                self._old[position] = row[3:]
 
     def _real_sources(self) -> list:
         """Source of each staged source index, as stored (planned ones by their id to come)."""
@@ -1488,8 +1496,9 @@ def _insert_revisions(rows: list[tuple]) -> None:
 
 
 _PARAM_BATCH = 900  # keeps every statement under SQLite's oldest variable limit
-_AREAS_PER_QUERY = 200
+_ROWS_PER_COMPARISON = 50_000  # staged rows compared at a time: bounds the stored rows held in memory
 _STORED_FIELDS = ("area_id", "period", "dimension_key", "id", *_COMPARED, "batch_id")
+_ROW_KEY = itemgetter(0, 1, 2)
 
 
 def _count_rows(series_ids) -> int:
@@ -1509,11 +1518,27 @@ def _data_versions(series_ids) -> dict[int, int]:
     return versions
 
 
-def _stored_rows(series_id: int, area_ids: list[int]):
-    """The stored rows of one series in some areas, streamed through the
-    unique index's leading columns: (area, period, key, id, *_COMPARED, batch)."""
-    for start in range(0, len(area_ids), _AREAS_PER_QUERY):
-        query = Observation.objects.filter(
-            series_id=series_id, area_id__in=area_ids[start : start + _AREAS_PER_QUERY]
-        ).values_list(*_STORED_FIELDS)
-        yield from query.iterator(chunk_size=10_000)
+def _stored_rows(series_id: int, area_ids: list[int]) -> list[tuple]:
+    """The stored rows of one series in some areas, read through the unique
+    index's leading columns: (area, period, key, id, *_COMPARED, batch)."""
+    rows: list[tuple] = []
+    for start in range(0, len(area_ids), _PARAM_BATCH):
+        query = Observation.objects.filter(series_id=series_id, area_id__in=area_ids[start : start + _PARAM_BATCH])
+        rows.extend(query.values_list(*_STORED_FIELDS))
+    return rows
+
+
+def _by_areas(positions: list[int], area):
+    """``positions`` sorted by area, cut into parts of about
+    ``_ROWS_PER_COMPARISON`` rows that never split an area: each part's
+    stored rows are read and held in memory at once."""
+    size = _ROWS_PER_COMPARISON
+    positions.sort(key=area.__getitem__)
+    start = 0
+    while start < len(positions):
+        end = min(start + size, len(positions))
+        last = area[positions[end - 1]]
+        while end < len(positions) and area[positions[end]] == last:
+            end += 1
+        yield positions[start:end]
+        start = end

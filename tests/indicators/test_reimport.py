@@ -137,3 +137,17 @@ def test_two_spellings_of_a_new_series_are_one_series(load):
     result = load(numbered(records[:2]))
     assert result.series_created == ["NAT_1"] and Series.objects.filter(code="NAT_1").count() == 1
     assert result.created == 2
+
+
+def test_large_series_are_compared_a_few_areas_at_a_time(load, monkeypatch):
+    records = [obs(area=iso3, period=str(year), value=year / 7, line=i)
+               for i, (iso3, year) in enumerate(((iso3, year) for iso3 in ("KEN", "MEX", "FRA", "BRA")
+                                                 for year in range(1990, 2010)), 2)]  # fmt: skip
+    load(records)
+    monkeypatch.setattr(loader, "_ROWS_PER_COMPARISON", 15)  # parts of one area (20 rows) each
+    changed = [obs(area=r.area, period=r.period, value=r.value + (r.area == "BRA"), line=r.line) for r in records]
+    with CaptureQueriesContext(connection) as queries:
+        result = load(changed)
+    assert (result.updated, result.unchanged) == (20, 60)
+    assert observation_queries(queries.captured_queries) >= 4  # one per area here
+    assert set(Observation.objects.filter(area__iso3="BRA").values_list("batch_id", flat=True)) == {result.batch_id}
