@@ -1511,10 +1511,12 @@ def _count_rows(series_ids) -> int:
 
 
 def _data_versions(series_ids) -> dict[int, int]:
+    """Series id → data_version, for these series."""
     ids = sorted(series_ids)
     versions = {}
     for start in range(0, len(ids), _PARAM_BATCH):
-        versions.update(Series.objects.filter(pk__in=ids[start : start + _PARAM_BATCH]).values_list("pk", "data_version"))
+        part = Series.objects.filter(pk__in=ids[start : start + _PARAM_BATCH])
+        versions.update(part.values_list("pk", "data_version"))
     return versions
 
 
