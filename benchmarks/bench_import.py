@@ -13,15 +13,21 @@ Steps, each timed in the same process:
 3. **import**: ``gcmhub.indicators.services.run_import`` — the tidy reader,
    area/series/dimension resolution, duplicate checks, bulk writes, one
    transaction — exactly what ``gcmhub import tidy`` does;
-4. **re-import** of the same file (idempotence path: every row looked up,
-   nothing written);
-5. **query**: one series × one country through
+4. **re-import** of the same file: recognised by its checksum, options and
+   the data versions of its series ("unchanged, nothing to do");
+5. the same **re-import compared row by row** (recognition switched off):
+   the stored rows are read in bulk, compared in memory, nothing written;
+6. **mostly unchanged re-import**: a copy of the file with ``--changed``
+   (default 1 %) of its values changed — only those are written;
+7. **query**: one series × one country through
    ``services.observations_for``, after topping the table up to
    ``--query-rows`` stored observations (default 5,000,000, the issue's figure;
    ``--query-rows 0`` times the query on just the imported rows).
 
-Prints rows/s, the ratio import/floor, peak memory (the process's maximum
-resident set size, from getrusage) and the query time. Runs on SQLite in a
+Prints rows/s, the ratio import/floor, how long each import held the write
+transaction (on SQLite, the database's write lock: other writers wait for
+it), peak memory (the process's maximum resident set size, from getrusage)
+and the query time. Runs on SQLite in a
 temporary folder, and on PostgreSQL too when GCMHUB_BENCH_DATABASE_URL names
 a scratch database (it is migrated and its observations are deleted).
 Targets (issue 3): ≥ 150,000 rows/s on SQLite, within 3× of the floor,
@@ -144,7 +150,23 @@ def floor(csv_path: Path) -> float:
     return seconds
 
 
-def run_import(csv_path: Path, chunk_size: int):
+def perturb(source: Path, target: Path, fraction: float) -> int:
+    """Copy ``source`` with every ``1/fraction``-th value changed; the count changed."""
+    step = max(1, round(1 / fraction)) if fraction > 0 else 0
+    changed = 0
+    with source.open(newline="") as fh, target.open("w", newline="") as out:
+        reader, writer = csv.reader(fh), csv.writer(out)
+        writer.writerow(next(reader))
+        for i, row in enumerate(reader):
+            if step and i % step == 0:
+                row[-1] = f"{float(row[-1]) + 1:.3f}"
+                changed += 1
+            writer.writerow(row)
+    target.with_suffix(".mapping.yml").write_text(MAPPING)
+    return changed
+
+
+def run_import(csv_path: Path, chunk_size: int, *, recognise: bool = True):
     from gcmhub.indicators import loader, services
 
     loader.CHUNK_SIZE = chunk_size
@@ -152,7 +174,13 @@ def run_import(csv_path: Path, chunk_size: int):
     started = time.perf_counter()
     cpu = time.process_time()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = services.run_import(None, "tidy", csv_path, source="benchmark")
+    recognition = services._recognition
+    if not recognise:  # compare every row, as a file seen for the first time would be
+        services._recognition = lambda *args, **kwargs: None
+    try:
+        result = services.run_import(None, "tidy", csv_path, source="benchmark")
+    finally:
+        services._recognition = recognition
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result.cpu_main = time.process_time() - cpu
     result.cpu_reader = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
@@ -208,10 +236,16 @@ def bench(database_url: str, label: str, args, work: Path) -> None:
               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
     clear_observations()
 
+    changed_path = work / "bench-changed.csv"
+    changed_rows = perturb(csv_path, changed_path, args.changed)
+
     rss_before = peak_rss_mb()
     import_s, result = run_import(csv_path, args.chunk_size)
     rss_after = peak_rss_mb()
     reimport_s, again = run_import(csv_path, args.chunk_size)
+    compared_s, compared = run_import(csv_path, args.chunk_size, recognise=False)
+    rss_compared = peak_rss_mb()
+    mostly_s, mostly = run_import(changed_path, args.chunk_size)
     floor_s = floor(csv_path)
     print(f"\n== {label} ({connection.vendor}) ==")
     print(f"floor (csv.reader + executemany, bare table): {floor_s:7.2f} s  {args.rows / floor_s:>10,.0f} rows/s")
@@ -219,10 +253,22 @@ def bench(database_url: str, label: str, args, work: Path) -> None:
           f"  created {result.created:,}")  # fmt: skip
     print(f"  CPU: {result.cpu_main:.2f} s importing process, {result.cpu_reader:.2f} s reader process")
     print(f"ratio import / floor:                        {import_s / floor_s:7.2f}x  (target <= 3x)")
-    print(f"re-import, nothing changes:                  {reimport_s:7.2f} s  {args.rows / reimport_s:>10,.0f} rows/s"
-          f"  unchanged {again.unchanged:,}, written {again.written:,}")  # fmt: skip
+    print(f"re-import, unchanged file (recognised):      {reimport_s:7.2f} s  "
+          f"{reimport_s / import_s:7.3f}x the first import  same as batch #{again.same_as_batch}, "
+          f"written {again.written:,}")  # fmt: skip
+    print(f"re-import, unchanged, compared row by row:   {compared_s:7.2f} s  {args.rows / compared_s:>10,.0f} rows/s"
+          f"  {compared_s / import_s:5.2f}x the first import  unchanged {compared.unchanged:,}, "
+          f"written {compared.written:,}")  # fmt: skip
+    print(f"re-import, {args.changed:.0%} of values changed:          {mostly_s:7.2f} s  "
+          f"{args.rows / mostly_s:>10,.0f} rows/s  {mostly_s / import_s:5.2f}x the first import  "
+          f"updated {mostly.updated:,} of {changed_rows:,} changed, unchanged {mostly.unchanged:,}")  # fmt: skip
+    print("write transaction (SQLite: the write lock) held for:"
+          f" first import {result.write_seconds:.2f} s of {import_s:.2f} s,"
+          f" unchanged {again.write_seconds:.2f} s, compared {compared.write_seconds:.2f} s,"
+          f" mostly unchanged {mostly.write_seconds:.2f} s")  # fmt: skip
     print(f"peak memory (max RSS of the process): {rss_before:.0f} MB before the import, "
-          f"{rss_after:.0f} MB after it (target <= 500 MB)")  # fmt: skip
+          f"{rss_after:.0f} MB after it, {rss_compared:.0f} MB after the row-by-row re-import "
+          f"(target <= 500 MB)")  # fmt: skip
     stored = top_up(args.query_rows, work) if args.query_rows > args.rows else Observation.objects.count()
     median_ms, count = time_query()
     print(f"query one series x one country at {stored:,} observations: {median_ms:.2f} ms "
@@ -241,6 +287,8 @@ def main() -> int:
         help="stored observations for the query timing (default: the issue's 5,000,000; 0 = just the import)",
     )
     parser.add_argument("--chunk-size", type=int, default=10_000)
+    parser.add_argument("--changed", type=float, default=0.01, help="share of values changed for the mostly "
+                        "unchanged re-import (default 0.01)")  # fmt: skip
     parser.add_argument("--keep", help="work in this folder and keep it")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -257,7 +305,7 @@ def main() -> int:
         return 0
 
     base = [sys.executable, __file__, "--rows", str(args.rows), "--query-rows", str(args.query_rows),
-            "--chunk-size", str(args.chunk_size)]  # fmt: skip
+            "--chunk-size", str(args.chunk_size), "--changed", str(args.changed)]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="gcmhub-bench-") as tmp:
         work = Path(args.keep or tmp)
         status = subprocess.call([*base, "--only", "sqlite", "--keep", str(work / "sqlite")])

@@ -147,10 +147,15 @@ class Series(models.Model):
     )
     description = models.CharField(_("description"), max_length=500, blank=True)
     unit = models.CharField(_("unit"), max_length=100, blank=True)
+    # Bumped by every import that writes observations of this series: the
+    # loader compares without holding a lock, then checks in its short write
+    # transaction that no other import wrote the series meanwhile, and
+    # recognises a re-imported file whose series nobody has written since.
+    data_version = models.PositiveBigIntegerField(_("data version"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "data_version"])
 
     class Meta:
         ordering = ["code"]
@@ -249,6 +254,9 @@ class ImportBatch(models.Model):
     rows_unchanged = models.PositiveBigIntegerField(_("rows unchanged"), default=0)
     rows_rejected = models.PositiveBigIntegerField(_("rows rejected"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
+    # What a later import of the same file needs to know that nothing changed:
+    # {"key": options digest, "series": {series id: data_version after this import}}.
+    data_fingerprint = models.JSONField(_("data fingerprint"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import math
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +25,7 @@ from gcmhub.geo.models import Area
 from . import exporters
 from .formats.records import FormatError, Problem, ReadStats
 from .keys import TOTAL_CODES, dimension_filter_fragment, parse_dimension_key
-from .loader import ImportRejected, ImportResult, load
+from .loader import ImportRejected, ImportResult, load, recognition_key
 from .models import ImportBatch, Indicator, Observation, Series, Target
 from .parallel import available as read_in_child_available
 from .parallel import read_in_child
@@ -217,7 +218,24 @@ def run_import(
         expected_rows=min(expected, 2_000_000),
         reader_checked=reader_checked,
         reader_stats=stats,
+        recognition=_recognition(format, reader, path, reader_options, source, area, allowed),
     )
+
+
+def _recognition(fmt, reader, path: Path, reader_options: dict, source, area, allowed) -> str | None:
+    """What makes two imports of the same bytes write the same rows (see
+    ``loader.recognition_key``): a tidy file's mapping is part of it by content."""
+    options = {key: value for key, value in reader_options.items() if key != "mapping"}
+    mapping = None
+    if hasattr(reader, "load_mapping"):
+        try:
+            mapping = reader.load_mapping(str(path), reader_options)
+        except (FormatError, OSError):
+            return None  # the import reports it
+    return recognition_key(
+        format=fmt, source=(source or "").strip(), area=area.pk if area else None,
+        scope=sorted(allowed) if allowed is not None else None, options=options, mapping=mapping,
+    )  # fmt: skip
 
 
 def _raising(error: Exception):
@@ -508,6 +526,9 @@ def save_target(
         raise InvalidInput(_("Unknown horizon “%(value)s”.") % {"value": horizon}, field="horizon")
     if baseline_year is not None and baseline_year >= target_year:
         raise InvalidInput(_("The baseline year must come before the target year."), field="baseline_year")
+    for name, number in (("target_value", target_value), ("baseline_value", baseline_value)):
+        if number is not None and not math.isfinite(float(number)):  # as the loader refuses for observations
+            raise InvalidInput(_("The value %(value)s is not a finite number.") % {"value": number}, field=name)
     key = dimension_key((dimensions or {}).items())
     target = Target.objects.filter(series=series, area=area, dimension_key=key, target_year=target_year).first()
     target = target or Target(series=series, area=area, dimension_key=key, target_year=target_year)
@@ -767,7 +788,7 @@ def process_upload(batch_id: int, stored_path: str) -> dict:
     except ImportRejected as error:
         _fail(batch, error.message, error.report)
     except (InvalidInput, Forbidden, NotFound) as error:
-        _fail(batch, error.message, {})
+        _fail(batch, error.message, getattr(error, "report", {}))
     except FormatError as error:  # an archive over the import limits, or unreadable
         _fail(batch, str(error), {})
     except Exception:

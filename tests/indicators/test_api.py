@@ -161,7 +161,9 @@ def test_dry_run_upload_validates_only(api, people, bearer, media, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(api, headers, dry_run="true")
     status = api.get(f"/imports/{response.json()['id']}", headers=headers).json()
-    assert status["status"] == "validated" and status["rows_written"] == 2
+    # A dry run writes nothing: it says what it would write.
+    assert status["status"] == "validated" and status["rows_written"] == 0
+    assert status["report"]["would_create"] == 2 and status["report"]["created"] == 0
     assert Observation.objects.count() == 0
 
 

@@ -2,8 +2,8 @@
 
 The child process builds its own database (a SQLite file, or a scratch
 PostgreSQL database when the suite runs on PostgreSQL), commits a baseline,
-starts a second import and is killed once that import has written several
-chunks inside its transaction.
+starts a second import and is killed while that import reads its file, or
+once it has written several chunks inside its write transaction.
 """
 
 import os
@@ -20,9 +20,9 @@ from django.conf import settings
 SCRIPT = Path(__file__).with_name("kill_import.py")
 
 
-def run_and_kill(database_url: str, var_dir: Path) -> int:
+def run_and_kill(database_url: str, var_dir: Path, phase: str = "writing") -> int:
     child = subprocess.Popen(
-        [sys.executable, str(SCRIPT), database_url, str(var_dir)],
+        [sys.executable, str(SCRIPT), database_url, str(var_dir), phase],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -45,9 +45,10 @@ def run_and_kill(database_url: str, var_dir: Path) -> int:
     return baseline
 
 
-def test_sqlite_import_killed_half_way(tmp_path):
+@pytest.mark.parametrize("phase", ["reading", "writing"])
+def test_sqlite_import_killed_half_way(tmp_path, phase):
     database = tmp_path / "killed.sqlite3"
-    baseline = run_and_kill(f"sqlite:///{database}", tmp_path)
+    baseline = run_and_kill(f"sqlite:///{database}", tmp_path, phase)
 
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -60,7 +61,8 @@ def test_sqlite_import_killed_half_way(tmp_path):
 @pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="the suite runs on SQLite"
 )
-def test_postgresql_import_killed_half_way(tmp_path):
+@pytest.mark.parametrize("phase", ["reading", "writing"])
+def test_postgresql_import_killed_half_way(tmp_path, phase):
     import psycopg
 
     server = settings.DATABASES["default"]
@@ -73,7 +75,7 @@ def test_postgresql_import_killed_half_way(tmp_path):
     try:
         password = f":{server['PASSWORD']}" if server.get("PASSWORD") else ""
         url = f"postgresql://{server['USER']}{password}@{params['host']}:{params['port']}/{name}"
-        baseline = run_and_kill(url, tmp_path)
+        baseline = run_and_kill(url, tmp_path, phase)
         with psycopg.connect(dbname=name, **params) as db:
             assert db.execute("SELECT count(*) FROM indicators_observation").fetchone() == (baseline,)
             assert db.execute("SELECT DISTINCT value FROM indicators_observation").fetchall() == [(1.0,)]

@@ -7,7 +7,8 @@
 * thousands separators (``1,022``, ``1 022`` with normal, no-break or thin
   spaces), stray quotes (``"12.5"`` inside an already-quoted field) and
   surrounding spaces are accepted;
-* anything else that is not a finite decimal number raises ``ValueError``
+* anything else that is not a finite decimal number — including ``inf`` and
+  numbers too large for a double, such as ``1e400`` — raises ``ValueError``
   whose message is the reason shown to the user (``'abc' is not a number``).
 
 A decimal comma (``1,5``) is refused rather than guessed: ``1,500`` could be
@@ -50,12 +51,16 @@ def _parse_slow(text: str, extra_missing: frozenset[str]) -> float | None:
     lowered = stripped.lower()
     if lowered in MISSING_MARKERS or stripped in extra_missing:
         return None
-    if _FLOAT_CHARS.fullmatch(stripped):
-        return float(stripped)
-    match = _THOUSANDS.fullmatch(stripped)
-    if match:
-        return float(stripped.replace(match.group("sep"), ""))
     shown = text if len(text) <= 40 else text[:37] + "..."
+    number = None
+    if _FLOAT_CHARS.fullmatch(stripped):
+        number = float(stripped)
+    elif match := _THOUSANDS.fullmatch(stripped):
+        number = float(stripped.replace(match.group("sep"), ""))
+    if number is not None:
+        if number - number:  # 1e400 overflows to inf: stored, it would come back as "Infinity"
+            raise ValueError(f"{shown!r} is not a finite number (too large)")
+        return number
     if lowered in {"inf", "+inf", "-inf", "infinity", "-infinity"}:
         raise ValueError(f"{shown!r} is not a finite number")
     if re.fullmatch(r"[+-]?\d+,\d+", stripped):

@@ -93,13 +93,17 @@ class Command(BaseCommand):
         table = Table(title=title % {"file": result.file_name}, show_header=False)
         table.add_column(_("what"))
         table.add_column(_("count"), justify="right")
+        if dry_run:  # what the import would do: a dry run writes nothing
+            planned = [(_("would be created"), result.created),
+                       (_("would be updated (old values kept in history)"), result.updated)]  # fmt: skip
+        else:
+            planned = [(_("created"), result.created), (_("updated (old values kept in history)"), result.updated)]
         rows = [
             (_("rows read"), result.rows_read),
-            (_("created"), result.created),
-            (_("updated (old values kept in history)"), result.updated),
+            *planned,
             (_("unchanged"), result.unchanged),
-            (_("repeated rows skipped"), result.duplicates),
-            (_("blank values skipped"), result.missing),
+            (_("identical repeats ignored"), result.duplicates),
+            (_("rows without a value (not stored)"), result.missing),
             (_("rejected"), result.rejected),
             (_("series"), result.series),
             (_("areas"), result.areas),
@@ -109,8 +113,23 @@ class Command(BaseCommand):
         table.add_row(_("seconds"), f"{result.seconds:.2f}")
         console = Console(file=self.stdout, width=100, force_terminal=False, no_color=True)
         console.print(table)
+        if result.same_as_batch:
+            self.stdout.write(
+                _("Unchanged file: it is identical to import #%(id)s (same checksum and options) and no import has "
+                  "written its series since, so there was nothing to do. The counts are those of that import.")
+                % {"id": result.same_as_batch}
+            )  # fmt: skip
+        if result.missing_lines:
+            more = " …" if result.missing > len(result.missing_lines) else ""
+            self.stdout.write(
+                _("Rows without a value, not stored: lines %(lines)s")
+                % {"lines": ", ".join(str(line) for line in result.missing_lines) + more}
+            )
+        for reason, count in sorted(result.skipped_by_reader.items()):
+            self.stdout.write(_("Left out by the reader (%(reason)s): %(count)d") % {"reason": reason, "count": count})
         if result.series_created:
-            self.stdout.write(_("New series: %(codes)s") % {"codes": ", ".join(result.series_created)})
+            label = _("New series (would be created): %(codes)s") if dry_run else _("New series: %(codes)s")
+            self.stdout.write(label % {"codes": ", ".join(result.series_created)})
         if result.codes_created:
             self.stdout.write(_("New dimension codes: %(count)d") % {"count": len(result.codes_created)})
         if result.batch_id:
