@@ -79,6 +79,8 @@ Ref = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 Flag = StrictBool
 # Record versions are PositiveIntegerField (32-bit on PostgreSQL).
 Version = Annotated[StrictInt, Field(ge=1, le=2**31 - 1, description="The version you read; a stale one gets 409")]
+# The same in a query string (DELETE has no body).
+VersionParam = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version you read; a stale one gets 409")]
 
 
 def choices(enum, name: str):

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from gcmhub.actors import services
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.actors.models import Organization, User
-from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, choices
+from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, VersionParam, choices
 from gcmhub.errors import Forbidden
 from gcmhub.text import max_length
 
@@ -200,7 +200,7 @@ def pending_change(request, organization_id: Id):
 
 
 @router.delete("/organizations/{organization_id}/pending-change", response=OrganizationOut, auth=bearer_auth)
-def discard_pending_change(request, organization_id: Id, version: Version):
+def discard_pending_change(request, organization_id: Id, version: VersionParam):
     """Discard the change waiting for review (``version``: the one you read)."""
     organization = services.get_organization(request.auth, organization_id)
     return services.discard_proposed_change(request.auth, organization, version)
