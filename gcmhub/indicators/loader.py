@@ -1052,7 +1052,10 @@ class _Loader:
                     "file does not say which indicator it measures"
                 ) % {"code": code}
             series.unit = (obs.unit or "")[:100]
-            pk = -(len(self._new_series) + 1)
+            # Planned ids count down from -2: the repeat check keys rows by
+            # hash((series_id, ...)), and hash(-1) == hash(-2) in CPython, so
+            # -1 would make two new series' rows collide.
+            pk = -(len(self._new_series) + 2)
             self._new_series[pk] = series
             self.result.series_created.append(code)
             unit, fresh = series.unit, True
