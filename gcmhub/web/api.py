@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Field, Query, Router, Schema
+from pydantic import StringConstraints
 
 from gcmhub.actors.auth import read_auth
+from gcmhub.apischema import Text
 from gcmhub.web import search
 
 router = Router(tags=["search"])
 
 
 class SearchIn(Schema):
-    q: str = Field(..., min_length=1, max_length=search.MAX_QUERY_LENGTH, description="Words to look for")
+    q: Annotated[Text(search.MAX_QUERY_LENGTH), StringConstraints(min_length=1)] = Field(
+        ..., description="Words to look for"
+    )
     lang: str = Field("en", pattern="^(en|fr|es)$", description="Language of the titles: en, fr or es")
     limit: int = Field(search.MAX_PER_KIND, ge=1, le=50, description="Results per kind")
 
@@ -35,18 +41,9 @@ class SearchOut(Schema):
     groups: list[SearchGroupOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[dict]
-
-
 @router.get(
     "/search",
-    response={200: SearchOut, 401: ErrorOut, 422: InvalidOut},
+    response=SearchOut,  # the error responses are documented by gcmhub.apischema
     auth=read_auth,
     summary="Search the site",
 )
