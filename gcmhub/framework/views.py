@@ -12,6 +12,7 @@ from gcmhub.framework import services
 from gcmhub.framework.catalogue import POLICY_DOMAIN_INDICATOR
 from gcmhub.framework.models import CALENDAR_UNTIL, Action, FollowUpElement
 from gcmhub.i18n import current_language
+from gcmhub.pagecache import public_page_cache
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def _found(lookup, *args):
 
 
 @require_safe
+@public_page_cache
 def objective_list(request):
     context = {
         "objectives": services.list_objectives(),
@@ -51,6 +53,7 @@ def objective_list(request):
 
 
 @require_safe
+@public_page_cache
 def objective_detail(request, number: int):
     objective = _found(services.get_objective, number)
     language = current_language()
@@ -64,16 +67,19 @@ def objective_detail(request, number: int):
 
 
 @require_safe
+@public_page_cache
 def principle_list(request):
     return render(request, "framework/principle_list.html", {"principles": services.list_principles()})
 
 
 @require_safe
+@public_page_cache
 def indicator_list(request):
     return render(request, "framework/indicator_list.html", {"indicators": services.list_indicators()})
 
 
 @require_safe
+@public_page_cache
 def indicator_detail(request, code: str):
     indicator = _found(services.get_indicator, code)
     context = {"indicator": indicator}
@@ -88,6 +94,7 @@ QUICK_LINKS = ("capacity-building-mechanism", "un-network-on-migration")
 
 
 @require_safe
+@public_page_cache
 def follow_up(request):
     elements = services.list_follow_up()
     top_level = [element for element in elements if element.parent_id is None]

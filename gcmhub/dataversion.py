@@ -1,0 +1,108 @@
+"""The data version: one number that changes whenever what the site shows changes.
+
+Cached pages and API validators (ETag, Last-Modified) are keyed by it, so a
+change anywhere — an import finishing, an assessment recompute, an edit
+through a form, the API or the admin, ``gcmhub init`` reloading the framework —
+makes every cached copy obsolete at once, in every process. Reading it is one
+indexed query of one row.
+
+What bumps it:
+
+* a save or delete (and many-to-many change) of any model of the content apps
+  (``WATCHED_APPS``) — unless the save writes only bookkeeping fields no page
+  shows (``last_login``, ``last_used_at``), so logins do not empty the cache;
+* bulk writes, which send no signals, call ``bump()`` themselves: the
+  framework and area loaders, the assessment recompute.
+
+The bump runs in the writer's transaction, so it commits (or rolls back) with
+the data: a reader never sees the new version with the old data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+WATCHED_APPS = ("geo", "framework", "actors", "indicators", "progress")
+BOOKKEEPING_FIELDS = frozenset({"last_login", "last_used_at"})
+_ROW = 1
+
+
+@dataclass(frozen=True)
+class Version:
+    counter: int
+    stamp: str
+    changed_at: datetime
+
+    @property
+    def key(self) -> str:
+        """What cache keys and ETags embed."""
+        return f"{self.counter}-{self.stamp}"
+
+
+def _model():
+    return apps.get_model("web", "DataVersion")
+
+
+def current() -> Version:
+    """The version now (a missing row, e.g. a database from before the
+    migration's data step, reads as version 0)."""
+    row = _model().objects.filter(pk=_ROW).values_list("counter", "stamp", "changed_at").first()
+    if row is None:
+        return Version(0, "none", datetime(2000, 1, 1, tzinfo=timezone.utc))
+    return Version(*row)
+
+
+def bump() -> None:
+    """Mark that the data changed (in the caller's transaction)."""
+    model = _model()
+    changed = model.objects.filter(pk=_ROW).update(
+        counter=F("counter") + 1, stamp=uuid.uuid4().hex, changed_at=timezone.now()
+    )
+    if not changed:
+        model.objects.get_or_create(pk=_ROW, defaults={"counter": 1, "stamp": uuid.uuid4().hex})
+
+
+def _watched(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    # Historical models of data migrations live in another registry, and run
+    # before this table may exist: `migrate` needs no cache invalidation.
+    # History rows (django-simple-history) follow a save of their record,
+    # which has bumped already — or was bookkeeping only.
+    return (
+        meta is not None
+        and meta.app_label in WATCHED_APPS
+        and meta.apps is apps
+        and not hasattr(sender, "instance_type")
+    )
+
+
+def _saved(sender, update_fields=None, raw=False, **kwargs) -> None:
+    if raw or not _watched(sender):
+        return
+    if update_fields and set(update_fields) <= BOOKKEEPING_FIELDS:
+        return
+    bump()
+
+
+def _deleted(sender, **kwargs) -> None:
+    if _watched(sender):
+        bump()
+
+
+def _m2m_changed(sender, action, **kwargs) -> None:
+    if action.startswith("post_") and _watched(sender):
+        bump()
+
+
+def connect_signals() -> None:
+    """Called once from ``WebConfig.ready()``."""
+    post_save.connect(_saved, dispatch_uid="gcmhub.dataversion.saved")
+    post_delete.connect(_deleted, dispatch_uid="gcmhub.dataversion.deleted")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="gcmhub.dataversion.m2m")
