@@ -1,7 +1,7 @@
 """Benchmark: pages and API reads under concurrent load, against the static-file floor.
 
     .venv/bin/python benchmarks/bench_pages.py [--clients 20] [--seconds 15]
-        [--var-dir DIR] [--workers 2] [--phases cold,cached]
+        [--var-dir DIR] [--workers 2] [--phases uncached,cold,warm]
 
 Builds a demo site (`gcmhub demo --no-serve`) in a temporary folder, or uses
 ``--var-dir`` if it already holds one, starts ``gcmhub serve`` on a free
@@ -13,9 +13,12 @@ the same run (the floor: no Django view at all).
 
 Phases (each with its own server process):
 
-- ``cold``: the page cache switched off (``GCMHUB_PAGE_CACHE=0``), so every
-  request renders its page: what the first reader after an import sees.
-- ``cached``: the default settings, after one warm-up request per URL.
+- ``uncached``: the page cache switched off (``GCMHUB_PAGE_CACHE=0``), so
+  every request renders its page: the cost of rendering under load.
+- ``cold``: the default settings with an empty cache and no warm-up: the
+  first requests of each URL render it (as after an import bumped the data
+  version) and the rest are served from the cache.
+- ``warm``: the default settings, after one warm-up request per URL.
 
 Targets (issue 7): cached pages within 3x the static floor at p95, the
 scorecard within 10x on a cold cache. This script measures; it asserts
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -152,12 +156,14 @@ def load(port: int, path: str, clients: int, seconds: float, max_requests: int) 
     }
 
 
-def run_phase(name: str, var_dir: Path, args, extra_env: dict[str, str]) -> None:
+def run_phase(name: str, var_dir: Path, args, extra_env: dict[str, str], warm_up: bool) -> None:
+    shutil.rmtree(var_dir / "cache", ignore_errors=True)  # the file cache of the embedded default
     with Server(var_dir, args.workers, extra_env) as server:
-        for path in URLS:  # warm-up: imports, connections and (cached phase) the cache
-            status, body = get(server.port, path)
-            if status != 200:
-                raise RuntimeError(f"{path} answered {status}")
+        if warm_up:
+            for path in URLS:
+                status, _body = get(server.port, path)
+                if status != 200:
+                    raise RuntimeError(f"{path} answered {status}")
         rows = [load(server.port, path, args.clients, args.seconds, args.max_requests) for path in URLS]
     floor = rows[0]["p95"]
     print(f"\n{name}: {args.clients} clients, {args.seconds:g} s per URL, {args.workers} gunicorn workers")
@@ -169,9 +175,10 @@ def run_phase(name: str, var_dir: Path, args, extra_env: dict[str, str]) -> None
         )
 
 
-PHASES = {
-    "cold": {"GCMHUB_PAGE_CACHE": "0"},
-    "cached": {},
+PHASES = {  # name: (environment, warm-up)
+    "uncached": ({"GCMHUB_PAGE_CACHE": "0"}, True),
+    "cold": ({}, False),
+    "warm": ({}, True),
 }
 
 
@@ -182,7 +189,7 @@ def main(argv=None) -> int:
     parser.add_argument("--max-requests", type=int, default=100_000, help="per client and URL")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--var-dir", type=Path, help="a demo site's var/ folder (built if empty)")
-    parser.add_argument("--phases", default="cold,cached", help="comma-separated: cold, cached")
+    parser.add_argument("--phases", default="uncached,cold,warm", help="comma-separated: uncached, cold, warm")
     args = parser.parse_args(argv)
     phases = [p.strip() for p in args.phases.split(",") if p.strip()]
     unknown = set(phases) - set(PHASES)
@@ -194,7 +201,7 @@ def main(argv=None) -> int:
         build_demo(var_dir)
         print(f"{os.cpu_count()} CPU(s); demo site in {var_dir}")
         for name in phases:
-            run_phase(name, var_dir, args, PHASES[name])
+            run_phase(name, var_dir, args, *PHASES[name])
     return 0
 
 
