@@ -3,8 +3,9 @@
 Cached pages and API validators (ETag, Last-Modified) are keyed by it, so a
 change anywhere — an import finishing, an assessment recompute, an edit
 through a form, the API or the admin, ``gcmhub init`` reloading the framework —
-makes every cached copy obsolete at once, in every process. Reading it is one
-indexed query of one row.
+makes every cached copy obsolete at once, in every process. Reading it costs
+one query of one row, or nothing while the shared cache holds a recent copy
+(``current()``).
 
 What bumps it:
 
@@ -26,7 +27,9 @@ from datetime import datetime
 from datetime import timezone as dt_timezone
 
 from django.apps import apps
-from django.db import connections, router
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -52,12 +55,39 @@ def _model():
     return apps.get_model("web", "DataVersion")
 
 
-def current() -> Version:
-    """The version now (a missing row, e.g. a database from before the
-    migration's data step, reads as version 0).
+CACHE_KEY = "gcmhub:data-version"
 
-    Read on every cached page and API read, so in plain SQL: building the
-    ORM query cost more than running it."""
+
+def current() -> Version:
+    """The version now.
+
+    The database holds it; the shared cache keeps a copy for a few seconds
+    (``DATA_VERSION_CACHE_SECONDS``) so that a cached page needs no database
+    connection at all — with SQLite, opening one per request was most of the
+    cost of a cached page. ``bump()`` deletes the copy at once and again when
+    its transaction commits, so in every process that shares the cache the
+    next read sees the new version; processes with a cache of their own
+    (a file cache on another machine) see it within those few seconds.
+    """
+    if not _may_share():
+        return read()
+    version = cache.get(CACHE_KEY)
+    if version is None:
+        version = read()
+        cache.set(CACHE_KEY, version, settings.DATA_VERSION_CACHE_SECONDS)
+    return version
+
+
+def _may_share() -> bool:
+    """A version read inside a transaction may be one that is not committed
+    yet: it must not be handed to other processes through the cache."""
+    return not connections[router.db_for_read(_model())].in_atomic_block
+
+
+def read() -> Version:
+    """The version in the database (a missing row, e.g. a database from
+    before the migration's data step, reads as version 0). In plain SQL:
+    building the ORM query cost more than running it."""
     model = _model()
     connection = connections[router.db_for_read(model)]
     quote = connection.ops.quote_name
@@ -86,6 +116,14 @@ def bump() -> None:
     )
     if not changed:
         model.objects.get_or_create(pk=_ROW, defaults={"counter": 1, "stamp": uuid.uuid4().hex})
+    # Now (a reader of this process) and after the commit (a reader elsewhere
+    # may have cached the old version in between).
+    _forget_cached()
+    transaction.on_commit(_forget_cached)
+
+
+def _forget_cached() -> None:
+    cache.delete(CACHE_KEY)
 
 
 def _watched(sender) -> bool:

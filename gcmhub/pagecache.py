@@ -88,11 +88,16 @@ def csrf_placeholder(request: HttpRequest) -> dict:
     return {}
 
 
-def _with_reader_token(request: HttpRequest, html: bytes, content_type: str) -> HttpResponse:
+def _with_reader_token(request: HttpRequest, html: bytes, headers: dict[str, str]) -> HttpResponse:
     token = get_token(request)  # also makes the CSRF middleware set the reader's cookie
-    response = HttpResponse(html.replace(CSRF_PLACEHOLDER.encode(), token.encode()), content_type=content_type)
+    response = HttpResponse(html.replace(CSRF_PLACEHOLDER.encode(), token.encode()), headers=headers)
     response["X-Page-Cache"] = "hit"
     return response
+
+
+def _kept_headers(response: HttpResponse) -> dict[str, str]:
+    """The view's headers, less the length (the token changes it)."""
+    return {name: value for name, value in response.headers.items() if name.lower() != "content-length"}
 
 
 def public_page_cache(view):
@@ -116,7 +121,7 @@ def public_page_cache(view):
             setattr(request, _RENDERING_FOR_CACHE, False)
         if not _storable(response):
             return _with_placeholder_replaced(request, response)
-        entry = (response.content, response["Content-Type"])
+        entry = (response.content, _kept_headers(response))
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         out = _with_reader_token(request, *entry)
         out["X-Page-Cache"] = "miss"
@@ -125,13 +130,15 @@ def public_page_cache(view):
     return wrapper
 
 
-def _storable(response: HttpResponse) -> bool:
+def _storable(response: HttpResponse, content_type: str = "text/html") -> bool:
+    cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == HTTPStatus.OK
         and not response.streaming
         and not response.cookies
-        and "no-store" not in response.get("Cache-Control", "")
-        and response.get("Content-Type", "").startswith("text/html")
+        and "no-store" not in cache_control
+        and "private" not in cache_control
+        and response.get("Content-Type", "").startswith(content_type)
     )
 
 
@@ -206,11 +213,11 @@ class ApiValidatorsMiddleware:
         key = "api:" + _digest(request.get_full_path(), get_language(), version.key)
         cached = cache.get(key)
         if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
+            content, headers = cached
+            response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if response.status_code == HTTPStatus.OK and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+        if _storable(response, content_type=""):
+            cache.set(key, (response.content, _kept_headers(response)), settings.PAGE_CACHE_SECONDS)
         return response

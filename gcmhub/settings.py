@@ -152,6 +152,7 @@ else:
     }
 PAGE_CACHE_ENABLED = env_flag("GCMHUB_PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = int(os.environ.get("GCMHUB_PAGE_CACHE_SECONDS", "3600"))
+DATA_VERSION_CACHE_SECONDS = 5  # see gcmhub/dataversion.py
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "actors.User"

@@ -75,6 +75,19 @@ def test_a_rolled_back_change_never_lends_its_version_to_another():
     assert dataversion.current().key != rolled_back.key
 
 
+def test_the_shared_copy_of_the_version_is_dropped_by_a_bump(monkeypatch, django_assert_num_queries):
+    from django.core.cache import cache
+
+    monkeypatch.setattr(dataversion, "_may_share", lambda: True)  # as outside a transaction
+    first = dataversion.current()
+    assert cache.get(dataversion.CACHE_KEY) == first
+    with django_assert_num_queries(0):
+        assert dataversion.current() == first
+    dataversion.bump()
+    assert cache.get(dataversion.CACHE_KEY) is None
+    assert dataversion.current().key != first.key
+
+
 # --------------------------------------------------------------------------
 # Pages show new data as soon as it is there
 # --------------------------------------------------------------------------
