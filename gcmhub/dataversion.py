@@ -29,7 +29,7 @@ from datetime import timezone as dt_timezone
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -56,6 +56,7 @@ def _model():
 
 
 CACHE_KEY = "gcmhub:data-version"
+_JUST_CHANGED = "just-changed"
 
 
 def current() -> Version:
@@ -64,14 +65,19 @@ def current() -> Version:
     The database holds it; the shared cache keeps a copy for a few seconds
     (``DATA_VERSION_CACHE_SECONDS``) so that a cached page needs no database
     connection at all — with SQLite, opening one per request was most of the
-    cost of a cached page. ``bump()`` deletes the copy at once and again when
-    its transaction commits, so in every process that shares the cache the
-    next read sees the new version; processes with a cache of their own
-    (a file cache on another machine) see it within those few seconds.
+    cost of a cached page. ``bump()`` replaces the copy by a "just changed"
+    mark for those seconds, during which everyone reads the database and
+    nothing is shared, so in every process that shares the cache the next
+    read after the commit sees the new version. Processes with a cache of
+    their own (a file cache on another machine), or a writer whose
+    transaction runs on for longer than that after its bump, are behind by
+    at most those few seconds.
     """
     if not _may_share():
         return read()
     version = cache.get(CACHE_KEY)
+    if version == _JUST_CHANGED:
+        return read()
     if version is None:
         version = read()
         cache.set(CACHE_KEY, version, settings.DATA_VERSION_CACHE_SECONDS)
@@ -116,14 +122,10 @@ def bump() -> None:
     )
     if not changed:
         model.objects.get_or_create(pk=_ROW, defaults={"counter": 1, "stamp": uuid.uuid4().hex})
-    # Now (a reader of this process) and after the commit (a reader elsewhere
-    # may have cached the old version in between).
-    _forget_cached()
-    transaction.on_commit(_forget_cached)
-
-
-def _forget_cached() -> None:
-    cache.delete(CACHE_KEY)
+    # For a few seconds every reader goes to the database (and shares
+    # nothing): long enough for this transaction to commit, so no process can
+    # cache the old version after the change is visible.
+    cache.set(CACHE_KEY, _JUST_CHANGED, settings.DATA_VERSION_CACHE_SECONDS)
 
 
 def _watched(sender) -> bool:

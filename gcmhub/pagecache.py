@@ -171,11 +171,16 @@ def _caller(request: HttpRequest) -> str:
     return f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
 
 
+def _etag_matches(request: HttpRequest, etag: str) -> bool:
+    """Only a tag this server gave out counts ("*" would also "match" a
+    missing resource): it was given for a 200 of this path at this version."""
+    if_none_match = request.headers.get("If-None-Match") or ""
+    return etag in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+
+
 def _not_modified(request: HttpRequest, etag: str, version: dataversion.Version) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return etag in tags or "*" in tags
+    if request.headers.get("If-None-Match") is not None:
+        return _etag_matches(request, etag)
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     return since is not None and int(version.changed_at.timestamp()) <= since
 
@@ -192,12 +197,14 @@ class ApiValidatorsMiddleware:
         version = dataversion.current()
         etag = quote_etag(_digest(version.key, request.get_full_path(), get_language(), _caller(request)))
         validators = {"ETag": etag, "Last-Modified": http_date(version.changed_at.timestamp())}
-        if _anonymous(request) and _not_modified(request, etag, version):
+        if _anonymous(request) and _etag_matches(request, etag):
             response = HttpResponseNotModified()
         else:
+            # Otherwise the answer is made (or read from the cache) first: a
+            # signed-in caller's revoked token or lost right is refused rather
+            # than told "not modified", and a date never vouches for a path
+            # that does not exist.
             response = self._answer(request, version)
-            # A signed-in caller's request runs anyway, so a revoked token
-            # or a lost right is refused rather than told "not modified".
             if response.status_code == HTTPStatus.OK and _not_modified(request, etag, version):
                 response = HttpResponseNotModified()
         if response.status_code in (HTTPStatus.OK, HTTPStatus.NOT_MODIFIED):

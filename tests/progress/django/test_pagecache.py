@@ -84,8 +84,10 @@ def test_the_shared_copy_of_the_version_is_dropped_by_a_bump(monkeypatch, django
     with django_assert_num_queries(0):
         assert dataversion.current() == first
     dataversion.bump()
-    assert cache.get(dataversion.CACHE_KEY) is None
-    assert dataversion.current().key != first.key
+    assert cache.get(dataversion.CACHE_KEY) == dataversion._JUST_CHANGED
+    with django_assert_num_queries(1):  # read from the database, not shared
+        assert dataversion.current().key != first.key
+    assert cache.get(dataversion.CACHE_KEY) == dataversion._JUST_CHANGED
 
 
 # --------------------------------------------------------------------------
@@ -260,3 +262,9 @@ def test_api_validators_differ_per_caller_and_a_bad_token_is_not_told_304(client
 def test_account_endpoints_carry_no_version_validators(client, people, token_for):
     response = client.get("/api/v1/me", headers=token_for(people.admin))
     assert response.status_code == 200 and "ETag" not in response
+
+
+def test_a_missing_resource_is_never_not_modified(client):
+    last_modified = client.get("/api/v1/objectives")["Last-Modified"]
+    for headers in ({"If-None-Match": "*"}, {"If-Modified-Since": last_modified}):
+        assert client.get("/api/v1/areas/XYZ", headers=headers).status_code == 404
