@@ -628,24 +628,42 @@ class Assessment:
                 "n_points": col(r.n_points),
             }
             extra = {name: col(arr) for name, arr in self.extra.items()}
-        ids = [batch.id_of(i) for i in sel.tolist()]
+        positions = sel.tolist()
+        ids = positions if batch.ids is None else [batch.ids[i] for i in positions]
         flag_lists: dict[int, list[str]] = {}
+        method, method_version = self.method, self.method_version
         out = []
-        for i in range(n):
+        # One pass over zipped columns with local names: per-record lookups
+        # were most of the time of a 100,000-series batch.
+        rows = zip(
+            ids,
+            cols["status"],
+            cols["score"],
+            cols["progress_value"],
+            cols["base_year"],
+            cols["base_value"],
+            cols["current_year"],
+            cols["current_value"],
+            cols["method_status"],
+            cols["flags"],
+        )
+        for i, (sid, status, score, progress, base_year, base_value, current_year, current_value, mstatus, mask) in (
+            enumerate(rows)
+        ):
             rec = {
-                "id": ids[i],
-                "status": cols["status"][i],
-                "score": cols["score"][i],
-                "progress_value": cols["progress_value"][i],
-                "base_year": cols["base_year"][i],
-                "base_value": cols["base_value"][i],
-                "current_year": cols["current_year"][i],
-                "current_value": cols["current_value"][i],
-                "method": self.method,
+                "id": sid,
+                "status": status,
+                "score": score,
+                "progress_value": progress,
+                "base_year": base_year,
+                "base_value": base_value,
+                "current_year": current_year,
+                "current_value": current_value,
+                "method": method,
                 "reason": None,
-                "method_status": cols["method_status"][i],
-                "method_version": self.method_version,
-                "flags": list(_flag_list(cols["flags"][i], flag_lists)),
+                "method_status": mstatus,
+                "method_version": method_version,
+                "flags": list(_flag_list(mask, flag_lists)),
             }
             template = REASON_TEMPLATES[cols["reason"][i]]
             if template is not None:
