@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gcmhub.pagecache.ApiValidatorsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gcmhub.web.context_processors.site",
+                "gcmhub.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -134,6 +136,24 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": float(os.environ.get("GCMHUB_SQLITE_TIMEOUT", "20")),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Cached pages and API answers (gcmhub/pagecache.py), shared by every worker
+# process: files under var/ by default, Redis in production (docs/deployment.md).
+if os.environ.get("GCMHUB_REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["GCMHUB_REDIS_URL"]}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+PAGE_CACHE_ENABLED = env_flag("GCMHUB_PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = int(os.environ.get("GCMHUB_PAGE_CACHE_SECONDS", "3600"))
+DATA_VERSION_CACHE_SECONDS = 5  # see gcmhub/dataversion.py
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "actors.User"

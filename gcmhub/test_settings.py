@@ -28,3 +28,5 @@ LOGIN_ADDRESS_FAILURE_LIMIT = 6
 # static files through the finders instead.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# One process: an in-memory cache, emptied before each test (tests/conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -18,6 +18,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_framework()
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Pages cached by one test must not answer the next: each test's data
+    (and data version) is rolled back, the cache is not."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

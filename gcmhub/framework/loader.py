@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import models, transaction
 
+from gcmhub import dataversion
 from gcmhub.framework.catalogue import DATA_DIR, Bundle, FileHeader, read_bundle
 from gcmhub.framework.models import (
     Action,
@@ -77,6 +78,7 @@ def load_framework(data_dir: Path | None = None) -> LoadSummary:
         summary.tables["objective–indicator links"] = _sync_links(bundle, objectives, indicators)
         elements, summary.tables["follow-up elements"] = _sync_follow_up(bundle)
         summary.tables["follow-up milestones"] = _sync_milestones(bundle, elements)
+        dataversion.bump()  # bulk writes send no signals
     return summary
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from gcmhub import dataversion
 from gcmhub.errors import InvalidInput, NotFound
 from gcmhub.framework.catalogue import OBJECTIVE_COUNT
 from gcmhub.framework.models import (
@@ -237,6 +238,7 @@ def import_official_texts(
     if changed and not dry_run:
         with transaction.atomic():
             Action.objects.bulk_update(changed, [f"text_{language}", f"text_source_{language}"])
+            dataversion.bump()  # bulk writes send no signals
     return report
 
 

@@ -15,6 +15,7 @@ from gcmhub.framework import services
 from gcmhub.framework.catalogue import POLICY_DOMAIN_INDICATOR
 from gcmhub.framework.models import CALENDAR_UNTIL, Action, FollowUpElement
 from gcmhub.i18n import current_language
+from gcmhub.pagecache import public_page_cache
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def _found(lookup, *args):
 
 
 @require_safe
+@public_page_cache
 def objective_list(request):
     context = {
         "objectives": services.list_objectives(),
@@ -74,6 +76,7 @@ def _data_pages(sdg_indicator_ids) -> dict[int, str]:
 
 
 @require_safe
+@public_page_cache
 def objective_detail(request, number: int):
     objective = _found(services.get_objective, number)
     language = current_language()
@@ -94,16 +97,19 @@ def objective_detail(request, number: int):
 
 
 @require_safe
+@public_page_cache
 def principle_list(request):
     return render(request, "framework/principle_list.html", {"principles": services.list_principles()})
 
 
 @require_safe
+@public_page_cache
 def indicator_list(request):
     return render(request, "framework/indicator_list.html", {"indicators": services.list_indicators()})
 
 
 @require_safe
+@public_page_cache
 def indicator_detail(request, code: str):
     indicator = _found(services.get_indicator, code)
     context = {"indicator": indicator, "data_url": _data_pages([indicator.pk]).get(indicator.pk, "")}
@@ -118,6 +124,7 @@ QUICK_LINKS = ("capacity-building-mechanism", "un-network-on-migration")
 
 
 @require_safe
+@public_page_cache
 def follow_up(request):
     elements = services.list_follow_up()
     top_level = [element for element in elements if element.parent_id is None]

@@ -16,6 +16,7 @@ from dataclasses import asdict
 from django.db import transaction
 from django.utils import timezone
 
+from gcmhub import dataversion
 from gcmhub.geo.models import Area
 from gcmhub.geo.names import fold
 from gcmhub.geo.resolver import clear_resolver_cache
@@ -30,6 +31,7 @@ def load_areas(records: list[AreaRecord] | None = None) -> dict[str, int]:
     records = build_area_records() if records is None else records
     with transaction.atomic():
         counts = _synchronise(records)
+        dataversion.bump()  # bulk writes send no signals
         # Other processes notice through Area.updated_at; this one clears now
         # and again on commit, so a rolled-back load leaves no stale cache.
         transaction.on_commit(clear_resolver_cache)

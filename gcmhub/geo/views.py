@@ -8,8 +8,10 @@ from gcmhub.geo import services
 from gcmhub.geo.forms import CountryFilterForm
 from gcmhub.geo.sections import country_sections
 from gcmhub.geo.sources import provenance
+from gcmhub.pagecache import public_page_cache
 
 
+@public_page_cache
 def countries(request):
     form = CountryFilterForm(request.GET or None)
     region = query = ""
@@ -29,6 +31,7 @@ def countries(request):
     return render(request, "geo/countries.html", context)
 
 
+@public_page_cache
 def country(request, key: str):
     # One address per country: /countries/KEN/. Lower-case codes and M49
     # codes redirect there (areas without an ISO code keep their M49 URL).

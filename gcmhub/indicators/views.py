@@ -29,6 +29,7 @@ from gcmhub.errors import Forbidden, GcmHubError, InvalidInput, NotFound
 from gcmhub.framework.models import Objective
 from gcmhub.geo.models import Area
 from gcmhub.i18n import current_language, localized
+from gcmhub.pagecache import public_page_cache
 
 from . import attributes, charts, presenters, services
 from .models import ImportBatch, Indicator, Series
@@ -276,6 +277,7 @@ def _query(request, **changes) -> str:
 
 
 @require_safe
+@public_page_cache
 def indicator(request, code: str):
     try:
         state = _page_state(request, code)

@@ -36,6 +36,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gcmhub import dataversion
 from gcmhub.actors.services import require_permission
 from gcmhub.errors import InvalidInput, NotFound
 from gcmhub.geo.models import Area
@@ -392,6 +393,8 @@ def recompute(
             Assessment.objects.filter(pk__in=stale[start : start + _BULK]).delete()
         result.deleted = len(stale)
         result.timelines = _refresh_timelines(targets, groups, today)
+        if rows_to_write or stale or result.timelines:
+            dataversion.bump()  # bulk writes send no signals: cached scorecards are now stale
     progress("write", 1, 1)
     result.seconds = time.perf_counter() - started
     return result

@@ -26,6 +26,7 @@ from gcmhub.framework import services as framework_services
 from gcmhub.geo import services as geo_services
 from gcmhub.geo.models import Area
 from gcmhub.i18n import localized
+from gcmhub.pagecache import public_page_cache
 
 from . import defaults, maps, presentation, scorecards
 from .rollups import OPEN_SDG_BANDS
@@ -103,6 +104,7 @@ def index(request):
 
 
 @require_safe
+@public_page_cache
 def country_scorecard(request, key: str):
     area = _country(key)
     canonical = country_key(area)

@@ -1,10 +1,12 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from gcmhub.pagecache import public_page_cache
 from gcmhub.web import search as site_search
 from gcmhub.web.entry_points import home_figures, home_headline
 
 
+@public_page_cache
 def home(request):
     return render(request, "web/home.html", {"figures": home_figures(), "headline": home_headline()})
 
