@@ -39,6 +39,40 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Content types of the static files the in-memory browser tests serve.
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".json": "application/json"}
+
+
+def skip_without_browser() -> None:
+    """Skip unless Debian's Chromium is there and no Playwright session runs in this thread."""
+    import asyncio
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    pytest.skip("another Playwright session is running in this thread")
+
+
+def static_file(path: str) -> tuple[bytes, str] | None:
+    """``(body, content type)`` of ``/static/…`` from the apps' static folders
+    (no database, so it is safe inside Playwright's event loop)."""
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    if not path.startswith("/static/"):
+        return None
+    name = path.removeprefix("/static/").split("?")[0]
+    found = finders.find(name)
+    if not found:
+        return None
+    return Path(found).read_bytes(), STATIC_TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright; skipped where it is not installed."""

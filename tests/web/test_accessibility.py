@@ -9,15 +9,11 @@ At 390 px the document must not scroll sideways: charts fit the screen and
 wide tables scroll inside their own box.
 """
 
-import asyncio
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles import finders
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, skip_without_browser, static_file
 from tests.indicators.web.conftest import sample_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -33,7 +29,6 @@ PAGES = {
 }
 LANGUAGES = {"en": tuple(PAGES), "fr": ("home", "indicator", "search", "not found")}
 WIDTHS = {"desktop": 1280, "phone": 390}
-TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".json": "application/json"}
 BLOCKING = {"serious", "critical"}
 
 
@@ -59,10 +54,6 @@ def site_pages(client, settings):
     return pages
 
 
-def _static(path: str) -> bytes | None:
-    found = finders.find(path.removeprefix("/static/").split("?")[0])
-    return Path(found).read_bytes() if found else None
-
 
 def _axe_problems(axe, page, where: str) -> list[str]:
     problems = []
@@ -87,8 +78,8 @@ def _run_checks(pages):
             status, body = pages[path]
             kind = "image/svg+xml" if ".svg" in path else "text/html; charset=utf-8"
             route.fulfill(status=status, body=body, content_type=kind)
-        elif path.startswith("/static/") and (body := _static(path)) is not None:
-            route.fulfill(status=200, body=body, content_type=TYPES.get(Path(path.split("?")[0]).suffix, "text/plain"))
+        elif (found := static_file(path)) is not None:
+            route.fulfill(status=200, body=found[0], content_type=found[1])
         else:
             route.fulfill(status=404, body=b"")
 
@@ -127,13 +118,7 @@ def _run_checks(pages):
 
 
 def test_main_pages_have_no_serious_accessibility_problems_and_fit_a_phone(site_pages):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    try:
-        asyncio.get_running_loop()
-        pytest.skip("another Playwright session is running in this thread")
-    except RuntimeError:
-        pass
+    skip_without_browser()
     assert site_pages["/en/no-such-page/"][0] == 404
     problems, requested = _run_checks(site_pages)
     assert problems == [], "\n".join(problems)

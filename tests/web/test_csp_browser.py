@@ -6,20 +6,14 @@ Chromium from memory with their real headers, as in
 tests/indicators/web/test_browser.py.
 """
 
-import asyncio
-import os
-from pathlib import Path
-
 import pytest
-from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, skip_without_browser, static_file
 from tests.web.test_csp import site  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".json": "application/json"}
 # Records every violation, before any page script runs (init scripts are not subject to the policy).
 LISTEN = (
     "window.__violations = [];"
@@ -27,10 +21,6 @@ LISTEN = (
     " window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sample || '')); });"
 )
 
-
-def _static(path: str) -> bytes | None:
-    found = finders.find(path.removeprefix("/static/"))
-    return Path(found).read_bytes() if found else None
 
 
 @pytest.mark.parametrize(
@@ -41,13 +31,7 @@ def _static(path: str) -> bytes | None:
     ],
 )
 def test_charts_are_drawn_under_the_policy(client, site, name, args, query, drawn):  # noqa: F811
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    try:
-        asyncio.get_running_loop()
-        pytest.skip("another Playwright session is running in this thread")
-    except RuntimeError:
-        pass
+    skip_without_browser()
     path = reverse(name, args=args) + query
     response = client.get(path)
     policy = response.headers["Content-Security-Policy"]
@@ -58,9 +42,8 @@ def test_charts_are_drawn_under_the_policy(client, site, name, args, query, draw
         if requested == path:
             headers = {"Content-Security-Policy": policy}
             route.fulfill(status=200, body=response.content, content_type="text/html; charset=utf-8", headers=headers)
-        elif requested.startswith("/static/") and _static(requested) is not None:
-            body = _static(requested)
-            route.fulfill(status=200, body=body, content_type=TYPES.get(Path(requested).suffix, "text/plain"))
+        elif (found := static_file(requested)) is not None:
+            route.fulfill(status=200, body=found[0], content_type=found[1])
         else:
             route.fulfill(status=404, body=b"")
 

@@ -6,34 +6,16 @@ flush would empty the session's reference data) and touches no database
 while Playwright's event loop runs.
 """
 
-import asyncio
-import os
-from pathlib import Path
-
 import pytest
-from django.contrib.staticfiles import finders
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, skip_without_browser, static_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".json": "application/json"}
-
-
-def static_file(path: str) -> bytes | None:
-    """A file the page asks for under /static/, from the apps' static folders (no database)."""
-    found = finders.find(path.removeprefix("/static/")) if path.startswith("/static/") else None
-    return Path(found).read_bytes() if found else None
 
 
 def test_the_chart_is_drawn_offline(client, web_data):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    try:
-        asyncio.get_running_loop()
-        pytest.skip("another Playwright session is running in this thread")
-    except RuntimeError:
-        pass
+    skip_without_browser()
     pages = {path: client.get(path).content for path in ("/en/indicators/10.c.1/?area=KEN&area=MEX",)}
     from playwright.sync_api import sync_playwright
 
@@ -42,11 +24,11 @@ def test_the_chart_is_drawn_offline(client, web_data):
     def serve(route):
         path = route.request.url.removeprefix("http://testserver")
         requested.append(path)
-        body = static_file(path)
+        found = static_file(path)
         if path in pages:
             route.fulfill(status=200, body=pages[path], content_type="text/html; charset=utf-8")
-        elif body is not None:
-            route.fulfill(status=200, body=body, content_type=TYPES.get(Path(path).suffix, "application/octet-stream"))
+        elif found is not None:
+            route.fulfill(status=200, body=found[0], content_type=found[1])
         else:
             route.fulfill(status=404, body=b"")
 
