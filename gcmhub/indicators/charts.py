@@ -324,6 +324,21 @@ def on_ordinal_scale(spec: dict, labels: Mapping[int, str], step_title: str) -> 
 
 # --- maps -------------------------------------------------------------------------------
 
+
+def world_map_frame(description: str, topology: dict, *, width: int | str, height: int) -> dict:
+    """What every world map shares: the Equal Earth projection of the bundled
+    Natural Earth countries (``topology``: Vega-Lite data), fitted to the box."""
+    return {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": width,
+        "height": height,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "projection": {"type": "equalEarth"},
+        "data": topology,
+    }
+
+
 NO_DATA_FILL = "#e3e3e3"  # countries without a value: the land stays visible
 
 
@@ -355,13 +370,7 @@ def value_map_spec(
     ]
     outline = {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.5}
     spec: dict = {
-        "$schema": SCHEMA,
-        "description": description,
-        "width": width,
-        "height": height,
-        "autosize": {"type": "fit", "contains": "padding"},
-        "projection": {"type": "equalEarth"},
-        "data": topology,
+        **world_map_frame(description, topology, width=width, height=height),
         "layer": [
             {"mark": {**outline, "fill": NO_DATA_FILL, "aria": False}},  # land under the data: decorative
             {

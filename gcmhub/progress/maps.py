@@ -26,7 +26,7 @@ from pathlib import Path
 from django.core.cache import cache
 
 # The Vega-Lite version of the indicators app's bundle, which draws these maps too.
-from gcmhub.indicators.charts import SCHEMA, VEGA_LITE_VERSION
+from gcmhub.indicators.charts import VEGA_LITE_VERSION, world_map_frame
 
 from .presentation import NO_DATA_COLOUR, STATUS_STYLES
 
@@ -79,13 +79,7 @@ def status_map_spec(
         for row in rows
     ]
     return {
-        "$schema": SCHEMA,
-        "description": description,
-        "width": width,
-        "height": height,
-        "autosize": {"type": "fit", "contains": "padding"},
-        "projection": {"type": "equalEarth"},
-        "data": data,
+        **world_map_frame(description, data, width=width, height=height),
         "transform": [
             {
                 "lookup": "id",
