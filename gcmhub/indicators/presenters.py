@@ -19,6 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from gcmhub import dataversion
 from gcmhub.framework.models import Objective, ObjectiveIndicator
 from gcmhub.geo.models import Area
 from gcmhub.i18n import current_language, localized
@@ -162,17 +163,16 @@ class CatalogueEntry:
 
 
 def _data_version() -> str:
-    """Changes whenever an import commits: the cache key of the aggregates."""
-    latest = ImportBatch.objects.order_by().aggregate(last=Max("pk"), done=Max("finished_at"), n=Count("pk"))
-    done = latest["done"].timestamp() if latest["done"] else 0
-    return f"{latest['last']}-{done:.6f}-{latest['n']}"
+    """The cache key of the aggregates: the site's data version, which every
+    import (its batch is saved in the write transaction) and edit bumps."""
+    return dataversion.current().key
 
 
 def series_stats(area: Area | None = None) -> dict[int, dict]:
     """Per series with data: observations, areas, countries, first and last year.
 
     One aggregate over the observation table, grouped by series; cached until
-    the next import (the key holds the latest import batch).
+    the next change of the data (the key holds the data version).
     """
     key = f"indicators:series-stats:{area.pk if area else '-'}:{_data_version()}"
     found = cache.get(key)
