@@ -230,8 +230,14 @@ def objective(request, number: int):
     return render(request, "progress/objective.html", context)
 
 
-# Rows per page of an objective's country table.
+# Rows per page of an objective's country table, and how it can be ordered.
 COUNTRY_ROWS_PER_PAGE = 50
+ORDER_LABELS = {
+    "name": gettext_lazy("Name"),
+    "score": gettext_lazy("Score, lowest first"),
+    "-score": gettext_lazy("Score, highest first"),
+    "coverage": gettext_lazy("Coverage, best first"),
+}
 
 
 def _country_table(request, card) -> dict:
@@ -254,28 +260,9 @@ def _country_table(request, card) -> dict:
         "order": order,
         "include_without_data": include_without_data,
         "without_data": without_data,
-        "total": len(card.rows),
         "statuses": [(code, presentation.status_style(code).label) for code in presentation.STATUS_STYLES],
         "orders": [(code, ORDER_LABELS[code]) for code in scorecards.COUNTRY_ROW_ORDERS],
-        "page_query": _without(request, "page"),
     }
-
-
-ORDER_LABELS = {
-    "name": gettext_lazy("Name"),
-    "score": gettext_lazy("Score, lowest first"),
-    "-score": gettext_lazy("Score, highest first"),
-    "coverage": gettext_lazy("Coverage, best first"),
-}
-
-
-def _without(request, *names: str) -> str:
-    """The request's query string without ``names``, ready to take ``&name=…``."""
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 @require_safe
