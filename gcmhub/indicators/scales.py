@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from gcmhub import dataversion
 from gcmhub.framework.models import PolicyDomainScore
-from gcmhub.i18n import localized
+from gcmhub.i18n import current_language, localized
 
 # Series code -> the scale its values are steps of.
 POLICY_DOMAIN_SCALE = "policy-domain"
@@ -68,5 +70,16 @@ def scale_of(series_code: str | None) -> Scale | None:
     """The scale of a series' values, or ``None`` for a quantity."""
     if SCALED_SERIES.get(series_code or "") != POLICY_DOMAIN_SCALE:
         return None
-    labels = {step.score: localized(step, "label") for step in PolicyDomainScore.objects.all()}
+    labels = _policy_domain_labels(current_language())
     return Scale(labels) if labels else None
+
+
+def _policy_domain_labels(language: str) -> dict[int, str]:
+    """The steps' labels in ``language``, cached until the data change: a
+    scorecard shows them in every cell of a 10.7.2 row."""
+    key = f"scales:{POLICY_DOMAIN_SCALE}:{language}:{dataversion.current().key}"
+    labels = cache.get(key)
+    if labels is None:
+        labels = {step.score: localized(step, "label", language) for step in PolicyDomainScore.objects.all()}
+        cache.set(key, labels, 3600)
+    return labels
