@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "gcmhub.actors",
     "gcmhub.indicators",
     "gcmhub.progress",
+    "gcmhub.commitments",
+    "gcmhub.practices",
+    "gcmhub.explorer",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +229,11 @@ GCMHUB_IMPORT_LIMITS = {
 # Days an uploaded file is kept after its import ends, for audit
 # (`gcmhub manage cleanup_uploads` deletes older ones; 0 = at once).
 GCMHUB_UPLOAD_RETENTION_DAYS = int(os.environ.get("GCMHUB_UPLOAD_RETENTION_DAYS", "30"))
+# Files people attach as evidence (commitment updates) and documents they
+# upload (practices): stored outside the web root and served only through
+# views that check who may read them.
+GCMHUB_PRIVATE_FILES_DIR = Path(os.environ.get("GCMHUB_PRIVATE_FILES_DIR", VAR_DIR / "private")).resolve()
+GCMHUB_EVIDENCE_MAX_BYTES = int(os.environ.get("GCMHUB_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead.
