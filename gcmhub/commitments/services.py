@@ -385,6 +385,9 @@ def update_commitment(actor, commitment: Commitment, data: CommitmentInput, expe
     publish it): ``commitment`` then keeps its published values."""
     require(actor, CHANGE, commitment)
     held = publishing.needs_review(actor, commitment, PUBLISH)
+    if actor is not None and is_member(actor) and data.owner is not None and data.owner.pk != commitment.owner_id:
+        # A partner may edit a joint commitment, not take it over.
+        raise _invalid("owner", _("Only the country's focal point or an administrator changes the owner."))
     _apply(commitment, data)
     # The changed record must still be the actor's: no moving it out of their scope.
     require(actor, CHANGE, commitment)

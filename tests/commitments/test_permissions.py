@@ -215,3 +215,16 @@ def test_evidence_of_a_published_commitment_waits_for_its_update_to_be_published
     services.publish_update(people.reviewer, evidence.update, evidence.update.version)
     evidence.refresh_from_db()
     assert services.evidence_file_for(AnonymousUser(), evidence)[1] == "application/pdf"
+
+
+def test_a_partner_edits_but_does_not_take_over(people, make_commitment, orgs):
+    commitment = make_commitment()
+    assert _edit(people.partner_ken, commitment, title="Clarified by the partner") is True
+    commitment.refresh_from_db()
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        _edit(people.partner_ken, commitment, owner=orgs.ken_ngo)
+    assert caught.value.field == "owner"
+    commitment.refresh_from_db()
+    assert _edit(people.focal_ken, commitment, owner=orgs.ken_ngo) is True
