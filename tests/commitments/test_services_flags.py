@@ -129,3 +129,24 @@ def test_linked_assessments_are_those_of_its_series_in_its_area(make_commitment,
         indicators=[{"series": linked, "baseline_value": None, "baseline_year": None, "target_value": None, "target_year": None}],
     )
     assert list(outcomes.linked_assessments(commitment)) == [wanted]
+
+
+def test_outcomes_endpoint(api, make_commitment, kenya):
+    from gcmhub.indicators.models import Series
+    from gcmhub.progress.models import Assessment
+
+    series = Series.objects.create(code="TEST_API_LINKED", description="Linked series")
+    Assessment.objects.create(
+        series=series, area=kenya, method="opensdg", status="deterioration", method_status="x",
+        requested_base_year=2015, direction="up", method_version="1", fingerprint="f", current_year=2023,
+    )
+    commitment = make_commitment(
+        "published",
+        indicators=[{"series": series, "baseline_value": 1.0, "baseline_year": 2020, "target_value": 2.0, "target_year": 2030}],
+    )
+    response = api.get(f"/commitments/{commitment.pk}/outcomes")
+    assert response.status_code == 200
+    assert [(row["series"], row["status"], row["current_year"]) for row in response.json()] == [
+        ("TEST_API_LINKED", "deterioration", 2023)
+    ]
+    assert api.get(f"/commitments/{commitment.pk}/outcomes", query_params={"method": "nope"}).status_code == 422
