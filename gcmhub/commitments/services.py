@@ -774,7 +774,10 @@ def evidence_file_for(user, evidence: Evidence):
 def commitment_history(reader, commitment: Commitment) -> list:
     """The commitment's history as ``reader`` may see it: staff in scope see
     usernames and held proposals, everyone else the editors' organisation or role."""
-    return history.history_of(commitment, reader=reader, show_usernames=may_see_staff_view(reader, commitment))
+    staff = may_see_staff_view(reader, commitment)
+    # Reports waiting for review and reasons given to the author are staff business.
+    hidden = () if staff else ("last_reported_at", "rejection_reason", "submitted_at")
+    return history.history_of(commitment, reader=reader, show_usernames=staff, exclude=hidden)
 
 
 def review_queue(user) -> QuerySet:

@@ -113,3 +113,21 @@ def test_history_records_every_step(people, make_commitment):
     assert states == ["draft", "submitted", "draft", "submitted", "published"]
     entries = services.commitment_history(people.focal_ken, commitment)
     assert entries[0].who == "reviewer"
+
+
+def test_public_history_hides_unreviewed_reports_and_rejection_reasons(people, make_commitment):
+    from django.contrib.auth.models import AnonymousUser
+
+    commitment = make_commitment("submitted")
+    services.reject_commitment(people.reviewer, commitment, commitment.version, "Private advice to the author.")
+    services.submit_commitment(people.contributor_ken, commitment, commitment.version)
+    services.approve_commitment(people.reviewer, commitment, commitment.version)
+    services.post_update(
+        people.contributor_ken, commitment, reported_on=__import__("datetime").date(2025, 1, 1),
+        status="in_progress", completion="limited",
+    )
+    public = services.commitment_history(AnonymousUser(), commitment)
+    fields = {change.field for entry in public for change in entry.changes}
+    assert not fields & {"last_reported_at", "rejection_reason", "submitted_at"}
+    staff = services.commitment_history(people.focal_ken, commitment)
+    assert "rejection_reason" in {change.field for entry in staff for change in entry.changes}
