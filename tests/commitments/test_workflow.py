@@ -131,3 +131,18 @@ def test_public_history_hides_unreviewed_reports_and_rejection_reasons(people, m
     assert not fields & {"last_reported_at", "rejection_reason", "submitted_at"}
     staff = services.commitment_history(people.focal_ken, commitment)
     assert "rejection_reason" in {change.field for entry in staff for change in entry.changes}
+
+
+def test_history_shows_changes_of_objectives_and_partners(people, make_commitment):
+    from tests.commitments.conftest import objective
+
+    commitment = make_commitment("published")
+    data = CommitmentInput.from_commitment(commitment)
+    data.objectives = [objective(1)]
+    services.update_commitment(people.contributor_ken, commitment, data, commitment.version)
+    held = Commitment.objects.get(pk=commitment.pk)
+    assert held.relations_summary.startswith("objectives: 7, 12")
+    services.approve_commitment(people.reviewer, held, held.version)
+    entries = services.commitment_history(people.focal_ken, commitment)
+    change = next(c for c in entries[0].changes if c.field == "relations_summary")
+    assert "objectives: 7, 12" in change.old and "objectives: 1\n" in change.new
