@@ -160,6 +160,12 @@ def test_patch_of_published_by_owner_is_202_and_held(api, people, make_commitmen
     assert response.json()["objectives"] == [7, 12] and response.json()["has_pending_change"] is True
     assert api.get(f"/commitments/{commitment.pk}").json()["objectives"] == [7, 12]
     assert api.get(f"/commitments/{commitment.pk}").json()["has_pending_change"] is None
+    assert api.get(f"/commitments/{commitment.pk}/pending-change").status_code == 404
+    pending = api.get(f"/commitments/{commitment.pk}/pending-change", headers=bearer(people.reviewer))
+    assert pending.status_code == 200
+    change = {c["field"]: c for c in pending.json()["changes"]}["relations_summary"]
+    assert "objectives: 7, 12" in change["old"] and "objectives: 1" in change["new"]
+    assert pending.json()["proposed_by"] == "contributor-ken"
 
 
 def test_cross_country_focal_point_gets_404_on_drafts_and_403_on_published(api, people, make_commitment, bearer):
