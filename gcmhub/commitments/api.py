@@ -152,7 +152,9 @@ class CommitmentOut(Schema):
 
     @staticmethod
     def resolve_matches(commitment, context):
-        matched = references.shown_or_none(context["request"].auth, commitment.matches) if commitment.matches_id else None
+        matched = (
+            references.shown_or_none(context["request"].auth, commitment.matches) if commitment.matches_id else None
+        )
         return matched.pk if matched else None
 
     @staticmethod
@@ -251,7 +253,9 @@ class CommitmentUpdateOut(Schema):
     organization: OrganizationRef | None
     is_published: bool
     published_at: datetime.datetime | None
-    verification: str = Field(description="verified, partly_verified, not_verified, or empty: kept apart from the report")
+    verification: str = Field(
+        description="verified, partly_verified, not_verified, or empty: kept apart from the report"
+    )
     verification_note: str
     verified_at: datetime.datetime | None
     evidence: list[CommitmentEvidenceOut]
@@ -466,9 +470,7 @@ def create_commitment(request, payload: CommitmentIn):
     return Status(201, _reloaded(services.create_commitment(request.auth, data)))
 
 
-@router.patch(
-    "/commitments/{commitment_id}", response={200: CommitmentOut, 202: CommitmentOut}, auth=bearer_auth
-)
+@router.patch("/commitments/{commitment_id}", response={200: CommitmentOut, 202: CommitmentOut}, auth=bearer_auth)
 def update_commitment(request, commitment_id: Id, payload: CommitmentPatch):
     """Change the fields sent. 200: live. 202: the commitment is published and
     the caller may not publish it: the change waits for a reviewer (approve
@@ -572,7 +574,9 @@ def post_update(request, commitment_id: Id, payload: CommitmentUpdateIn):
     response={201: list[CommitmentEvidenceOut]},
     auth=bearer_auth,
 )
-def upload_evidence(request, commitment_id: Id, update_id: Id, file: File[UploadedFile], fields: Form[CommitmentEvidenceForm]):
+def upload_evidence(
+    request, commitment_id: Id, update_id: Id, file: File[UploadedFile], fields: Form[CommitmentEvidenceForm]
+):
     """Multipart upload of one file (PDF, DOCX, XLSX, CSV or an image, checked
     by content, size-limited) to an update not yet published."""
     update = _update(request, commitment_id, update_id)
@@ -617,9 +621,11 @@ def _evidence_content() -> dict:
 def download_evidence(request, commitment_id: Id, evidence_id: Id):
     """Only for those who may read the update it supports."""
     commitment = _commitment(request, commitment_id)
-    evidence = Evidence.objects.select_related("update__commitment").filter(
-        pk=evidence_id, update__commitment=commitment
-    ).first()
+    evidence = (
+        Evidence.objects.select_related("update__commitment")
+        .filter(pk=evidence_id, update__commitment=commitment)
+        .first()
+    )
     if evidence is None or not evidence.is_file:
         raise NotFound(_("No such file."))
     path, content_type, name = services.evidence_file_for(request.auth, evidence)

@@ -26,7 +26,11 @@ from gcmhub.commitments.models import Commitment, years_after
 
 OVERDUE, STALE, INACTIVE = "overdue", "stale", "inactive"
 FLAGS = (OVERDUE, STALE, INACTIVE)
-FLAG_LABELS = {OVERDUE: _("Overdue"), STALE: _("No report for 12 months"), INACTIVE: _("Inactive: no report for 24 months")}
+FLAG_LABELS = {
+    OVERDUE: _("Overdue"),
+    STALE: _("No report for 12 months"),
+    INACTIVE: _("Inactive: no report for 24 months"),
+}
 LIGHTS = ("green", "yellow", "red", "grey")
 LIGHT_LABELS = {"green": _("On track"), "yellow": _("Attention"), "red": _("Alert"), "grey": _("Closed")}
 STALE_YEARS, INACTIVE_YEARS = 1, 2

@@ -171,7 +171,11 @@ def resolve_organization(actor, organization_id, field: str) -> Organization:
 
     try:
         return references.resolve(
-            actor, Organization, organization_id, field=field, message=_("There is no organisation with the id “%(id)s”.")
+            actor,
+            Organization,
+            organization_id,
+            field=field,
+            message=_("There is no organisation with the id “%(id)s”."),
         )
     except InvalidInput as error:
         raise _invalid(field, error.message) from None

@@ -50,9 +50,7 @@ def member_of_owner_or_partner(user, commitment) -> bool:
         return False
     if commitment is None:
         return True
-    return commitment.owner_id == user.organization_id or user.organization_id in partner_organization_ids(
-        commitment
-    )
+    return commitment.owner_id == user.organization_id or user.organization_id in partner_organization_ids(commitment)
 
 
 @rules.predicate
@@ -92,8 +90,6 @@ rules.add_perm(
 rules.add_perm("commitments.publish_commitment", reviews)
 rules.add_perm("commitments.verify_commitment", reviews)
 # Every partner of a joint pledge reports, not only the one that submitted it.
-rules.add_perm(
-    "commitments.report_commitment", is_admin | manages_commitment_area | member_of_owner_or_partner
-)
+rules.add_perm("commitments.report_commitment", is_admin | manages_commitment_area | member_of_owner_or_partner)
 # The coordination page of a country (object: the Area).
 rules.add_perm("commitments.coordinate_area", reviews | manages_area_of(lambda area: area))

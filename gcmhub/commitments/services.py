@@ -158,7 +158,9 @@ def filter_commitments(
     if area:
         commitments = commitments.filter(area=inputs.resolve_area(area))
     if objective is not None:
-        commitments = commitments.filter(objective_links__objective=inputs.resolve_objectives([objective], "objective")[0])
+        commitments = commitments.filter(
+            objective_links__objective=inputs.resolve_objectives([objective], "objective")[0]
+        )
     if action:
         commitments = commitments.filter(actions=inputs.resolve_actions([action], "action")[0])
     choices = {"kind": (kind, Commitment.Kind), "status": (status, Commitment.Status),
@@ -471,7 +473,9 @@ def _use_relations(data: CommitmentInput, relations: dict) -> None:
     data.objectives = [objectives[o] for o in relations["objectives"] if o in objectives]
     data.actions = list(Action.objects.filter(pk__in=relations["actions"]).select_related("objective"))
     data.principles = list(Principle.objects.filter(pk__in=relations["principles"]))
-    data.indicators = [{**row, "series": series[row["series"]]} for row in relations["indicators"] if row["series"] in series]
+    data.indicators = [
+        {**row, "series": series[row["series"]]} for row in relations["indicators"] if row["series"] in series
+    ]
     data.amounts = [dict(row) for row in relations["amounts"]]
 
 
@@ -479,9 +483,9 @@ def delete_commitment(actor, commitment: Commitment, expected_version: int) -> N
     """Delete a commitment never published (administrators: any). Its history stays."""
     require(actor, DELETE, commitment)
     stored_paths = list(
-        Evidence.objects.filter(update__commitment=commitment).exclude(stored_path="").values_list(
-            "stored_path", flat=True
-        )
+        Evidence.objects.filter(update__commitment=commitment)
+        .exclude(stored_path="")
+        .values_list("stored_path", flat=True)
     )
     try:
         with transaction.atomic():
@@ -537,7 +541,10 @@ def approve_commitment(actor, commitment: Commitment, expected_version: int, exc
         elif not exception_reason:
             raise _invalid(
                 "exception_reason",
-                _("This commitment fails the verifiability checklist (%(missing)s): give the reason to publish it anyway.")
+                _(
+                    "This commitment fails the verifiability checklist (%(missing)s): "
+                    "give the reason to publish it anyway."
+                )
                 % {"missing": ", ".join(verifiability.missing(candidate))},
             )
         commitment.review_state = Commitment.ReviewState.PUBLISHED
@@ -676,7 +683,11 @@ def add_evidence(actor, update: CommitmentUpdate, *, links=(), files=()) -> list
 
 
 def _link_evidence(link) -> dict:
-    row = {"url": link, "title": ""} if isinstance(link, str) else {"url": link.get("url", ""), "title": link.get("title", "")}
+    row = (
+        {"url": link, "title": ""}
+        if isinstance(link, str)
+        else {"url": link.get("url", ""), "title": link.get("title", "")}
+    )
     row = {"url": (row["url"] or "").strip(), "title": (row["title"] or "").strip()}
     probe = Evidence(**row)
     try:
@@ -712,7 +723,9 @@ def _note_report(actor, commitment: Commitment, update: CommitmentUpdate, *, app
         setattr(commitment, field, getattr(stored, field))
 
 
-def verify_update(actor, update: CommitmentUpdate, verification: str, note: str, expected_version: int) -> CommitmentUpdate:
+def verify_update(
+    actor, update: CommitmentUpdate, verification: str, note: str, expected_version: int
+) -> CommitmentUpdate:
     """A reviewer's verification, kept beside (never merged with) what was reported."""
     require(actor, VERIFY, update.commitment)
     if verification not in CommitmentUpdate.Verification.values:
@@ -818,4 +831,12 @@ def review_queue(user) -> QuerySet:
     )
 
 
-__all__ += ["proposed_change", "editable_input", "add_evidence", "commitment_history", "review_queue", "get_visible_update", "proposed_commitment"]
+__all__ += [
+    "proposed_change",
+    "editable_input",
+    "add_evidence",
+    "commitment_history",
+    "review_queue",
+    "get_visible_update",
+    "proposed_commitment",
+]

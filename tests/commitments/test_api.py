@@ -20,7 +20,10 @@ def body(orgs, **overrides):
         "description": "University places with a stipend.",
         "area": "KEN",
         "owner": orgs.ken_gov.pk,
-        "partners": [{"organization": orgs.ken_gov.pk, "role": "lead"}, {"organization": orgs.ken_ngo.pk, "role": "funder"}],
+        "partners": [
+            {"organization": orgs.ken_gov.pk, "role": "lead"},
+            {"organization": orgs.ken_ngo.pk, "role": "funder"},
+        ],
         "objectives": [18, 16],
         "actions": ["18a"],
         "metric": "scholarships awarded",
@@ -62,7 +65,11 @@ def test_unknown_field_and_unknown_references_are_422_naming_the_field(api, peop
     assert response.status_code == 422 and response.json()["field"] == "actions"
     response = api.post("/commitments", json=body(orgs, area="XXX"), headers=headers)
     assert response.status_code == 422 and response.json()["field"] == "area"
-    response = api.post("/commitments", json=body(orgs, horizon_years=None, start_date="2031-01-01", due_date="2030-01-01"), headers=headers)
+    response = api.post(
+        "/commitments",
+        json=body(orgs, horizon_years=None, start_date="2031-01-01", due_date="2030-01-01"),
+        headers=headers,
+    )
     assert response.status_code == 422 and response.json()["field"] == "due_date"
 
 
@@ -76,13 +83,17 @@ def test_a_partner_the_writer_may_not_read_is_unknown(api, people, orgs, bearer,
 
 
 def test_contributor_cannot_create_for_another_organisation(api, people, orgs, bearer):
-    response = api.post("/commitments", json=body(orgs, owner=orgs.ken_union.pk), headers=bearer(people.contributor_ken))
+    response = api.post(
+        "/commitments", json=body(orgs, owner=orgs.ken_union.pk), headers=bearer(people.contributor_ken)
+    )
     assert response.status_code == 403
 
 
 def test_focal_point_cannot_create_in_another_country(api, people, orgs, bearer):
     response = api.post(
-        "/commitments", json=body(orgs, area="MEX", owner=orgs.mex_gov.pk, partners=[]), headers=bearer(people.focal_ken)
+        "/commitments",
+        json=body(orgs, area="MEX", owner=orgs.mex_gov.pk, partners=[]),
+        headers=bearer(people.focal_ken),
     )
     assert response.status_code == 403
 
@@ -100,7 +111,9 @@ def test_workflow_through_the_api(api, people, orgs, bearer):
     assert submitted.status_code == 200 and submitted.json()["review_state"] == "submitted"
     version = submitted.json()["version"]
     assert api.post(f"/commitments/{cid}/approve", json={"version": version}, headers=author).status_code == 403
-    rejected = api.post(f"/commitments/{cid}/reject", json={"version": version, "reason": "Name the universities."}, headers=reviewer)
+    rejected = api.post(
+        f"/commitments/{cid}/reject", json={"version": version, "reason": "Name the universities."}, headers=reviewer
+    )
     assert rejected.status_code == 200
     back = api.get(f"/commitments/{cid}", headers=author).json()
     assert back["review_state"] == "draft" and back["rejection_reason"] == "Name the universities."
@@ -117,7 +130,8 @@ def test_workflow_through_the_api(api, people, orgs, bearer):
 def test_reject_needs_a_reason(api, people, make_commitment, bearer):
     commitment = make_commitment("submitted")
     response = api.post(
-        f"/commitments/{commitment.pk}/reject", json={"version": commitment.version, "reason": "  "},
+        f"/commitments/{commitment.pk}/reject",
+        json={"version": commitment.version, "reason": "  "},
         headers=bearer(people.reviewer),
     )
     assert response.status_code == 422 and response.json()["field"] == "reason"
@@ -130,7 +144,9 @@ def test_approving_an_unverifiable_commitment_needs_a_public_reason(api, people,
     refused = api.post(url, json={"version": commitment.version}, headers=headers)
     assert refused.status_code == 422 and refused.json()["field"] == "exception_reason"
     assert "metric" in refused.json()["detail"]
-    approved = api.post(url, json={"version": commitment.version, "exception_reason": "Policy change, no count."}, headers=headers)
+    approved = api.post(
+        url, json={"version": commitment.version, "exception_reason": "Policy change, no count."}, headers=headers
+    )
     assert approved.status_code == 200
     public = api.get(f"/commitments/{commitment.pk}").json()
     assert public["verifiable"] is False
@@ -141,10 +157,14 @@ def test_approving_an_unverifiable_commitment_needs_a_public_reason(api, people,
 def test_patch_changes_only_what_is_sent_and_conflicts_on_a_stale_version(api, people, make_commitment, bearer):
     commitment = make_commitment()
     headers = bearer(people.contributor_ken)
-    first = api.patch(f"/commitments/{commitment.pk}", json={"version": commitment.version, "title": "New title"}, headers=headers)
+    first = api.patch(
+        f"/commitments/{commitment.pk}", json={"version": commitment.version, "title": "New title"}, headers=headers
+    )
     assert first.status_code == 200
     assert first.json()["title"] == "New title" and first.json()["objectives"] == [7, 12]
-    stale = api.patch(f"/commitments/{commitment.pk}", json={"version": commitment.version, "title": "Lost?"}, headers=headers)
+    stale = api.patch(
+        f"/commitments/{commitment.pk}", json={"version": commitment.version, "title": "Lost?"}, headers=headers
+    )
     assert stale.status_code == 409
     assert Commitment.objects.get(pk=commitment.pk).title == "New title"
     assert api.patch(f"/commitments/{commitment.pk}", json={"title": "x"}, headers=headers).status_code == 422
@@ -153,7 +173,8 @@ def test_patch_changes_only_what_is_sent_and_conflicts_on_a_stale_version(api, p
 def test_patch_of_published_by_owner_is_202_and_held(api, people, make_commitment, bearer):
     commitment = make_commitment("published")
     response = api.patch(
-        f"/commitments/{commitment.pk}", json={"version": commitment.version, "objectives": [1]},
+        f"/commitments/{commitment.pk}",
+        json={"version": commitment.version, "objectives": [1]},
         headers=bearer(people.contributor_ken),
     )
     assert response.status_code == 202
@@ -172,8 +193,15 @@ def test_cross_country_focal_point_gets_404_on_drafts_and_403_on_published(api, 
     draft, published = make_commitment(), make_commitment("published")
     headers = bearer(people.focal_mex)
     assert api.get(f"/commitments/{draft.pk}", headers=headers).status_code == 404
-    assert api.patch(f"/commitments/{draft.pk}", json={"version": draft.version, "title": "x"}, headers=headers).status_code == 404
-    response = api.patch(f"/commitments/{published.pk}", json={"version": published.version, "title": "x"}, headers=headers)
+    assert (
+        api.patch(
+            f"/commitments/{draft.pk}", json={"version": draft.version, "title": "x"}, headers=headers
+        ).status_code
+        == 404
+    )
+    response = api.patch(
+        f"/commitments/{published.pk}", json={"version": published.version, "title": "x"}, headers=headers
+    )
     assert response.status_code == 403
     assert api.delete(f"/commitments/{draft.pk}?version={draft.version}", headers=headers).status_code == 404
     listed = [c["id"] for c in api.get("/commitments", headers=headers).json()["items"]]
@@ -183,13 +211,20 @@ def test_cross_country_focal_point_gets_404_on_drafts_and_403_on_published(api, 
 def test_delete(api, people, make_commitment, bearer):
     commitment = make_commitment()
     headers = bearer(people.contributor_ken)
-    assert api.delete(f"/commitments/{commitment.pk}?version={commitment.version + 1}", headers=headers).status_code == 409
+    assert (
+        api.delete(f"/commitments/{commitment.pk}?version={commitment.version + 1}", headers=headers).status_code == 409
+    )
     assert api.delete(f"/commitments/{commitment.pk}?version={commitment.version}", headers=headers).status_code == 204
     assert not Commitment.objects.filter(pk=commitment.pk).exists()
 
 
 def test_filters(api, people, make_commitment, orgs):
-    pledge = make_commitment("published", kind="pledge", title="Scholarships for refugees", objectives=[__import__("tests.commitments.conftest", fromlist=["objective"]).objective(18)])
+    pledge = make_commitment(
+        "published",
+        kind="pledge",
+        title="Scholarships for refugees",
+        objectives=[__import__("tests.commitments.conftest", fromlist=["objective"]).objective(18)],
+    )
     action = make_commitment("published", title="Border legal aid")
     make_commitment()  # a draft: never listed for the public
 
@@ -228,8 +263,13 @@ def test_updates_evidence_verification_and_publication(api, people, make_commitm
     partner, reviewer = bearer(people.partner_ken), bearer(people.reviewer)
     posted = api.post(
         f"/commitments/{commitment.pk}/updates",
-        json={"reported_on": "2025-06-01", "status": "in_progress", "completion": "limited", "narrative": "Four desks.",
-              "links": [{"url": "https://example.org/r", "title": "Report"}]},
+        json={
+            "reported_on": "2025-06-01",
+            "status": "in_progress",
+            "completion": "limited",
+            "narrative": "Four desks.",
+            "links": [{"url": "https://example.org/r", "title": "Report"}],
+        },
         headers=partner,
     )
     assert posted.status_code == 201, posted.json()
@@ -237,7 +277,12 @@ def test_updates_evidence_verification_and_publication(api, people, make_commitm
     assert update["organization"]["id"] == people.partner_ken.organization_id
     uploaded = api.post(
         f"/commitments/{commitment.pk}/updates/{update['id']}/evidence",
-        POST={"title": "Minutes"}, FILES={"file": __import__("django.core.files.uploadedfile", fromlist=["SimpleUploadedFile"]).SimpleUploadedFile("minutes.pdf", PDF, "application/pdf")},
+        POST={"title": "Minutes"},
+        FILES={
+            "file": __import__("django.core.files.uploadedfile", fromlist=["SimpleUploadedFile"]).SimpleUploadedFile(
+                "minutes.pdf", PDF, "application/pdf"
+            )
+        },
         headers=partner,
     )
     assert uploaded.status_code == 201, uploaded.json()
@@ -256,12 +301,15 @@ def test_updates_evidence_verification_and_publication(api, people, make_commitm
     assert verified.status_code == 200
     assert verified.json()["status"] == "in_progress" and verified.json()["verification"] == "partly_verified"
     refused = api.post(
-        f"/commitments/{commitment.pk}/updates/{update['id']}/publication", json={"version": update["version"]}, headers=reviewer
+        f"/commitments/{commitment.pk}/updates/{update['id']}/publication",
+        json={"version": update["version"]},
+        headers=reviewer,
     )
     assert refused.status_code == 409
     published = api.post(
         f"/commitments/{commitment.pk}/updates/{update['id']}/publication",
-        json={"version": verified.json()["version"]}, headers=reviewer,
+        json={"version": verified.json()["version"]},
+        headers=reviewer,
     )
     assert published.status_code == 200
     assert [u["id"] for u in api.get(f"/commitments/{commitment.pk}/updates").json()["items"]] == [update["id"]]
@@ -272,7 +320,10 @@ def test_updates_evidence_verification_and_publication(api, people, make_commitm
 def test_outsider_cannot_post_updates_and_public_cannot_verify(api, people, make_commitment, bearer):
     commitment = make_commitment("published")
     payload = {"reported_on": "2025-06-01", "status": "in_progress", "completion": "limited"}
-    assert api.post(f"/commitments/{commitment.pk}/updates", json=payload, headers=bearer(people.outsider)).status_code == 403
+    assert (
+        api.post(f"/commitments/{commitment.pk}/updates", json=payload, headers=bearer(people.outsider)).status_code
+        == 403
+    )
     assert api.post(f"/commitments/{commitment.pk}/updates", json=payload).status_code == 401
 
 
@@ -283,11 +334,13 @@ def test_evidence_of_a_draft_is_not_downloadable_by_the_public(api, people, make
     headers = bearer(people.contributor_ken)
     update = api.post(
         f"/commitments/{commitment.pk}/updates",
-        json={"reported_on": "2025-06-01", "status": "in_progress", "completion": "limited"}, headers=headers,
+        json={"reported_on": "2025-06-01", "status": "in_progress", "completion": "limited"},
+        headers=headers,
     ).json()
     uploaded = api.post(
         f"/commitments/{commitment.pk}/updates/{update['id']}/evidence",
-        FILES={"file": SimpleUploadedFile("photo.pdf", PDF)}, headers=headers,
+        FILES={"file": SimpleUploadedFile("photo.pdf", PDF)},
+        headers=headers,
     ).json()
     download = uploaded[0]["download"].removeprefix("/api/v1")
     assert api.get(download).status_code == 404
@@ -302,8 +355,11 @@ def test_upload_refuses_a_file_by_its_content(api, people, make_commitment, bear
     headers = bearer(people.contributor_ken)
     update = api.post(
         f"/commitments/{commitment.pk}/updates",
-        json={"reported_on": "2025-06-01", "status": "in_progress", "completion": "limited"}, headers=headers,
+        json={"reported_on": "2025-06-01", "status": "in_progress", "completion": "limited"},
+        headers=headers,
     ).json()
     fake = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
-    response = api.post(f"/commitments/{commitment.pk}/updates/{update['id']}/evidence", FILES={"file": fake}, headers=headers)
+    response = api.post(
+        f"/commitments/{commitment.pk}/updates/{update['id']}/evidence", FILES={"file": fake}, headers=headers
+    )
     assert response.status_code == 422 and response.json()["field"] == "files"

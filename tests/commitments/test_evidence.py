@@ -15,7 +15,10 @@ from gcmhub.errors import InvalidInput
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7\n" + b"0" * 100 + b"\n%%EOF\n"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cf00000301010018dd8db00000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cf00000301010018dd8db00000000049454e44ae426082"
+)
 
 
 def _docx() -> bytes:
@@ -110,11 +113,17 @@ def test_post_update_with_files_and_all_or_nothing(people, make_commitment):
     assert sorted(e.content_type for e in update.evidence.all()) == ["application/pdf", "image/png"]
 
 
-def test_deleting_a_commitment_removes_files_nobody_else_uses(people, make_commitment, django_capture_on_commit_callbacks):
+def test_deleting_a_commitment_removes_files_nobody_else_uses(
+    people, make_commitment, django_capture_on_commit_callbacks
+):
     commitment = make_commitment()
     services.post_update(
-        people.contributor_ken, commitment, reported_on=datetime.date(2025, 1, 1), status="in_progress",
-        completion="limited", files=[("a.pdf", PDF)],
+        people.contributor_ken,
+        commitment,
+        reported_on=datetime.date(2025, 1, 1),
+        status="in_progress",
+        completion="limited",
+        files=[("a.pdf", PDF)],
     )
     path = evidence.path_of(Evidence.objects.get().stored_path)
     with django_capture_on_commit_callbacks(execute=True):
@@ -125,7 +134,11 @@ def test_deleting_a_commitment_removes_files_nobody_else_uses(people, make_commi
 def test_evidence_cannot_be_added_to_a_published_update(people, make_commitment):
     commitment = make_commitment("published")
     update = services.post_update(
-        people.contributor_ken, commitment, reported_on=datetime.date(2025, 1, 1), status="in_progress", completion="limited"
+        people.contributor_ken,
+        commitment,
+        reported_on=datetime.date(2025, 1, 1),
+        status="in_progress",
+        completion="limited",
     )
     services.publish_update(people.reviewer, update, update.version)
     with pytest.raises(InvalidInput):

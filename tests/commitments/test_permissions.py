@@ -171,13 +171,23 @@ def test_only_reviewers_approve_reject_verify_and_publish_updates(people, make_c
 def test_every_partner_of_a_joint_pledge_reports(people, kenya, orgs):
     pledge = services.create_commitment(
         people.contributor_ken,
-        commitment_input(kenya, orgs.ken_gov, kind="joint_pledge", partners=[(orgs.ken_gov, "lead"), (orgs.ken_ngo, "support")]),
+        commitment_input(
+            kenya, orgs.ken_gov, kind="joint_pledge", partners=[(orgs.ken_gov, "lead"), (orgs.ken_ngo, "support")]
+        ),
     )
     by_owner = services.post_update(
-        people.contributor_ken, pledge, reported_on=datetime.date(2025, 1, 1), status="in_progress", completion="limited"
+        people.contributor_ken,
+        pledge,
+        reported_on=datetime.date(2025, 1, 1),
+        status="in_progress",
+        completion="limited",
     )
     by_partner = services.post_update(
-        people.stakeholder_partner, pledge, reported_on=datetime.date(2025, 2, 1), status="in_progress", completion="substantial"
+        people.stakeholder_partner,
+        pledge,
+        reported_on=datetime.date(2025, 2, 1),
+        status="in_progress",
+        completion="substantial",
     )
     assert (by_owner.organization, by_partner.organization) == (orgs.ken_gov, orgs.ken_ngo)
     with pytest.raises(PermissionDenied):

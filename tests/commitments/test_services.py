@@ -246,7 +246,11 @@ def test_member_reports_for_their_own_organisation_only(people, orgs, make_commi
 def test_verification_is_kept_apart_from_the_report(people, make_commitment):
     commitment = make_commitment("published")
     update = services.post_update(
-        people.contributor_ken, commitment, reported_on=datetime.date(2025, 6, 1), status="achieved", completion="complete"
+        people.contributor_ken,
+        commitment,
+        reported_on=datetime.date(2025, 6, 1),
+        status="achieved",
+        completion="complete",
     )
     services.verify_update(people.reviewer, update, "partly_verified", "Only 6 of 10 desks seen.", update.version)
     update.refresh_from_db()
@@ -264,10 +268,18 @@ def test_visible_updates_public_sees_published_only(people, make_commitment):
 
     commitment = make_commitment("published")
     hidden = services.post_update(
-        people.contributor_ken, commitment, reported_on=datetime.date(2025, 6, 1), status="in_progress", completion="limited"
+        people.contributor_ken,
+        commitment,
+        reported_on=datetime.date(2025, 6, 1),
+        status="in_progress",
+        completion="limited",
     )
     shown = services.post_update(
-        people.contributor_ken, commitment, reported_on=datetime.date(2025, 7, 1), status="in_progress", completion="limited"
+        people.contributor_ken,
+        commitment,
+        reported_on=datetime.date(2025, 7, 1),
+        status="in_progress",
+        completion="limited",
     )
     services.publish_update(people.reviewer, shown, shown.version)
     assert list(services.visible_updates(AnonymousUser(), commitment)) == [shown]

@@ -78,9 +78,18 @@ def test_traffic_light_precedence():
 def test_checklist_items(make_commitment, orgs):
     complete = make_commitment()
     assert verifiability.is_verifiable(complete)
-    assert [item.key for item in verifiability.checklist(complete)] == ["metric", "baseline", "target", "deadline", "lead"]
+    assert [item.key for item in verifiability.checklist(complete)] == [
+        "metric",
+        "baseline",
+        "target",
+        "deadline",
+        "lead",
+    ]
     bare = make_commitment(
-        metric="", metric_baseline=None, metric_target=None, due_date=None,
+        metric="",
+        metric_baseline=None,
+        metric_target=None,
+        due_date=None,
         partners=[(orgs.ken_gov, "support"), (orgs.ken_ngo, "funder")],
     )
     assert verifiability.missing(bare) == ["metric", "baseline", "target", "deadline", "lead"]
@@ -103,8 +112,12 @@ def test_a_linked_series_with_baseline_and_target_makes_it_measurable(make_commi
 
     series = Series.objects.create(code="TEST_SERIES_1", description="Test series")
     commitment = make_commitment(
-        metric="", metric_baseline=None, metric_target=None,
-        indicators=[{"series": series, "baseline_value": 10.0, "baseline_year": 2020, "target_value": 5.0, "target_year": 2030}],
+        metric="",
+        metric_baseline=None,
+        metric_target=None,
+        indicators=[
+            {"series": series, "baseline_value": 10.0, "baseline_year": 2020, "target_value": 5.0, "target_year": 2030}
+        ],
     )
     assert verifiability.is_verifiable(commitment)
 
@@ -117,8 +130,15 @@ def test_linked_assessments_are_those_of_its_series_in_its_area(make_commitment,
 
     def assess(series, area):
         return Assessment.objects.create(
-            series=series, area=area, method="opensdg", status="deterioration", method_status="x",
-            requested_base_year=2015, direction="up", method_version="1", fingerprint="f",
+            series=series,
+            area=area,
+            method="opensdg",
+            status="deterioration",
+            method_status="x",
+            requested_base_year=2015,
+            direction="up",
+            method_version="1",
+            fingerprint="f",
         )
 
     wanted = assess(linked, kenya)
@@ -126,7 +146,9 @@ def test_linked_assessments_are_those_of_its_series_in_its_area(make_commitment,
     assess(other, kenya)
     commitment = make_commitment(
         objectives=[objective(1)],
-        indicators=[{"series": linked, "baseline_value": None, "baseline_year": None, "target_value": None, "target_year": None}],
+        indicators=[
+            {"series": linked, "baseline_value": None, "baseline_year": None, "target_value": None, "target_year": None}
+        ],
     )
     assert list(outcomes.linked_assessments(commitment)) == [wanted]
 
@@ -137,12 +159,22 @@ def test_outcomes_endpoint(api, make_commitment, kenya):
 
     series = Series.objects.create(code="TEST_API_LINKED", description="Linked series")
     Assessment.objects.create(
-        series=series, area=kenya, method="opensdg", status="deterioration", method_status="x",
-        requested_base_year=2015, direction="up", method_version="1", fingerprint="f", current_year=2023,
+        series=series,
+        area=kenya,
+        method="opensdg",
+        status="deterioration",
+        method_status="x",
+        requested_base_year=2015,
+        direction="up",
+        method_version="1",
+        fingerprint="f",
+        current_year=2023,
     )
     commitment = make_commitment(
         "published",
-        indicators=[{"series": series, "baseline_value": 1.0, "baseline_year": 2020, "target_value": 2.0, "target_year": 2030}],
+        indicators=[
+            {"series": series, "baseline_value": 1.0, "baseline_year": 2020, "target_value": 2.0, "target_year": 2030}
+        ],
     )
     response = api.get(f"/commitments/{commitment.pk}/outcomes")
     assert response.status_code == 200

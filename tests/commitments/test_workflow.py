@@ -27,7 +27,11 @@ def test_rejection_carries_the_reason_back_and_resubmission_clears_it(people, ma
     commitment = make_commitment("submitted")
     services.reject_commitment(people.reviewer, commitment, commitment.version, "Add a baseline year.")
     stored = Commitment.objects.get(pk=commitment.pk)
-    assert (stored.review_state, stored.rejection_reason, stored.is_published) == ("draft", "Add a baseline year.", False)
+    assert (stored.review_state, stored.rejection_reason, stored.is_published) == (
+        "draft",
+        "Add a baseline year.",
+        False,
+    )
     services.submit_commitment(people.contributor_ken, stored, stored.version)
     assert Commitment.objects.get(pk=commitment.pk).rejection_reason == ""
 
@@ -123,8 +127,11 @@ def test_public_history_hides_unreviewed_reports_and_rejection_reasons(people, m
     services.submit_commitment(people.contributor_ken, commitment, commitment.version)
     services.approve_commitment(people.reviewer, commitment, commitment.version)
     services.post_update(
-        people.contributor_ken, commitment, reported_on=__import__("datetime").date(2025, 1, 1),
-        status="in_progress", completion="limited",
+        people.contributor_ken,
+        commitment,
+        reported_on=__import__("datetime").date(2025, 1, 1),
+        status="in_progress",
+        completion="limited",
     )
     public = services.commitment_history(AnonymousUser(), commitment)
     fields = {change.field for entry in public for change in entry.changes}
