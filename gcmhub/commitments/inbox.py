@@ -2,7 +2,8 @@
 
 ``inbox_items(user, today)`` lists, in this order:
 
-* ``approval`` — submitted commitments a reviewer may approve or reject;
+* ``approval`` — submissions (and held changes of published commitments) a
+  reviewer may approve or reject;
 * ``update_review`` — status updates a reviewer has not published or not verified yet;
 * ``returned`` — drafts a reviewer sent back with a reason, to those who may change them;
 * ``overdue``, ``inactive``, ``stale`` — published commitments the user reports
@@ -114,10 +115,14 @@ def _visible(user) -> QuerySet:
 
 
 def _approvals(user) -> list[InboxItem]:
-    submitted = _visible(user).filter(review_state=Commitment.ReviewState.SUBMITTED).order_by("submitted_at", "pk")
+    """Submissions, and published commitments with a change held for review (``services.review_queue``)."""
+    from .services import review_queue
+
+    waiting = review_queue(user).select_related("area", "owner").order_by("submitted_at", "pk")
     return [
-        InboxItem(APPROVAL, commitment)
-        for commitment in submitted[: LIMIT_PER_KIND + 1]
+        InboxItem(APPROVAL, commitment, detail="" if commitment.review_state == Commitment.ReviewState.SUBMITTED
+                  else str(_("A change to the published commitment waits for review")))
+        for commitment in waiting[: LIMIT_PER_KIND + 1]
         if user.has_perm("commitments.publish_commitment", commitment)
     ]
 

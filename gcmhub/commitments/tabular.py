@@ -294,9 +294,9 @@ def _flags(commitment: Commitment) -> list[str]:
 
 
 def _traffic_light(commitment: Commitment) -> str:
-    from .flags import traffic_light
+    from .flags import commitment_light
 
-    return traffic_light(_flags(commitment))
+    return commitment_light(commitment)
 
 
 def _partners(commitment: Commitment) -> list[dict]:
