@@ -63,10 +63,8 @@ def commitment_list(request):
     page = Paginator(commitments.order_by("-created_at", "id"), COMMITMENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    rows = [_row(commitment) for commitment in page.object_list]
     context = {
         "page": page,
-        "rows": rows,
         "filters": filters,
         "query": filters.as_query(),
         "filter_error": filter_error,
@@ -74,15 +72,6 @@ def commitment_list(request):
         "can_add": request.user.has_perm(services.ADD),
     }
     return render(request, "commitments/commitment_list.html", context)
-
-
-def _row(commitment: Commitment) -> dict:
-    commitment_flags = flags.commitment_flags(commitment)
-    return {
-        "commitment": commitment,
-        "flags": [flags.FLAG_LABELS[flag] for flag in commitment_flags],
-        "light": flags.commitment_light(commitment),
-    }
 
 
 def _filter_choices(user) -> dict:
@@ -157,6 +146,7 @@ def _render_detail(request, commitment: Commitment, *, bound: dict | None = None
         "staff": staff,
         "awaits_review": awaits_review,
         "may_submit": can["change"] and commitment.review_state == Commitment.ReviewState.DRAFT,
+        "submit_form": bound.get("submit"),
         "approve_form": bound.get("approve") or ApproveForm(initial={"version": commitment.version}),
         "reject_form": bound.get("reject") or RejectForm(initial={"version": commitment.version}),
         "verify_forms": {
