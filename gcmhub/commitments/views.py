@@ -9,6 +9,7 @@ says who changed the record (409).
 """
 
 import io
+from dataclasses import dataclass, fields
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,6 @@ from gcmhub.actors.history import proposed_changes
 from gcmhub.actors.models import Organization
 from gcmhub.actors.views import forbidden
 from gcmhub.commitments import flags, outcomes, services, tabular, verifiability
-from gcmhub.commitments.filtering import CommitmentFilters, apply_filters
 from gcmhub.commitments.forms import (
     ApproveForm,
     CommitmentEditor,
@@ -33,7 +33,6 @@ from gcmhub.commitments.forms import (
     VersionForm,
     add_service_error,
 )
-from gcmhub.commitments.inputs import CommitmentInput
 from gcmhub.commitments.models import Commitment, CommitmentUpdate, Evidence
 from gcmhub.errors import EditConflict, Forbidden, InvalidInput
 from gcmhub.framework.models import Action, Objective
@@ -41,17 +40,63 @@ from gcmhub.geo.models import Area
 
 COMMITMENTS_PER_PAGE = 50
 DOWNLOAD_FORMATS = ("csv", "xlsx")
+# Free text is cut: nobody types more to find a commitment.
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass
+class ListFilters:
+    """The list's filters as typed in the query string (the same names as the API)."""
+
+    area: str = ""
+    objective: str = ""
+    action: str = ""
+    kind: str = ""
+    status: str = ""
+    review_state: str = ""
+    organization: str = ""
+    flag: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> "ListFilters":
+        values = {field.name: (params.get(field.name) or "").strip() for field in fields(cls)}
+        values["area"] = values["area"].upper()
+        values["q"] = values["q"][:MAX_QUERY_LENGTH]
+        return cls(**values)
+
+    def as_query(self) -> dict:
+        return {name: value for name, value in vars(self).items() if value}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_query())
+
+    def apply(self, commitments):
+        """Narrowed by ``services.filter_commitments`` (the API's rule); InvalidInput names a bad filter."""
+        given = self.as_query()
+        for name in ("objective", "organization"):
+            if name in given:
+                given[name] = _number(name, given[name])
+        return services.filter_commitments(commitments, **given)
+
+
+def _number(name: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(_("“%(value)s” is not a number.") % {"value": value}, field=name) from None
 
 
 # --- list ------------------------------------------------------------------------------------
 
 
 def commitment_list(request):
-    filters = CommitmentFilters.from_query(request.GET)
+    filters = ListFilters.from_query(request.GET)
     commitments = services.visible_commitments(request.user)
     filter_error = None
     try:
-        commitments = apply_filters(commitments, filters)
+        commitments = filters.apply(commitments)
     except InvalidInput as error:
         filter_error = error.message
         commitments = commitments.none()
@@ -86,6 +131,7 @@ def _filter_choices(user) -> dict:
         ],
         "kinds": Commitment.Kind.choices,
         "statuses": Commitment.Status.choices,
+        "review_states": Commitment.ReviewState.choices,
         "organizations": [(str(o.pk), str(o)) for o in owners.order_by("name")],
         "flags": [(flag, flags.FLAG_LABELS[flag]) for flag in flags.FLAGS],
     }
@@ -204,9 +250,8 @@ def commitment_edit(request, pk: int):
     context = {"commitment": commitment, "held_for_review": held}
     if request.method != "POST":
         # An edit that will be reviewed continues the change already proposed.
-        shown = services.proposed_commitment(commitment)[0] if held else commitment
         editor = CommitmentEditor(
-            user=request.user, initial=CommitmentInput.from_commitment(shown), version=commitment.version
+            user=request.user, initial=services.editable_input(request.user, commitment), version=commitment.version
         )
         return render(request, "commitments/commitment_form.html", {**context, "editor": editor})
     editor = CommitmentEditor(request.POST, user=request.user)

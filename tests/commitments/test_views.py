@@ -92,8 +92,16 @@ def test_the_list_filters_by_kind_objective_and_words(client, make_commitment, o
 def test_an_unknown_filter_value_is_named_not_ignored(client, make_commitment):
     make_commitment("published", title="Legal aid desks")
     page = client.get("/en/commitments/?flag=purple").content.decode()
-    assert "Unknown value “purple”" in page
+    assert "Unknown flag “purple”" in page
     assert "Legal aid desks" not in page
+
+
+def test_reviewers_filter_on_the_review_state(client, make_commitment, people):
+    make_commitment("submitted", title="Waiting programme")
+    make_commitment("draft", title="Draft programme")
+    client.force_login(people.reviewer)
+    page = client.get("/en/commitments/?review_state=submitted").content.decode()
+    assert "Waiting programme" in page and "Draft programme" not in page
 
 
 def test_the_overdue_filter_and_the_traffic_light(client, make_commitment):
