@@ -177,7 +177,9 @@ class CommitmentMainForm(forms.Form):
     )
     area = forms.ChoiceField(label=_("Country or area"))
     owner = forms.ModelChoiceField(label=_("Owner organisation"), queryset=Organization.objects.none())
-    matches = forms.ModelChoiceField(
+    # Not named "matches": an input of that name would hide the form element's
+    # own matches() method from scripts (htmx calls it on every form).
+    matched_commitment = forms.ModelChoiceField(
         label=_("Matches"),
         queryset=Commitment.objects.none(),
         required=False,
@@ -246,7 +248,7 @@ class CommitmentMainForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = country_choices(user)
         self.fields["owner"].queryset = organizations_for(user)
-        self.fields["matches"].queryset = matchable_commitments(user)
+        self.fields["matched_commitment"].queryset = matchable_commitments(user)
 
     def clean_area(self):
         area = Area.objects.filter(iso3=self.cleaned_data["area"]).first()
@@ -257,7 +259,7 @@ class CommitmentMainForm(forms.Form):
 
 # Where a service's error about a field is shown: form field names that
 # differ from the service's, and the groups of rows.
-SERVICE_FIELDS = {"objectives": "primary_objective"}
+SERVICE_FIELDS = {"objectives": "primary_objective", "matches": "matched_commitment"}
 ROW_GROUPS = ("partners", "indicators", "amounts")
 
 
@@ -312,7 +314,7 @@ class CommitmentEditor:
             description_format=data["description_format"],
             area=data["area"],
             owner=data["owner"],
-            matches=data["matches"],
+            matches=data["matched_commitment"],
             partners=[(row["organization"], row["role"]) for row in self.partners.rows()],
             objectives=objectives,
             actions=list(data["actions"]),
@@ -373,7 +375,7 @@ def _initial_main(initial: CommitmentInput | None, version: int | None, owners) 
     values.update(
         area=initial.area.iso3,
         owner=initial.owner.pk,
-        matches=initial.matches.pk if initial.matches else None,
+        matched_commitment=initial.matches.pk if initial.matches else None,
         primary_objective=objectives[0].number if objectives else None,
         other_objectives=[o.number for o in objectives[1:]],
         actions=[a.pk for a in initial.actions],

@@ -3,14 +3,14 @@
 The country page is the same for every reader (and cached for the public),
 so the section counts only published commitments — what the public may read
 — and links to the list filtered on the country, where each reader sees
-what their role allows.
+what their role allows. It leaves out the date-dependent flags (overdue,
+stale): the cached page is renewed when data change, not when a day passes.
 """
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from gcmhub.commitments import flags
 from gcmhub.commitments.models import Commitment
 from gcmhub.geo.sections import CountrySection, register_country_section
 
@@ -21,9 +21,6 @@ def commitments_section(area):
     if not count:
         return None
     parts = [ngettext("%(count)d published commitment", "%(count)d published commitments", count) % {"count": count}]
-    overdue = flags.filter_by_flag(published, flags.OVERDUE).count()
-    if overdue:
-        parts.append(ngettext("%(count)d overdue", "%(count)d overdue", overdue) % {"count": overdue})
     if published.filter(is_demo=True).exists():
         parts.append(_("includes invented demo data"))
     return CountrySection(
