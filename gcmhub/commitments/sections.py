@@ -16,6 +16,8 @@ from gcmhub.geo.sections import CountrySection, register_country_section
 
 
 def commitments_section(area):
+    if area.pk is None:  # an area not stored has no commitments
+        return None
     published = Commitment.objects.filter(area=area, is_published=True)
     count = published.count()
     if not count:
