@@ -24,7 +24,7 @@ from gcmhub.actors.api import HistoryEntryOut, OrganizationRef
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, VersionParam, Year, choices
 from gcmhub.commitments import flags as commitment_flags
-from gcmhub.commitments import inputs, services, verifiability
+from gcmhub.commitments import inputs, outcomes, services, verifiability
 from gcmhub.commitments.inputs import CommitmentInput
 from gcmhub.commitments.models import (
     DESCRIPTION_MAX,
@@ -626,3 +626,36 @@ def download_evidence(request, commitment_id: Id, evidence_id: Id):
     if not path.exists():
         raise NotFound(_("No such file."))
     return FileResponse(path.open("rb"), content_type=content_type, as_attachment=True, filename=name)
+
+
+class CommitmentOutcomeOut(Schema):
+    series: str
+    series_description: str
+    method: str
+    status: str
+    status_label: str
+    base_year: int | None
+    base_value: float | None
+    current_year: int | None
+    current_value: float | None
+    target_value: float | None
+    target_year: int | None
+
+    @staticmethod
+    def resolve_series(assessment) -> str:
+        return assessment.series.code
+
+    @staticmethod
+    def resolve_series_description(assessment) -> str:
+        return assessment.series.description
+
+    @staticmethod
+    def resolve_status_label(assessment) -> str:
+        return str(assessment.get_status_display())
+
+
+@router.get("/commitments/{commitment_id}/outcomes", response=list[CommitmentOutcomeOut], auth=read_auth)
+def commitment_outcomes(request, commitment_id: Id, method: Code | None = None):
+    """Progress assessments of the commitment's linked series for its area
+    (headline results; ``method`` as in ``/progress``, default the site's)."""
+    return list(outcomes.linked_assessments(_commitment(request, commitment_id), method))

@@ -171,6 +171,13 @@ class Commitment(PublishableModel):
     # The deadline: the due date, or the start (else creation) date plus the
     # horizon; kept by save() so that lists filter on "overdue" in the database.
     due_by = models.DateField(_("deadline"), null=True, blank=True, editable=False, db_index=True)
+    # The relations (objectives, actions, principles, partners, indicators,
+    # amounts) in words, written with them, so the record's own history shows
+    # their changes too. Organisations by id: a name could reveal an
+    # organisation the history's reader may not see.
+    # Editable (a content field for gcmhub.publishing), so a held edit holds
+    # it with the relations; services write it, forms never offer it.
+    relations_summary = models.TextField(_("objectives, partners and other links"), blank=True)
     # When the owner or a partner last reported on it (creation counts), for the stale/inactive flags.
     last_reported_at = models.DateTimeField(_("last reported"), null=True, blank=True, editable=False)
 

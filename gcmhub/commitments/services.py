@@ -311,6 +311,25 @@ def _relations_of(data: CommitmentInput) -> dict:
     }
 
 
+def relations_summary(data: CommitmentInput) -> str:
+    """The relations of an input in words, one line each, for the history."""
+    lines = [
+        ("objectives", ", ".join(str(o.number) for o in data.objectives)),
+        ("actions", ", ".join(sorted(a.code for a in data.actions))),
+        ("principles", ", ".join(sorted(p.slug for p in data.principles))),
+        ("partners", ", ".join(f"#{o.pk} ({role})" for o, role in data.partners)),
+        ("indicators", "; ".join(
+            f"{row['series'].code} baseline {row.get('baseline_value')} ({row.get('baseline_year')}) "
+            f"target {row.get('target_value')} ({row.get('target_year')})"
+            for row in data.indicators
+        )),
+        ("amounts", "; ".join(
+            f"{row['stage']} {row['amount']} {str(row['currency']).upper()} {row['date']}" for row in data.amounts
+        )),
+    ]  # fmt: skip
+    return "\n".join(f"{name}: {value}" for name, value in lines if value)
+
+
 def _stored_relations(commitment: Commitment) -> dict:
     return _relations_of(CommitmentInput.from_commitment(commitment))
 
@@ -371,6 +390,7 @@ def create_commitment(actor, data: CommitmentInput) -> Commitment:
     require(actor, ADD, commitment)
     commitment.review_state = Commitment.ReviewState.DRAFT
     commitment.last_reported_at = timezone.now()
+    commitment.relations_summary = relations_summary(data)
     commitment._history_user = actor
     with transaction.atomic():
         commitment.save()
@@ -385,10 +405,14 @@ def update_commitment(actor, commitment: Commitment, data: CommitmentInput, expe
     publish it): ``commitment`` then keeps its published values."""
     require(actor, CHANGE, commitment)
     held = publishing.needs_review(actor, commitment, PUBLISH)
+    if actor is not None and is_member(actor) and data.owner is not None and data.owner.pk != commitment.owner_id:
+        # A partner may edit a joint commitment, not take it over.
+        raise _invalid("owner", _("Only the country's focal point or an administrator changes the owner."))
     _apply(commitment, data)
     # The changed record must still be the actor's: no moving it out of their scope.
     require(actor, CHANGE, commitment)
     relations = _relations_of(data)
+    commitment.relations_summary = relations_summary(data)
     with transaction.atomic():
         if held:
             _hold(actor, commitment, relations, expected_version)
@@ -771,7 +795,10 @@ def evidence_file_for(user, evidence: Evidence):
 def commitment_history(reader, commitment: Commitment) -> list:
     """The commitment's history as ``reader`` may see it: staff in scope see
     usernames and held proposals, everyone else the editors' organisation or role."""
-    return history.history_of(commitment, reader=reader, show_usernames=may_see_staff_view(reader, commitment))
+    staff = may_see_staff_view(reader, commitment)
+    # Reports waiting for review and reasons given to the author are staff business.
+    hidden = () if staff else ("last_reported_at", "rejection_reason", "submitted_at")
+    return history.history_of(commitment, reader=reader, show_usernames=staff, exclude=hidden)
 
 
 def review_queue(user) -> QuerySet:
