@@ -225,7 +225,9 @@ def _import_row(actor, name: str, line, values: dict[str, str], report: ImportRe
             problem(column, reason)
         return
     except PermissionDenied as error:
-        problem(None, str(error) or "you do not have permission to create this commitment")
+        who = f"as {actor.username}, " if actor is not None else ""
+        problem(None, f"{error or 'You do not have permission to do this.'} ({who}creating a commitment owned by "
+                      f"“{data.owner.name}” in {data.area.iso3 or data.area.m49})")
         return
     except GcmHubError as error:
         problem(error.field, error.message)
