@@ -349,7 +349,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("description", "At most 3,000 characters.", _attribute("description"), parse_text),
     Column("description_format", f"{_choices(C.DescriptionFormat.choices)} (default plain).",
            _attribute("description_format"), parse_choice(C.DescriptionFormat.choices)),
-    Column("area", "Required. ISO3 code of the country or area, e.g. KEN.", lambda c: c.area.iso3 or c.area.m49,
+    Column("area", "Required. ISO3 code of the country, e.g. KEN.", lambda c: c.area.iso3 or c.area.m49,
            parse_text, required=True),
     Column("owner", "Required. The owner organisation: its id, or its exact name or acronym.",
            _attribute("owner_id"), parse_text, required=True),

@@ -154,3 +154,22 @@ def test_unknown_account_for_as_is_refused(tmp_path, orgs):
     good = write_csv(tmp_path / "good.csv", [row()])
     with pytest.raises(CommandError, match="No active account"):
         call_command("commitments", "import", str(good), "--as", "ghost")
+
+
+def test_unknown_references_are_named_through_the_shared_resolvers(tmp_path, orgs, people):
+    hidden = type(orgs.ken_gov).objects.create(name="Hidden draft body", area=orgs.mex_gov.area, kind="civil-society")
+    rows = [
+        row(area="XYZ"),
+        row(actions="7z"),
+        row(indicators="NO_SUCH_SERIES|1|2020|2|2030"),
+        row(kind="matching_pledge", matches="999999"),
+        row(partners=f"{hidden.pk}|support"),
+    ]
+    path = write_csv(tmp_path / "refs.csv", rows)
+    with pytest.raises(ImportRefused) as refused:
+        import_commitments(people.contributor_ken, path)
+    found = {(p.line, p.field) for p in refused.value.report.problems}
+    assert found == {(2, "area"), (3, "actions"), (4, "indicators"), (5, "matches"), (6, "partners")}
+    # The unpublished Mexican organisation is unknown to a Kenyan contributor: same message as a wrong id.
+    partner_problem = next(p for p in refused.value.report.problems if p.field == "partners")
+    assert partner_problem.reason == f"There is no organisation with the id “{hidden.pk}”."
