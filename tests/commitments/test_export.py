@@ -82,6 +82,7 @@ def test_cells_that_a_spreadsheet_would_run_as_formulas_are_defused(make_commitm
     tabular.write_commitments(tabular.prefetch(type(commitment).objects.all()), "xlsx", buffer)
     sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))[tabular.SHEET]
     assert sheet.cell(2, 3).data_type == "s"  # text, not a formula
+    assert tabular.text(row["title"]) == commitment.title  # the importer reads it back as it was
 
 
 def test_export_refuses_unknown_area_and_missing_folder(tmp_path, records):
