@@ -272,6 +272,7 @@ def load_demo_commitments() -> dict:
     from gcmhub.commitments.models import Commitment
 
     area = _area()
+    _demo_addresses()
     if Commitment.objects.filter(area=area, is_demo=True).exists():
         return {"skipped": True}
     organizations = {key: _organization(key) for key in ORGANIZATIONS}
@@ -317,6 +318,17 @@ def _organization(key: str):
     if not organization.is_published:
         services.publish_organization(None, organization, True, organization.version)
     return organization
+
+
+def _demo_addresses() -> None:
+    """Give the demo accounts an address at example.org (reserved for
+    examples) so that ``gcmhub commitments remind`` shows their reminders;
+    mail goes to the console unless a real backend is configured."""
+    from gcmhub.actors.demo import DEMO_ACCOUNTS
+    from gcmhub.actors.models import User
+
+    for account in DEMO_ACCOUNTS:
+        User.objects.filter(username=account.username, email="").update(email=f"{account.username}@example.org")
 
 
 def _reviewer():

@@ -225,7 +225,9 @@ def _import_row(actor, name: str, line, values: dict[str, str], report: ImportRe
             problem(column, reason)
         return
     except PermissionDenied as error:
-        problem(None, str(error) or "you do not have permission to create this commitment")
+        who = f"as {actor.username}, " if actor is not None else ""
+        problem(None, f"{error or 'You do not have permission to do this.'} ({who}creating a commitment owned by "
+                      f"“{data.owner.name}” in {data.area.iso3 or data.area.m49})")
         return
     except GcmHubError as error:
         problem(error.field, error.message)
@@ -243,12 +245,10 @@ def _validation_problems(error: ValidationError) -> list[tuple[str | None, str]]
 
 
 def _resolve(actor, parsed: dict, problem):
-    """The row's codes turned into records, as a CommitmentInput; None after reporting a problem."""
-    from gcmhub.framework.models import Action, Objective, Principle
-    from gcmhub.geo.models import Area
-    from gcmhub.indicators.models import Series
-
-    from .inputs import CommitmentInput
+    """The row's codes turned into records, as a CommitmentInput; None after
+    reporting a problem. Codes resolve through the resolvers the API and the
+    forms use (``inputs.py``), so an unknown value gets the same message."""
+    from . import inputs
 
     failed = False
 
@@ -257,41 +257,29 @@ def _resolve(actor, parsed: dict, problem):
         failed = True
         problem(column, reason)
 
-    code = parsed["area"].upper()
-    area = Area.objects.filter(Q(iso3=code) | Q(m49=code)).first() if code else None
-    if area is None:
-        fail("area", f"there is no country or area with the code “{parsed['area']}”")
+    def resolved(resolve, *args):
+        try:
+            return resolve(*args)
+        except GcmHubError as error:
+            fail(error.field, error.message)
+            return None
+
+    area = resolved(inputs.resolve_area, parsed["area"])
     owner = _organization(actor, parsed["owner"], area, "owner", fail)
     partners = []
     for item in parsed.get("partners", []):
         organization = _organization(actor, item["organization"], area, "partners", fail)
         if organization is not None:
             partners.append((organization, item["role"]))
-    objectives = []
-    for number in parsed["objectives"]:
-        objective = Objective.objects.filter(number=number).first()
-        if objective is None:
-            fail("objectives", f"there is no objective {number}")
-        objectives.append(objective)
-    actions = []
-    for action_code in parsed.get("actions", []):
-        action = Action.objects.filter(objective__number=int(action_code[:-1]), letter=action_code[-1]).first()
-        if action is None:
-            fail("actions", f"there is no action {action_code}")
-        actions.append(action)
-    principles = []
-    for letter in parsed.get("principles", []):
-        principle = Principle.objects.filter(letter=letter).first()
-        if principle is None:
-            fail("principles", f"there is no guiding principle {letter}")
-        principles.append(principle)
+    objectives = resolved(inputs.resolve_objectives, parsed["objectives"])
+    actions = resolved(inputs.resolve_actions, parsed.get("actions", []))
+    principles = resolved(inputs.resolve_principles, parsed.get("principles", []))
     indicators = []
     for link in parsed.get("indicators", []):
-        series = Series.objects.filter(code=link["series"]).first()
-        if series is None:
-            fail("indicators", f"there is no indicator series with the code “{link['series']}”")
-        indicators.append({**link, "series": series})
-    matches = _matched(actor, parsed.get("matches"), fail)
+        indicators.append({**link, "series": resolved(inputs.resolve_series, link["series"])})
+    matches = None
+    if parsed.get("matches") is not None:
+        matches = resolved(inputs.resolve_commitment, actor, parsed["matches"])
     if failed:
         return None
     optional = {
@@ -303,7 +291,7 @@ def _resolve(actor, parsed: dict, problem):
         )
         if key in parsed and parsed[key] not in ("", None)
     }  # fmt: skip
-    return CommitmentInput(
+    return inputs.CommitmentInput(
         kind=parsed["kind"], title=parsed["title"], area=area, owner=owner, matches=matches, partners=partners,
         objectives=objectives, actions=actions, principles=principles, indicators=indicators, **optional,
     )  # fmt: skip
@@ -315,12 +303,15 @@ def _organization(actor, reference: str, area, column: str, fail):
     share it), among those ``actor`` may read."""
     from gcmhub.actors.services import visible_organizations
 
-    organizations = visible_organizations(actor)
     if reference.isdigit():
-        found = organizations.filter(pk=int(reference)).first()
-        if found is None:
-            fail(column, f"there is no organisation with the id “{reference}”")
-        return found
+        from .inputs import resolve_organization
+
+        try:
+            return resolve_organization(actor, reference, column)
+        except GcmHubError as error:
+            fail(column, error.message)
+            return None
+    organizations = visible_organizations(actor)
     candidates = list(organizations.filter(Q(name__iexact=reference) | Q(acronym__iexact=reference))[:10])
     if len(candidates) > 1 and area is not None:
         candidates = [org for org in candidates if org.area_id == area.pk] or candidates
@@ -332,18 +323,3 @@ def _organization(actor, reference: str, area, column: str, fail):
         fail(column, f"“{reference}” names several organisations (ids {ids}): give the id")
         return None
     return candidates[0]
-
-
-def _matched(actor, commitment_id, fail):
-    if commitment_id is None:
-        return None
-    from .services import visible_commitments
-
-    from .models import Commitment
-
-    # None is the system operator, who reads everything (as in gcmhub.references).
-    candidates = Commitment.objects.all() if actor is None else visible_commitments(actor)
-    found = candidates.filter(pk=commitment_id).first()
-    if found is None:
-        fail("matches", f"there is no commitment with the id “{commitment_id}”")
-    return found

@@ -47,6 +47,7 @@ FORMATS = ("csv", "xlsx", "json")
 ITEM_SEPARATOR = ";"
 PART_SEPARATOR = "|"
 SHEET = "Commitments"
+_FORMULA_START = "=+-@\t\r"
 HELP_SHEET = "Columns"
 
 
@@ -67,7 +68,11 @@ def text(cell) -> str:
         return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
     if isinstance(cell, dt.date):
         return cell.isoformat()
-    return str(cell).strip()
+    value = str(cell).strip()
+    # Undo _safe_cell, so that an export reads back as it was.
+    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
+        return value[1:]
+    return value
 
 
 def _items(value: str) -> list[str]:
@@ -349,7 +354,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("description", "At most 3,000 characters.", _attribute("description"), parse_text),
     Column("description_format", f"{_choices(C.DescriptionFormat.choices)} (default plain).",
            _attribute("description_format"), parse_choice(C.DescriptionFormat.choices)),
-    Column("area", "Required. ISO3 code of the country or area, e.g. KEN.", lambda c: c.area.iso3 or c.area.m49,
+    Column("area", "Required. ISO3 code of the country, e.g. KEN.", lambda c: c.area.iso3 or c.area.m49,
            parse_text, required=True),
     Column("owner", "Required. The owner organisation: its id, or its exact name or acronym.",
            _attribute("owner_id"), parse_text, required=True),
@@ -465,9 +470,9 @@ def _write_csv(rows: Iterable[Commitment], stream) -> int:
 
 def _safe_cell(value: str) -> str:
     """Keep a spreadsheet from running a cell as a formula (CSV injection):
-    text starting with = + - @ gets a leading apostrophe, as OWASP advises.
-    Numbers such as -3 are left alone."""
-    if value and value[0] in "=+-@\t\r" and not re.fullmatch(r"-?\d+(\.\d+)?", value):
+    text starting with = + - @ gets a leading apostrophe, as OWASP advises
+    (``text`` removes it on import). Numbers such as -3 are left alone."""
+    if value and value[0] in _FORMULA_START and not re.fullmatch(r"-?\d+(\.\d+)?", value):
         return "'" + value
     return value
 

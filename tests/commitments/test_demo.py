@@ -84,3 +84,20 @@ def test_demo_inboxes_are_not_empty(demo, django_user_model):
     focal = django_user_model.objects.get(username="demo-focal-ken")
     kinds = {item.kind for item in inbox_items(focal)}
     assert {"stale", "inactive", "overdue", "returned"} <= kinds
+
+
+def test_the_shipped_example_imports_into_the_demo_and_the_template_matches_the_spec(demo, tmp_path):
+    from pathlib import Path
+
+    from gcmhub.commitments import tabular
+    from gcmhub.commitments.importer import import_commitments
+    from gcmhub.indicators.models import Series
+
+    data = Path(tabular.__file__).parent / "data"
+    template = (data / "commitments-import-template.csv").read_text().strip().split(",")
+    assert template == [column.name for column in tabular.IMPORT_COLUMNS]
+    Series.objects.get_or_create(code="SI_RMT_COST")
+    report = import_commitments(None, data / "commitments-import-example.csv")
+    assert len(report.created) == 3
+    grant = Commitment.objects.get(pk=report.created[2])
+    assert grant.is_demo and grant.indicator_links.get().target_value == 3
