@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -115,8 +116,19 @@ def commitment_list(request):
         "filter_error": filter_error,
         "choices": _filter_choices(request.user),
         "can_add": request.user.has_perm(services.ADD),
+        "coordination_url": _coordination_url(request.user, Area.objects.filter(iso3=filters.area).first()),
     }
     return render(request, "commitments/commitment_list.html", context)
+
+
+def _coordination_url(user, area: Area | None) -> str | None:
+    """The country's coordination page, for those who may see it (and once that page is installed)."""
+    if area is None or not user.has_perm("commitments.coordinate_area", area):
+        return None
+    try:
+        return reverse("coordination:country", kwargs={"key": area.iso3})
+    except NoReverseMatch:
+        return None
 
 
 def _filter_choices(user) -> dict:
@@ -188,6 +200,7 @@ def _render_detail(request, commitment: Commitment, *, bound: dict | None = None
         "matched_by": services.visible_commitments(user).filter(matches=commitment),
         "matches": _visible_match(user, commitment),
         "history": services.commitment_history(user, commitment),
+        "coordination_url": _coordination_url(user, commitment.area),
         "can": can,
         "staff": staff,
         "awaits_review": awaits_review,
@@ -462,6 +475,4 @@ def evidence_download(request, pk: int):
 
 
 def _login_url() -> str:
-    from django.urls import reverse
-
     return reverse("actors:login")
