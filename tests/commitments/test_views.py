@@ -464,3 +464,24 @@ def test_the_pages_speak_french_and_spanish(client, make_commitment):
     assert "Engagements" in client.get("/fr/commitments/").content.decode()
     assert "Compromisos" in client.get("/es/commitments/").content.decode()
     assert "Peut-on le vérifier" in client.get(f"/fr/commitments/{commitment.pk}/").content.decode()
+
+
+def test_the_demo_mechanism_renders_for_the_public_and_for_a_reviewer(client, settings, tmp_path):
+    """Every demo commitment's page renders, labelled as invented, for both kinds of reader."""
+    from gcmhub.actors.demo import create_demo_accounts
+    from gcmhub.actors.models import User
+    from gcmhub.commitments.demo import DEMO_AREA, load_demo_commitments
+
+    create_demo_accounts()
+    load_demo_commitments()
+    listing = client.get(f"/en/commitments/?area={DEMO_AREA}").content.decode()
+    assert "Invented demo data" in listing
+    published = Commitment.objects.filter(area__iso3=DEMO_AREA, is_published=True)
+    assert published.exists()
+    for commitment in published:
+        page = client.get(f"/en/commitments/{commitment.pk}/")
+        assert page.status_code == 200 and b"Invented demo data" in page.content
+    client.force_login(User.objects.filter(role=User.Role.REVIEWER).first())
+    for commitment in Commitment.objects.filter(area__iso3=DEMO_AREA):
+        assert client.get(f"/es/commitments/{commitment.pk}/").status_code == 200
+    assert client.get(f"/en/commitments/?area={DEMO_AREA}&format=xlsx").status_code == 200
