@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.commitments import flags
 from gcmhub.i18n import localized
 from gcmhub.web.search import SearchQuery, SearchResult, register_search_provider
 
@@ -33,7 +34,12 @@ def search_commitments(query: SearchQuery):
     for commitment in candidates.order_by("-created_at")[:CANDIDATES]:
         score = query.score(commitment.title, commitment.description, commitment.owner.name)
         if score:
-            summary = [str(commitment.get_kind_display()), localized(commitment.area, "name", query.language)]
+            summary = [
+                str(commitment.get_kind_display()),
+                localized(commitment.area, "name", query.language),
+                # The traffic light, in words, wherever a commitment is listed.
+                str(flags.LIGHT_LABELS[flags.commitment_light(commitment)]),
+            ]
             if commitment.is_demo:
                 summary.append(str(_("invented demo data")))
             yield SearchResult(

@@ -485,3 +485,21 @@ def test_the_demo_mechanism_renders_for_the_public_and_for_a_reviewer(client, se
     for commitment in Commitment.objects.filter(area__iso3=DEMO_AREA):
         assert client.get(f"/es/commitments/{commitment.pk}/").status_code == 200
     assert client.get(f"/en/commitments/?area={DEMO_AREA}&format=xlsx").status_code == 200
+
+
+def test_search_results_carry_the_traffic_light_in_words(make_commitment):
+    make_commitment("published", title="Late remittance programme", due_date=datetime.date(2020, 1, 1), start_date=None)
+    result = next(r for g in search("remittance", None) if g.key == "commitments" for r in g.results)
+    assert "Alert" in result.summary
+
+
+def test_a_draft_is_deleted_but_a_published_commitment_offers_no_delete(client, people, make_commitment):
+    draft = make_commitment("draft", title="Draft to delete")
+    published = make_commitment("published")
+    client.force_login(people.contributor_ken)
+    assert "Delete this draft" not in client.get(f"/en/commitments/{published.pk}/").content.decode()
+    assert client.post(f"/en/commitments/{published.pk}/delete/", {"version": published.version}).status_code == 403
+    response = client.post(f"/en/commitments/{draft.pk}/delete/", {"version": draft.version}, follow=True)
+    assert "Commitment “Draft to delete” deleted." in response.content.decode()
+    assert not Commitment.objects.filter(pk=draft.pk).exists()
+    assert Commitment.objects.filter(pk=published.pk).exists()
