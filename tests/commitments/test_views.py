@@ -503,3 +503,27 @@ def test_a_draft_is_deleted_but_a_published_commitment_offers_no_delete(client, 
     assert "Commitment “Draft to delete” deleted." in response.content.decode()
     assert not Commitment.objects.filter(pk=draft.pk).exists()
     assert Commitment.objects.filter(pk=published.pk).exists()
+
+
+def test_linked_series_show_their_progress_assessment_for_the_area(client, make_commitment):
+    """A pledge and the statistics it should move, seen together."""
+    from gcmhub.indicators.loader import load
+    from gcmhub.indicators.models import Series
+    from gcmhub.progress.models import Assessment
+    from gcmhub.progress.services import recompute
+    from tests.indicators.web.conftest import sample_records
+
+    load(sample_records(), format="tidy", file_name="sample.csv", sha256="0" * 64, source="Test Statistics Office")
+    recompute()
+    series = Series.objects.get(code="SI_RMT_COST")
+    commitment = make_commitment(
+        "published",
+        objectives=[objective(20)],
+        indicators=[{"series": series, "baseline_value": 9.0, "baseline_year": 2011, "target_value": 3.0, "target_year": 2030}],
+    )
+    assessment = Assessment.objects.headline().filter(series=series, area=commitment.area).first()
+    page = client.get(f"/en/commitments/{commitment.pk}/").content.decode()
+    assert "SI_RMT_COST" in page and "(2030)" in page
+    assert assessment is not None  # Kenya's remittance costs fall from 2011 to 2018
+    assert str(assessment.get_status_display()) in page
+    assert f"({assessment.current_year})" in page
