@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from pydantic import StrictInt, WithJsonSchema
 
 from gcmhub import references
-from gcmhub.actors.api import HistoryEntryOut, OrganizationRef
+from gcmhub.actors.api import ChangeOut, HistoryEntryOut, OrganizationRef
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, VersionParam, Year, choices
 from gcmhub.commitments import flags as commitment_flags
@@ -659,3 +659,27 @@ def commitment_outcomes(request, commitment_id: Id, method: Code | None = None):
     """Progress assessments of the commitment's linked series for its area
     (headline results; ``method`` as in ``/progress``, default the site's)."""
     return list(outcomes.linked_assessments(_commitment(request, commitment_id), method))
+
+
+class CommitmentPendingChangeOut(Schema):
+    proposed_by: str | None
+    proposed_at: datetime.datetime | None
+    version: int = Field(description="Send it back to approve or reject this change")
+    changes: list[ChangeOut] = Field(description="Each field: published value (old) and proposed value (new)")
+
+
+@router.get("/commitments/{commitment_id}/pending-change", response=CommitmentPendingChangeOut, auth=read_auth)
+def pending_change(request, commitment_id: Id):
+    """The edit of a published commitment waiting for review, for reviewers
+    and those who work on it (404 for everyone else, and when there is none).
+    Relation changes show as ``relations_summary``. A reviewer approves it
+    with ``POST .../approve`` or rejects it with ``POST .../reject``."""
+    commitment = _commitment(request, commitment_id)
+    changes = services.proposed_change(request.auth, commitment)
+    proposer = commitment.pending_by
+    return {
+        "proposed_by": proposer.get_username() if proposer else None,
+        "proposed_at": commitment.pending_since,
+        "version": commitment.version,
+        "changes": changes,
+    }

@@ -801,6 +801,14 @@ def commitment_history(reader, commitment: Commitment) -> list:
     return history.history_of(commitment, reader=reader, show_usernames=staff, exclude=hidden)
 
 
+def proposed_change(reader, commitment: Commitment) -> list:
+    """The held edit, published → proposed, field by field; CommitmentNotFound
+    if there is none or ``reader`` does not work on the commitment."""
+    if not commitment.has_pending_changes or not may_see_staff_view(reader, commitment):
+        raise CommitmentNotFound(_("This commitment has no change waiting for review."))
+    return history.proposed_changes(commitment, reader=reader)
+
+
 def review_queue(user) -> QuerySet:
     """What waits for ``user``'s review: submissions and held changes (reviewers)."""
     if user is not None and not user.has_perm(PUBLISH):
@@ -810,4 +818,4 @@ def review_queue(user) -> QuerySet:
     )
 
 
-__all__ += ["editable_input", "add_evidence", "commitment_history", "review_queue", "get_visible_update", "proposed_commitment"]
+__all__ += ["proposed_change", "editable_input", "add_evidence", "commitment_history", "review_queue", "get_visible_update", "proposed_commitment"]

@@ -1,11 +1,15 @@
 """The commitments API: the registry, the workflow, follow-up and evidence."""
 
+import datetime
+
 import pytest
 
 from gcmhub.commitments.models import Commitment
 
 pytestmark = pytest.mark.django_db
 
+# This year's first day: a five-year horizon from it is never overdue while the test runs.
+START = datetime.date(datetime.date.today().year, 1, 1)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -23,7 +27,7 @@ def body(orgs, **overrides):
         "metric_baseline": 0,
         "metric_target": 200,
         "horizon_years": 5,
-        "start_date": "2025-01-01",
+        "start_date": START.isoformat(),
         "form_of_support": "financial",
         "amounts": [
             {"stage": "pledged", "amount": "150000.00", "currency": "USD", "date": "2025-01-15"},
@@ -42,7 +46,7 @@ def test_create_answers_the_record_with_issue_field_names(api, people, orgs, bea
     assert data["area"] == "KEN" and data["owner"]["id"] == orgs.ken_gov.pk
     assert data["objectives"] == [18, 16] and data["actions"] == ["18a"]
     assert data["review_state"] == "draft" and data["is_published"] is False
-    assert data["due_by"] == "2030-01-01"
+    assert data["due_by"] == START.replace(year=START.year + 5).isoformat()
     assert {a["currency"] for a in data["amounts"]} == {"USD", "EUR"}
     assert data["verifiable"] is True
     assert data["traffic_light"] == "green" and data["flags"] == []
@@ -156,6 +160,12 @@ def test_patch_of_published_by_owner_is_202_and_held(api, people, make_commitmen
     assert response.json()["objectives"] == [7, 12] and response.json()["has_pending_change"] is True
     assert api.get(f"/commitments/{commitment.pk}").json()["objectives"] == [7, 12]
     assert api.get(f"/commitments/{commitment.pk}").json()["has_pending_change"] is None
+    assert api.get(f"/commitments/{commitment.pk}/pending-change").status_code == 404
+    pending = api.get(f"/commitments/{commitment.pk}/pending-change", headers=bearer(people.reviewer))
+    assert pending.status_code == 200
+    change = {c["field"]: c for c in pending.json()["changes"]}["relations_summary"]
+    assert "objectives: 7, 12" in change["old"] and "objectives: 1" in change["new"]
+    assert pending.json()["proposed_by"] == "contributor-ken"
 
 
 def test_cross_country_focal_point_gets_404_on_drafts_and_403_on_published(api, people, make_commitment, bearer):

@@ -29,7 +29,7 @@ def test_create_saves_fields_and_relations_in_order(people, orgs, kenya):
         (orgs.ken_ngo.pk, "support"),
     }
     assert commitment.created_by == people.contributor_ken
-    assert commitment.due_by == datetime.date(2028, 12, 31)
+    assert commitment.due_by == data.due_date
     assert commitment.last_reported_at is not None
 
 
