@@ -75,7 +75,11 @@ def text(cell) -> str:
     return value
 
 
-def _items(value: str) -> list[str]:
+def _items(value: str, *, commas: bool = False) -> list[str]:
+    """The items of a list cell. Lists of plain codes (objectives, actions,
+    principles) also accept commas, as people often type ``5, 6``."""
+    if commas:
+        value = value.replace(",", ITEM_SEPARATOR)
     return [item.strip() for item in value.split(ITEM_SEPARATOR) if item.strip()]
 
 
@@ -162,7 +166,7 @@ def parse_horizon(value: str) -> int | None:
 
 def parse_objectives(value: str) -> list[int]:
     numbers = []
-    for item in _items(value):
+    for item in _items(value, commas=True):
         number = parse_int(item)
         if number is None or not 1 <= number <= 23:
             raise CellError(f"“{item}” is not an objective number from 1 to 23")
@@ -174,7 +178,7 @@ def parse_objectives(value: str) -> list[int]:
 
 def parse_actions(value: str) -> list[str]:
     codes = []
-    for item in _items(value):
+    for item in _items(value, commas=True):
         code = item.replace(" ", "").replace("(", "").replace(")", "").lower()
         if not re.fullmatch(r"\d{1,2}[a-z]", code):
             raise CellError(f"“{item}” is not an action code such as 5a or 23(c)")
@@ -184,7 +188,7 @@ def parse_actions(value: str) -> list[str]:
 
 def parse_principles(value: str) -> list[str]:
     letters = []
-    for item in _items(value):
+    for item in _items(value, commas=True):
         if not re.fullmatch(r"[a-jA-J]", item):
             raise CellError(f"“{item}” is not a guiding principle letter from a to j")
         letters.append(item.lower())

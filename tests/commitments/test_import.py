@@ -40,7 +40,7 @@ def write_csv(path, rows, header=HEADER):
 
 
 def test_a_valid_csv_creates_drafts_with_every_relation(tmp_path, orgs, people):
-    path = write_csv(tmp_path / "pledges.csv", [row(), row(title="Second pledge", objectives="5", actions="")])
+    path = write_csv(tmp_path / "pledges.csv", [row(), row(title="Second pledge", objectives="5, 6", actions="")])
     report = import_commitments(None, path)
     assert report.rows == 2 and len(report.created) == 2
     first = Commitment.objects.get(pk=report.created[0])
@@ -52,6 +52,8 @@ def test_a_valid_csv_creates_drafts_with_every_relation(tmp_path, orgs, people):
     amounts = {(a.stage, str(a.amount), a.currency) for a in first.amounts.all()}
     assert amounts == {("pledged", "250000.00", "USD"), ("committed", "100000.50", "KES")}
     assert first.principles.get().letter == "c"
+    second = Commitment.objects.get(pk=report.created[1])
+    assert [link.objective.number for link in second.objective_links.order_by("position")] == [5, 6]
 
 
 def test_one_bad_row_refuses_the_whole_file_and_names_line_column_reason(tmp_path, orgs):

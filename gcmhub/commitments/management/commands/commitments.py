@@ -93,7 +93,7 @@ class Command(BaseCommand):
                 % {"file": report.file, "rows": report.rows}
             )
         else:
-            ids = ", ".join(str(pk) for pk in report.created)
+            ids = ", ".join(str(pk) for pk in report.created[:20]) + (" …" if len(report.created) > 20 else "")
             self.stdout.write(
                 _("Imported %(file)s: %(count)d commitments created as drafts (ids %(ids)s).")
                 % {"file": report.file, "count": len(report.created), "ids": ids}
