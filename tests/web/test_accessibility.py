@@ -40,6 +40,8 @@ RECORD_IDS: dict[str, int] = {}
 
 def page_path(name: str, language: str) -> str:
     return PAGES[name].format(lang=language, **RECORD_IDS)
+
+
 WIDTHS = {"desktop": 1280, "phone": 390}
 BLOCKING = {"serious", "critical"}
 
