@@ -468,7 +468,11 @@ def evidence_download(request, pk: int):
         if not request.user.is_authenticated:
             return redirect(f"{_login_url()}?next={request.path}")
         return forbidden(request, _("You may not read this file."))
-    response = FileResponse(open(path, "rb"), content_type=content_type, as_attachment=True, filename=name or path.name)
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:
+        raise Http404(_("No such file.")) from None
+    response = FileResponse(stream, content_type=content_type, as_attachment=True, filename=name or path.name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

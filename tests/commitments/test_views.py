@@ -527,3 +527,16 @@ def test_linked_series_show_their_progress_assessment_for_the_area(client, make_
     assert assessment is not None  # Kenya's remittance costs fall from 2011 to 2018
     assert str(assessment.get_status_display()) in page
     assert f"({assessment.current_year})" in page
+
+
+def test_a_missing_evidence_file_is_not_found_not_a_crash(client, people, make_commitment):
+    commitment = make_commitment("draft")
+    client.force_login(people.contributor_ken)
+    upload = io.BytesIO(PDF)
+    upload.name = "report.pdf"
+    _post_update(client, commitment, files=upload, links="")
+    evidence = Evidence.objects.get()
+    from gcmhub.commitments.evidence import path_of
+
+    path_of(evidence.stored_path).unlink()
+    assert client.get(f"/en/evidence/{evidence.pk}/").status_code == 404
