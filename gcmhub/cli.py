@@ -20,7 +20,7 @@ OWN_COMMANDS = {
     "export": "Export indicator data: gcmhub export FORMAT [--series CODE] [--area ISO3] -o FILE.",
     "assess": "Recompute stored progress assessments.",
     "progress-calc": "Assess series from a JSON-lines file: gcmhub progress-calc --batch IN.jsonl.",
-    "commitments": "Commitments: import FILE [--dry-run], export -o FILE, remind.",
+    "commitments": "Commitments: import FILE [--dry-run], export -o FILE, template -o FILE, remind.",
     "practices": "Good practices: extract FILE [--format jsonl] proposes practices found in a report.",
     "manage": "Any Django management command (e.g. gcmhub manage check --deploy).",
 }

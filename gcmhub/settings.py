@@ -235,6 +235,19 @@ GCMHUB_UPLOAD_RETENTION_DAYS = int(os.environ.get("GCMHUB_UPLOAD_RETENTION_DAYS"
 GCMHUB_PRIVATE_FILES_DIR = Path(os.environ.get("GCMHUB_PRIVATE_FILES_DIR", VAR_DIR / "private")).resolve()
 GCMHUB_EVIDENCE_MAX_BYTES = int(os.environ.get("GCMHUB_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
+# E-mail (commitment reminders, `gcmhub commitments remind`): printed to the
+# console unless a real backend is configured, e.g.
+# GCMHUB_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST settings.
+EMAIL_BACKEND = os.environ.get("GCMHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("GCMHUB_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("GCMHUB_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("GCMHUB_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GCMHUB_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("GCMHUB_EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("GCMHUB_EMAIL_FROM", "GCM Hub <noreply@localhost>")
+# The address people open the site at, for links in e-mails (no request to take it from).
+GCMHUB_SITE_URL = os.environ.get("GCMHUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead.
 X_FRAME_OPTIONS = "DENY"

@@ -14,3 +14,8 @@ class CommitmentsConfig(AppConfig):
 
         # A matching pledge names the pledge it matches only if its writer may read that one.
         references.register(Commitment, visible_commitments, "commitments.view_commitment")
+
+        from gcmhub.commitments import search, sections
+
+        sections.register()
+        search.register()

@@ -26,8 +26,22 @@ PAGES = {
     "country progress": "/{lang}/countries/KEN/progress/",
     "search": "/{lang}/search/?q=migra",
     "not found": "/{lang}/no-such-page/",
+    "commitments": "/{lang}/commitments/",
+    "commitment": "/{lang}/commitments/{commitment}/",
+    "commitment form": "/{lang}/commitments/new/",
+    "commitment update form": "/{lang}/commitments/{commitment}/updates/new/",
 }
-LANGUAGES = {"en": tuple(PAGES), "fr": ("home", "indicator", "search", "not found")}
+LANGUAGES = {"en": tuple(PAGES), "fr": ("home", "indicator", "search", "not found", "commitments", "commitment")}
+# Pages only a signed-in person sees, fetched as that person: {page: account}.
+SIGNED_IN_PAGES = {"commitment form": "contributor", "commitment update form": "contributor"}
+# Ids of the records the fixture makes, for the paths above.
+RECORD_IDS: dict[str, int] = {}
+
+
+def page_path(name: str, language: str) -> str:
+    return PAGES[name].format(lang=language, **RECORD_IDS)
+
+
 WIDTHS = {"desktop": 1280, "phone": 390}
 BLOCKING = {"serious", "critical"}
 
@@ -42,17 +56,57 @@ def site_pages(client, settings):
     settings.DEMO_MODE = True  # the banner is part of what newcomers see
     load(sample_records(), format="tidy", file_name="sample.csv", sha256="0" * 64, source="Test Statistics Office")
     recompute()
+    accounts = _commitment_records()
     pages = {}
     for language, names in LANGUAGES.items():
         for name in names:
-            path = PAGES[name].format(lang=language)
+            path = page_path(name, language)
+            if name in SIGNED_IN_PAGES:
+                client.force_login(accounts[SIGNED_IN_PAGES[name]])
             response = client.get(path)
+            client.logout()
             pages[path] = (response.status_code, response.content)
             for extra in re.findall(rb'src="(/[a-z]{2}/[^"]+\.svg[^"]*)"', response.content):
                 url = extra.decode().replace("&amp;", "&")
                 pages[url] = (client.get(url).status_code, client.get(url).content)
     return pages
 
+
+
+def _commitment_records() -> dict:
+    """A published commitment with a verified, published update (invented, labelled
+    as demo), and the contributor who may report on it."""
+    import datetime
+
+    from gcmhub.actors.models import Organization, User
+    from gcmhub.commitments import services
+    from gcmhub.commitments.inputs import CommitmentInput
+    from gcmhub.framework.models import Objective
+    from gcmhub.geo.models import Area
+
+    kenya = Area.objects.get(iso3="KEN")
+    ministry = Organization.objects.create(
+        name="Example Ministry of Labour (invented)", area=kenya, kind=Organization.Kind.GOVERNMENT,
+        is_published=True, is_demo=True,
+    )  # fmt: skip
+    contributor = User.objects.create_user("a11y-contributor", role=User.Role.CONTRIBUTOR, organization=ministry)
+    data = CommitmentInput(
+        kind="national_action", title="Legal aid desks at border posts", area=kenya, owner=ministry,
+        description="Open legal aid desks for migrants at ten border posts.",
+        objectives=[Objective.objects.get(number=7)], metric="border posts with a desk", metric_baseline=2,
+        metric_target=10, due_date=datetime.date(2028, 12, 31), is_demo=True,
+    )  # fmt: skip
+    commitment = services.create_commitment(None, data)
+    services.submit_commitment(None, commitment, commitment.version)
+    services.approve_commitment(None, commitment, commitment.version)
+    update = services.post_update(
+        None, commitment, reported_on=datetime.date(2025, 6, 1), status="in_progress", completion="limited",
+        narrative="Four desks opened.", links=["https://example.org/report"], is_demo=True,
+    )  # fmt: skip
+    services.verify_update(None, update, "partly_verified", "Two desks visited.", update.version)
+    services.publish_update(None, update, update.version)
+    RECORD_IDS["commitment"] = commitment.pk
+    return {"contributor": contributor}
 
 
 def _axe_problems(axe, page, where: str) -> list[str]:
@@ -94,7 +148,7 @@ def _run_checks(pages):
                 page.route("**/*", serve)
                 for language, names in LANGUAGES.items():
                     for name in names:
-                        path = PAGES[name].format(lang=language)
+                        path = page_path(name, language)
                         page.goto(f"http://testserver{path}")
                         page.wait_for_load_state("networkidle")
                         where = f"{name} ({language}, {width_name})"

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         accounts = create_demo_accounts()
         self._load_action_texts()
         self._load_indicators()
+        self._load_commitments()
         # Imports queue recomputation for the task worker; a freshly built demo
         # site should show its scorecards before any worker has run.
         call_command("assess", verbosity=options["verbosity"])
@@ -49,6 +50,19 @@ class Command(BaseCommand):
             f"Official action texts {report.file}: {len(report.objectives)} objectives, "
             f"{report.actions_changed} texts changed"
         )
+
+    def _load_commitments(self):
+        # An invented coordination mechanism for one country (labelled as such on every page).
+        from gcmhub.commitments.demo import DEMO_AREA, load_demo_commitments
+
+        loaded = load_demo_commitments()
+        if loaded["skipped"]:
+            self.stdout.write(f"Demo commitments ({DEMO_AREA}, invented): already loaded")
+        else:
+            self.stdout.write(
+                f"Demo commitments ({DEMO_AREA}, invented): {loaded['organizations']} organisations, "
+                f"{loaded['commitments']} commitments, {loaded['updates']} updates"
+            )
 
     def _load_indicators(self):
         # Real statistics (UNSD SDG database, UN DESA migrant stock) from the
