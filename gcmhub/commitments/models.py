@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -35,6 +36,14 @@ DESCRIPTION_MAX = 3000
 TITLE_MAX = 300
 
 iso4217 = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code, such as USD or EUR."))
+
+
+def years_after(day, years: int):
+    """The same calendar day ``years`` later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _long_text(verbose_name, limit: int = LONG_TEXT_MAX):
@@ -159,6 +168,9 @@ class Commitment(PublishableModel):
     # Set when a reviewer publishes a commitment that fails the verifiability
     # checklist: the reason is shown publicly beside the checklist.
     verifiability_exception = _long_text(_("why it was published although not verifiable"))
+    # The deadline: the due date, or the start (else creation) date plus the
+    # horizon; kept by save() so that lists filter on "overdue" in the database.
+    due_by = models.DateField(_("deadline"), null=True, blank=True, editable=False, db_index=True)
     # When the owner or a partner last reported on it (creation counts), for the stale/inactive flags.
     last_reported_at = models.DateTimeField(_("last reported"), null=True, blank=True, editable=False)
 
@@ -185,6 +197,22 @@ class Commitment(PublishableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.due_by = self.deadline()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"due_date", "start_date", "horizon_years"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "due_by"}
+        super().save(*args, **kwargs)
+
+    def deadline(self):
+        """The due date, else the start (or creation) date plus the horizon, else None."""
+        if self.due_date:
+            return self.due_date
+        if not self.horizon_years:
+            return None
+        start = self.start_date or timezone.localdate(self.created_at if self.created_at else None)
+        return years_after(start, self.horizon_years)
 
     def clean(self) -> None:
         super().clean()
