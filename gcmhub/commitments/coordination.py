@@ -77,7 +77,7 @@ POINTS_FORM_UNSTATED = 10
 POINTS_SAME_AREA = 25
 POINTS_CONTAINING_AREA = 15
 POINTS_SAME_REGION = 5
-POINTS_DECLARED = 50  # a matching pledge that names the request
+POINTS_DECLARED = 100  # a matching pledge that names the request: above any computed fit
 POINTS_WORDING_MAX = 10
 MATCHES_PER_SIDE = 5  # suggestions kept per request (and per offer)
 
