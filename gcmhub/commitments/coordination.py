@@ -478,8 +478,10 @@ class Overlap:
 
 
 def _comparable(a: CommitmentRow, b: CommitmentRow) -> bool:
-    """Two commitments of different organisations that serve a common objective or action."""
-    if a.owner_id == b.owner_id:
+    """Two commitments of different organisations that serve a common
+    objective or action. A request and an offer answering it are a match,
+    not a duplicate: requests are compared with requests only."""
+    if a.owner_id == b.owner_id or (a.kind == REQUEST) != (b.kind == REQUEST):
         return False
     return bool(set(a.objectives) & set(b.objectives) or set(a.actions) & set(b.actions))
 

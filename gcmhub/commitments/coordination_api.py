@@ -238,21 +238,6 @@ def _method(method: str | None) -> str:
     return parse_method(method)
 
 
-@router.get("/coordination/{iso3}", response=CoordinationOut, auth=read_auth, summary="A country's coordination view")
-def coordination(
-    request, iso3: Code, by: Literal["objective", "action"] = "objective", method: Code | None = None
-):
-    """Who does what (``by``: organisations × objectives or × actions), gaps,
-    likely overlaps and request × offer matches for one country, over the
-    commitments the caller may read (the public: published ones).
-    ``method``: the progress method whose stored assessments tell which
-    objectives go off track (default ``opensdg``)."""
-    area = find_country(iso3, field="iso3")
-    chosen = _method(method)
-    data = coordination_data.load(request.auth, area, method=chosen)
-    return coordination_json(data, co.coordinate(data, by=by), chosen)
-
-
 # --- matches ---------------------------------------------------------------------------
 
 
@@ -368,3 +353,19 @@ def withdraw_overlap_decision(request, first: Id, second: Id):
     """Forget the decision on a pair: it is proposed again if it still looks alike."""
     coordination_services.withdraw_overlap_decision(request.auth, first, second)
     return Status(204, None)
+
+
+# Last: a path parameter here would otherwise take /coordination/matches and /overlaps.
+@router.get("/coordination/{iso3}", response=CoordinationOut, auth=read_auth, summary="A country's coordination view")
+def coordination(
+    request, iso3: Code, by: Literal["objective", "action"] = "objective", method: Code | None = None
+):
+    """Who does what (``by``: organisations × objectives or × actions), gaps,
+    likely overlaps and request × offer matches for one country, over the
+    commitments the caller may read (the public: published ones).
+    ``method``: the progress method whose stored assessments tell which
+    objectives go off track (default ``opensdg``)."""
+    area = find_country(iso3, field="iso3")
+    chosen = _method(method)
+    data = coordination_data.load(request.auth, area, method=chosen)
+    return coordination_json(data, co.coordinate(data, by=by), chosen)

@@ -194,6 +194,10 @@ def test_overlaps_need_two_organisations_and_a_common_objective_or_action():
     ]
     [overlap] = co.find_overlaps(by_action)
     assert overlap.shared_actions == ["6a"] and overlap.score == 100.0
+    request_and_offer = [row(1, "Recruitment fees", kind="request"), row(2, "Recruitment fees", owner=2, kind="pledge")]
+    assert co.find_overlaps(request_and_offer) == []
+    two_requests = [row(1, "Recruitment fees", kind="request"), row(2, "Recruitment fees", owner=2, kind="request")]
+    assert len(co.find_overlaps(two_requests)) == 1
 
 
 def test_overlap_decisions():
