@@ -20,6 +20,8 @@ def test_public_page_shows_every_measure(client, planted, language):  # noqa: F8
     assert "Consular registration software and training" in html  # the fitting offer
     assert "Whole-of-society migration forum" not in html  # a draft
     assert "<form" not in html.split('id="overlaps"')[1]  # the public has no buttons
+    heading = {"en": "Who does what", "fr": "Qui fait quoi", "es": "Quién hace qué"}[language]
+    assert heading in html
 
 
 def test_lower_case_code_redirects_and_unknown_country_is_404(client, planted):  # noqa: F811
