@@ -103,12 +103,13 @@ STOPWORDS = frozenset(
     provide provides support supports strengthen improve promote develop increase enhance national government
     country countries year years renforcer ameliorer promouvoir developper soutenir appui national nationale
     gouvernement pays annee annees fortalecer mejorar promover desarrollar apoyo apoyar nacional gobierno pais
-    ano anos
+    ano anos get gets getting give gives giving go goes going make makes making take takes taking help helps
+    set put able way ways well one two three first second like many much
     """.split()
 )
 # Endings removed so that "workers"/"worker", "trafficking"/"traffic" and
-# "migrantes"/"migrants" meet; longest first, and a stem keeps 4+ letters.
-SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ers", "er", "ed", "es", "s", "e")
+# "migrantes"/"migrants", "protection"/"protecting" meet; longest first, and a stem keeps 4+ letters.
+SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ions", "ion", "ies", "ers", "er", "ed", "es", "s", "e")
 MIN_STEM = 4
 
 
