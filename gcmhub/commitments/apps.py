@@ -14,3 +14,8 @@ class CommitmentsConfig(AppConfig):
 
         # A matching pledge names the pledge it matches only if its writer may read that one.
         references.register(Commitment, visible_commitments, "commitments.view_commitment")
+
+        # The country page links to the coordination page (cm-coord).
+        from gcmhub.commitments import coordination_views
+
+        coordination_views.register_country_section()

@@ -51,7 +51,8 @@ def _with_relations(queryset):
 
 
 def commitment_row(commitment: Commitment, today: date) -> co.CommitmentRow:
-    objectives = tuple(link.objective.number for link in sorted(commitment.objective_links.all(), key=lambda link: link.position))
+    links = sorted(commitment.objective_links.all(), key=lambda link: link.position)
+    objectives = tuple(link.objective.number for link in links)
     actions = tuple(sorted((a.code for a in commitment.actions.all()), key=co._column_sort))
     return co.CommitmentRow(
         id=commitment.pk,
@@ -160,6 +161,3 @@ def load(reader, area: Area, *, method: str | None = None, today: date | None = 
         today=today,
     )
 
-
-def titles_of(rows) -> dict[int, co.CommitmentRow]:
-    return {row.id: row for row in rows}

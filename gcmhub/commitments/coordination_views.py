@@ -227,3 +227,23 @@ def match_action(request, key: str):
         messages.error(request, getattr(error, "message", _("The request could not be read.")))
     return _back(area, "#matches")
 
+
+
+def coordination_section(area: Area):
+    """The country page's link here, once the country has a published commitment
+    (the country page is the same for every reader, so it counts what the public sees)."""
+    from gcmhub.geo.sections import CountrySection
+
+    if not area.iso3 or not Commitment.objects.filter(area=area, is_published=True).exists():
+        return None
+    return CountrySection(
+        title=_("Coordination"),
+        url=reverse("coordination:country", args=[area.iso3]),
+        summary=_("Who does what, gaps, likely overlaps, and offers that fit the requests for support."),
+    )
+
+
+def register_country_section() -> None:
+    from gcmhub.geo.sections import register_country_section as register
+
+    register("coordination", coordination_section, order=11)

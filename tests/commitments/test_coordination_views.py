@@ -79,3 +79,9 @@ def test_anonymous_posts_are_refused(client, planted):  # noqa: F811
     response = client.post("/en/countries/KEN/coordination/matches/", {"request": 1, "offer": 2, "side": "request"})
     assert response.status_code in (403, 404)
     assert not SupportMatch.objects.exists()
+
+
+def test_country_page_links_here_once_a_commitment_is_published(client, planted):  # noqa: F811
+    html = client.get("/en/countries/KEN/").content.decode()
+    assert "/en/countries/KEN/coordination/" in html
+    assert "/en/countries/MEX/coordination/" not in client.get("/en/countries/MEX/").content.decode()
