@@ -79,6 +79,7 @@ POINTS_CONTAINING_AREA = 15
 POINTS_SAME_REGION = 5
 POINTS_DECLARED = 100  # a matching pledge that names the request: above any computed fit
 POINTS_WORDING_MAX = 10
+POINTS_SAME_OWNER = -30  # one organisation's request and offer: listed last
 MATCHES_PER_SIDE = 5  # suggestions kept per request (and per offer)
 
 # Function words of English, French and Spanish, and words every commitment
@@ -544,7 +545,7 @@ def _overlap(a: CommitmentRow, b: CommitmentRow, sim: Similarity, decision: str)
 @dataclass(frozen=True)
 class Reason:
     code: str  # primary_objective, objective, extra_objectives, action, same_form, form_unstated,
-    # same_area, containing_area, same_region, declared, wording
+    # same_area, containing_area, same_region, declared, wording, same_owner
     points: int
     objectives: tuple[int, ...] = ()
     actions: tuple[str, ...] = ()
@@ -628,23 +629,26 @@ def fit(
     weights: dict[str, float] | None = None,
 ) -> Match | None:
     """The match of ``request`` and ``offer`` with its reasons, or None when
-    they do not fit. Needed: a shared objective, compatible forms of support
+    they do not fit. Needed: a shared objective (or action), compatible forms of support
     and a common place — unless the offer is a matching pledge that names the
     request, which fits whatever else it says."""
     declared = offer.matches_id == request.id
     objective = _objective_reasons(request, offer)
+    shared_actions = tuple(sorted(set(request.actions) & set(offer.actions), key=_column_sort))
     form = _form_reason(request, offer)
     place = _place_reason(places.get(request.area_id), places.get(offer.area_id), places)
-    if not declared and not (objective and form and place):
+    if not declared and not ((objective or shared_actions) and form and place):
         return None
     reasons = [Reason("declared", POINTS_DECLARED)] if declared else []
     reasons += objective
-    shared_actions = tuple(sorted(set(request.actions) & set(offer.actions), key=_column_sort))
     if shared_actions:
         reasons.append(
             Reason("action", min(POINTS_ACTION * len(shared_actions), POINTS_ACTIONS_MAX), actions=shared_actions)
         )
     reasons += [r for r in (form, place) if r is not None]
+    if request.owner_id == offer.owner_id:
+        # Kept (it may be a unit answering its own ministry's request) but below any other fit.
+        reasons.append(Reason("same_owner", POINTS_SAME_OWNER))
     if weights is not None:
         sim = similarity(
             text_profile(request.title, request.description), text_profile(offer.title, offer.description), weights
@@ -681,8 +685,6 @@ def find_matches(
     suggested: list[Match] = []
     for request in requests:
         for offer in offers:
-            if offer.owner_id == request.owner_id and offer.matches_id != request.id:
-                continue  # nobody offers support to itself
             if focus_area_id is not None and focus_area_id not in (request.area_id, offer.area_id):
                 continue
             record = stored.get((request.id, offer.id))

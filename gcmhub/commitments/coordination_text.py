@@ -70,10 +70,14 @@ def reason_text(reason: co.Reason) -> str:
         text = _("One covers the other’s area: %(place)s") % {"place": reason.place}
     elif code == "same_region":
         text = _("Same region: %(place)s") % {"place": reason.place}
+    elif code == "same_owner":
+        text = _("Request and offer come from the same organisation")
     elif code == "wording":
         text = _("Similar wording: %(terms)s") % {"terms": ", ".join(reason.terms)}
     else:
         text = code
+    if reason.points < 0:
+        return _("%(text)s (%(points)d points)") % {"text": text, "points": reason.points}
     return ngettext("%(text)s (+%(points)d point)", "%(text)s (+%(points)d points)", reason.points) % {
         "text": text,
         "points": reason.points,

@@ -281,6 +281,16 @@ def test_stored_matches_keep_their_state_and_declined_ones_are_not_suggested():
     assert matches[0].request_confirmed and matches[0].offer_confirmed
 
 
+def test_same_owner_or_action_only_fits_weaker():
+    request = row(1, "Help", kind="request", owner=1, objectives=(5,), actions=("7a",))
+    own = row(2, "Our own offer", kind="pledge", owner=1, objectives=(5,))
+    by_action = row(3, "Offer on the action", kind="pledge", owner=3, objectives=(7,), actions=("7a",))
+    other = row(4, "Other offer", kind="pledge", owner=3, objectives=(5,))
+    matches = co.find_matches([request, own, by_action, other], PLACES)
+    assert [m.offer_id for m in matches] == [4, 3, 2]
+    assert matches[-1].reasons[-1].code == "same_owner" and matches[-1].reasons[-1].points < 0
+
+
 def test_focus_area_keeps_pairs_touching_it():
     request = row(1, "Help", kind="request", owner=1, objectives=(5,), area=GTM)
     offer = row(2, "Offer", kind="pledge", owner=3, objectives=(5,), area=GTM)
