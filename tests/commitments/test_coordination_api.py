@@ -221,3 +221,15 @@ def test_objective_off_track_without_commitment_from_stored_assessments(api, ken
     services.approve_commitment(None, created, created.version, exception_reason="test")
     body = api.get(URL).json()
     assert not gaps_of(body, "objective_off_track_without_commitment")
+
+
+def test_organisations_the_reader_may_not_read_are_not_named(api, bearer, people, make_commitment, kenya):
+    from tests.actors.conftest import make_organization
+
+    hidden = make_organization("Unpublished Helpers Collective", kenya, published=False)
+    make_commitment("published", title="Night shelter", owner=hidden, partners=[], objectives=[objective(7)])
+    text = api.get(URL).content.decode()
+    assert "Unpublished Helpers Collective" not in text
+    row = next(r for r in api.get(URL).json()["matrix"]["rows"] if r["organization"]["id"] == hidden.pk)
+    assert row["organization"]["name"] == "" and row["total"] == 1
+    assert "Unpublished Helpers Collective" in api.get(URL, headers=bearer(people.focal_ken)).content.decode()
