@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from gcmhub.actors.models import Organization
 from gcmhub.commitments import coordination as co
 from gcmhub.commitments import coordination_data, coordination_services, coordination_text
+from gcmhub.commitments.flags import FLAG_LABELS
 from gcmhub.commitments.models import Commitment
 from gcmhub.errors import GcmHubError, NotFound
 from gcmhub.geo import services as geo_services
@@ -81,6 +82,7 @@ def _matrix_rows(matrix: co.Matrix, area: Area) -> list[dict]:
                 "kind": ORGANIZATION_KINDS.get(row.organization.kind, ""),
                 "cells": cells,
                 "statuses": [(STATUS_LABELS[s], n) for s, n in row.statuses.items()],
+                "flags": [(FLAG_LABELS.get(flag, flag), n) for flag, n in row.flags.items()],
             }
         )
     return rows
@@ -166,7 +168,7 @@ def coordination_page(request, key: str):
         ],  # fmt: skip
         "may_coordinate": may_coordinate,
         "has_demo": any(row.is_demo for row in data.commitments),
-        "threshold": co.OVERLAP_THRESHOLD,
+        "threshold": f"{co.OVERLAP_THRESHOLD:g}",
         "country_url": _url("geo:country", area.iso3),
     }
     return render(request, "commitments/coordination.html", context)
