@@ -137,7 +137,7 @@ class IndexOut(Schema):
 # The main collections a newcomer starts from, as paths under /api/v1/.
 COLLECTIONS = (
     "objectives", "principles", "sdg-indicators", "areas", "indicators",
-    "organizations", "progress", "progress/timelines",
+    "organizations", "progress", "progress/timelines", "commitments",
 )  # fmt: skip
 
 
@@ -158,6 +158,7 @@ def index(request):
 
 def _mount_routers() -> None:
     from gcmhub.actors.api import router as actors_router
+    from gcmhub.commitments.api import router as commitments_router
     from gcmhub.commitments.coordination_api import router as coordination_router
     from gcmhub.framework.api import router as framework_router
     from gcmhub.geo.api import router as geo_router
@@ -171,6 +172,7 @@ def _mount_routers() -> None:
     api.add_router("/", indicators_router)
     api.add_router("/", progress_router)
     api.add_router("/", search_router)
+    api.add_router("/", commitments_router)
     api.add_router("/", coordination_router)
 
 

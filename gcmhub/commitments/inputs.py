@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import models
+from django.utils.translation import gettext as _
+
 from gcmhub.actors.models import Organization
+from gcmhub.errors import InvalidInput
 from gcmhub.framework.models import Action, Objective, Principle
 from gcmhub.geo.models import Area
 
@@ -96,3 +100,90 @@ class CommitmentInput:
             completion=commitment.completion,
             is_demo=commitment.is_demo,
         )
+
+
+# --- turning what a writer typed into the records an input names ------------------------
+# Shared by the API, the forms and the importer, so an unknown value gets one
+# message everywhere, naming its field.
+
+
+def _invalid(field: str, message: str):
+    from gcmhub.commitments.services import InvalidCommitment
+
+    return InvalidCommitment(message, field=field)
+
+
+def resolve_objectives(numbers, field: str = "objectives") -> list[Objective]:
+    """Objectives by number, in the order given (the first is the primary one)."""
+    found = {o.number: o for o in Objective.objects.filter(number__in=[n for n in numbers if isinstance(n, int)])}
+    result = []
+    for number in numbers:
+        if number not in found:
+            raise _invalid(field, _("There is no objective %(number)s.") % {"number": number})
+        result.append(found[number])
+    return result
+
+
+def resolve_actions(codes, field: str = "actions") -> list[Action]:
+    """Actions by code such as ``"7a"`` (objective number and letter)."""
+    actions = {a.code: a for a in Action.objects.select_related("objective")}
+    result = []
+    for code in codes:
+        key = str(code).strip().lower().replace("(", "").replace(")", "").replace(" ", "")
+        if key not in actions:
+            raise _invalid(field, _("There is no action “%(code)s” (write it as 7a).") % {"code": code})
+        result.append(actions[key])
+    return result
+
+
+def resolve_principles(keys, field: str = "principles") -> list[Principle]:
+    """Guiding principles by slug (``people-centred``) or letter (``a``)."""
+    result = []
+    for key in keys:
+        text = str(key).strip().lower()
+        principle = Principle.objects.filter(models.Q(slug=text) | models.Q(letter=text)).first()
+        if principle is None:
+            raise _invalid(field, _("There is no guiding principle “%(key)s”.") % {"key": key})
+        result.append(principle)
+    return result
+
+
+def resolve_series(code: str, field: str = "indicators"):
+    from gcmhub.indicators.models import Series
+
+    series = Series.objects.filter(code=str(code).strip()).first()
+    if series is None:
+        raise _invalid(field, _("There is no indicator series “%(code)s”.") % {"code": code})
+    return series
+
+
+def resolve_area(iso3: str, field: str = "area") -> Area:
+    code = (iso3 or "").strip().upper()
+    area = Area.objects.filter(kind=Area.Kind.COUNTRY, iso3=code).first() if code else None
+    if area is None:
+        raise _invalid(field, _("There is no country with the ISO 3166 alpha-3 code “%(code)s”.") % {"code": iso3})
+    return area
+
+
+def resolve_organization(actor, organization_id, field: str) -> Organization:
+    """An organisation through the writer's read rules (unknown and unreadable look alike)."""
+    from gcmhub import references
+
+    try:
+        return references.resolve(
+            actor, Organization, organization_id, field=field, message=_("There is no organisation with the id “%(id)s”.")
+        )
+    except InvalidInput as error:
+        raise _invalid(field, error.message) from None
+
+
+def resolve_commitment(actor, commitment_id, field: str = "matches"):
+    from gcmhub import references
+    from gcmhub.commitments.models import Commitment
+
+    try:
+        return references.resolve(
+            actor, Commitment, commitment_id, field=field, message=_("There is no commitment with the id “%(id)s”.")
+        )
+    except InvalidInput as error:
+        raise _invalid(field, error.message) from None

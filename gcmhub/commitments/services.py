@@ -138,6 +138,51 @@ def visible_commitments(user) -> QuerySet:
     return commitments if scope is None else commitments.filter(scope)
 
 
+def filter_commitments(
+    commitments: QuerySet,
+    *,
+    area: str | None = None,
+    objective: int | None = None,
+    action: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    review_state: str | None = None,
+    organization: int | None = None,
+    flag: str | None = None,
+    q: str | None = None,
+    today=None,
+) -> QuerySet:
+    """Narrow a list (web, API, export alike); unknown values are errors, not empty lists."""
+    from gcmhub.commitments import flags, inputs
+
+    if area:
+        commitments = commitments.filter(area=inputs.resolve_area(area))
+    if objective is not None:
+        commitments = commitments.filter(objective_links__objective=inputs.resolve_objectives([objective], "objective")[0])
+    if action:
+        commitments = commitments.filter(actions=inputs.resolve_actions([action], "action")[0])
+    choices = {"kind": (kind, Commitment.Kind), "status": (status, Commitment.Status),
+               "review_state": (review_state, Commitment.ReviewState)}  # fmt: skip
+    for name, (value, enum) in choices.items():
+        if value:
+            if value not in enum.values:
+                raise _invalid(name, _("Unknown value “%(value)s”. Choose one of: %(values)s.")
+                               % {"value": value, "values": ", ".join(enum.values)})  # fmt: skip
+            commitments = commitments.filter(**{name: value})
+    if organization is not None:
+        partnered = CommitmentPartner.objects.filter(organization_id=organization).values("commitment_id")
+        commitments = commitments.filter(Q(owner_id=organization) | Q(pk__in=partnered))
+    if flag:
+        if flag not in flags.FLAGS:
+            raise _invalid("flag", _("Unknown flag “%(value)s”. Flags: %(values)s.")
+                           % {"value": flag, "values": ", ".join(flags.FLAGS)})  # fmt: skip
+        commitments = flags.filter_by_flag(commitments, flag, today)
+    if q:
+        for word in q.split():
+            commitments = commitments.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    return commitments.distinct() if objective is not None or action else commitments
+
+
 def get_visible_commitment(user, pk) -> Commitment:
     """One commitment ``user`` may read; drafts of others are "not found", so they do not leak."""
     try:
@@ -340,6 +385,9 @@ def update_commitment(actor, commitment: Commitment, data: CommitmentInput, expe
     publish it): ``commitment`` then keeps its published values."""
     require(actor, CHANGE, commitment)
     held = publishing.needs_review(actor, commitment, PUBLISH)
+    if actor is not None and is_member(actor) and data.owner is not None and data.owner.pk != commitment.owner_id:
+        # A partner may edit a joint commitment, not take it over.
+        raise _invalid("owner", _("Only the country's focal point or an administrator changes the owner."))
     _apply(commitment, data)
     # The changed record must still be the actor's: no moving it out of their scope.
     require(actor, CHANGE, commitment)
@@ -374,6 +422,36 @@ def proposed_commitment(commitment: Commitment) -> tuple[Commitment, dict | None
     """The commitment with its held change applied, and the held relations (None: unchanged)."""
     proposal = commitment.pending_changes or {}
     return publishing.proposed_version(commitment), proposal.get(RELATIONS)
+
+
+def editable_input(actor, commitment: Commitment) -> CommitmentInput:
+    """What an edit by ``actor`` starts from: the stored commitment, or, for
+    an editor whose edits are held, the change already waiting for review,
+    so successive edits refine one proposal."""
+    if not (publishing.needs_review(actor, commitment, PUBLISH) and commitment.has_pending_changes):
+        return CommitmentInput.from_commitment(commitment)
+    proposed, relations = proposed_commitment(commitment)
+    data = CommitmentInput.from_commitment(proposed)
+    if relations is not None:
+        _use_relations(data, relations)
+    return data
+
+
+def _use_relations(data: CommitmentInput, relations: dict) -> None:
+    """Put held relations (JSON ids) into ``data`` as records."""
+    from gcmhub.actors.models import Organization
+    from gcmhub.framework.models import Action, Objective, Principle
+    from gcmhub.indicators.models import Series
+
+    organizations = Organization.objects.in_bulk([o for o, _r in relations["partners"]])
+    objectives = Objective.objects.in_bulk(relations["objectives"])
+    series = Series.objects.in_bulk([row["series"] for row in relations["indicators"]])
+    data.partners = [(organizations[o], r) for o, r in relations["partners"] if o in organizations]
+    data.objectives = [objectives[o] for o in relations["objectives"] if o in objectives]
+    data.actions = list(Action.objects.filter(pk__in=relations["actions"]).select_related("objective"))
+    data.principles = list(Principle.objects.filter(pk__in=relations["principles"]))
+    data.indicators = [{**row, "series": series[row["series"]]} for row in relations["indicators"] if row["series"] in series]
+    data.amounts = [dict(row) for row in relations["amounts"]]
 
 
 def delete_commitment(actor, commitment: Commitment, expected_version: int) -> None:
@@ -541,9 +619,16 @@ def post_update(
     with transaction.atomic():
         update._history_user = actor
         update.save()
-        for row in link_rows:
-            Evidence.objects.create(update=update, uploaded_by=update.author, **row)
-        for item in stored:
+        _save_evidence(update, link_rows, stored)
+        _note_report(actor, commitment, update, apply_state=not commitment.is_published)
+    return update
+
+
+def _save_evidence(update: CommitmentUpdate, link_rows: list[dict], stored: list, uploader=None) -> list[Evidence]:
+    uploader = uploader or update.author
+    saved = [Evidence.objects.create(update=update, uploaded_by=uploader, **row) for row in link_rows]
+    for item in stored:
+        saved.append(
             Evidence.objects.create(
                 update=update,
                 title=item.original_name,
@@ -552,10 +637,21 @@ def post_update(
                 content_type=item.content_type,
                 size=item.size,
                 sha256=item.sha256,
-                uploaded_by=update.author,
+                uploaded_by=uploader,
             )
-        _note_report(actor, commitment, update, apply_state=not commitment.is_published)
-    return update
+        )
+    return saved
+
+
+def add_evidence(actor, update: CommitmentUpdate, *, links=(), files=()) -> list[Evidence]:
+    """More evidence for an update not yet published (links and files as in ``post_update``)."""
+    require(actor, REPORT, update.commitment)
+    if update.is_published:
+        raise _invalid("update", _("This update is published: post a new update with the new evidence."))
+    link_rows = [_link_evidence(link) for link in links]
+    stored = [_store_file(item) for item in files]
+    with transaction.atomic():
+        return _save_evidence(update, link_rows, stored, actor if actor is not None and actor.pk else None)
 
 
 def _link_evidence(link) -> dict:
@@ -678,7 +774,10 @@ def evidence_file_for(user, evidence: Evidence):
 def commitment_history(reader, commitment: Commitment) -> list:
     """The commitment's history as ``reader`` may see it: staff in scope see
     usernames and held proposals, everyone else the editors' organisation or role."""
-    return history.history_of(commitment, reader=reader, show_usernames=may_see_staff_view(reader, commitment))
+    staff = may_see_staff_view(reader, commitment)
+    # Reports waiting for review and reasons given to the author are staff business.
+    hidden = () if staff else ("last_reported_at", "rejection_reason", "submitted_at")
+    return history.history_of(commitment, reader=reader, show_usernames=staff, exclude=hidden)
 
 
 def review_queue(user) -> QuerySet:
@@ -690,4 +789,4 @@ def review_queue(user) -> QuerySet:
     )
 
 
-__all__ += ["commitment_history", "review_queue", "get_visible_update", "proposed_commitment"]
+__all__ += ["editable_input", "add_evidence", "commitment_history", "review_queue", "get_visible_update", "proposed_commitment"]

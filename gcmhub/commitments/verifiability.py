@@ -52,7 +52,7 @@ def checklist(commitment: Commitment) -> list[CheckItem]:
         "lead": has_lead(commitment),
     }
     if commitment.form_of_support == Commitment.FormOfSupport.FINANCIAL:
-        checks["budget"] = commitment.amounts.exists()
+        checks["budget"] = bool(commitment.amounts.all())
     return [CheckItem(key, str(LABELS[key]), ok) for key, ok in checks.items()]
 
 

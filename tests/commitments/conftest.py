@@ -97,11 +97,23 @@ def make_commitment(kenya, orgs):
     return build
 
 
+class AnonymousByDefault(TestClient):
+    """Requests without a token come from Django's AnonymousUser, as they do
+    through the real URLs (ninja's client would put a Mock there, whose
+    ``has_perm`` answers yes to everything)."""
+
+    def request(self, method, path, data=None, json=None, **request_params):
+        from django.contrib.auth.models import AnonymousUser
+
+        request_params.setdefault("user", AnonymousUser())
+        return super().request(method, path, data or {}, json, **request_params)
+
+
 @pytest.fixture
 def api():
     from gcmhub.api import api as ninja_api
 
-    return TestClient(ninja_api)
+    return AnonymousByDefault(ninja_api)
 
 
 @pytest.fixture
