@@ -560,7 +560,8 @@ class Match:
     offer_id: int
     score: int
     reasons: list[Reason]
-    state: str = "suggested"  # suggested (computed only), proposed, confirmed
+    state: str = "suggested"  # suggested (computed only), proposed, confirmed; declared (a matching
+    # pledge naming a pledge, not a request)
     match_id: int | None = None
     version: int | None = None
     request_confirmed: bool = False
@@ -694,6 +695,7 @@ def find_matches(
             if match is not None:
                 suggested.append(match)
     kept = _best_per_side(suggested, per_side)
+    kept += _declared_on_pledges(commitments, offers, focus_area_id, places, weights)
     for record in records:
         if record.state == "declined":
             continue
@@ -706,9 +708,27 @@ def find_matches(
         match.state, match.match_id, match.version = record.state, record.id, record.version
         match.request_confirmed, match.offer_confirmed = record.request_confirmed, record.offer_confirmed
         kept.append(match)
-    state_rank = {"confirmed": 0, "proposed": 1, "suggested": 2}
+    state_rank = {"confirmed": 0, "declared": 1, "proposed": 2, "suggested": 3}
     kept.sort(key=lambda m: (m.request_id, state_rank.get(m.state, 3), -m.score, m.offer_id))
     return kept
+
+
+def _declared_on_pledges(commitments, offers, focus_area_id, places, weights) -> list[Match]:
+    """A matching pledge may match another pledge rather than a request (a
+    donor matching a host's pledge): that link is the offer's own
+    declaration, listed as ``declared`` (there is no request to confirm)."""
+    by_id = {c.id: c for c in commitments}
+    found = []
+    for offer in offers:
+        target = by_id.get(offer.matches_id) if offer.matches_id else None
+        if target is None or target.kind == REQUEST:
+            continue
+        if focus_area_id is not None and focus_area_id not in (target.area_id, offer.area_id):
+            continue
+        match = fit(target, offer, places, weights)
+        match.state = "declared"
+        found.append(match)
+    return found
 
 
 def _best_per_side(matches: list[Match], per_side: int) -> list[Match]:

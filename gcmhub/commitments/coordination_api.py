@@ -113,7 +113,9 @@ class CoordinationReasonOut(Schema):
 class CoordinationMatchOut(Schema):
     id: int | None = Field(None, description="The stored match; null for a suggestion nobody acted on yet")
     version: int | None = None
-    state: str = Field(description="suggested, proposed or confirmed")
+    state: str = Field(
+        description="suggested (computed), proposed or confirmed (stored); declared: a matching pledge naming a pledge"
+    )
     request: CoordinationCommitmentOut
     offer: CoordinationCommitmentOut
     score: int

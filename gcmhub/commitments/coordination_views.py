@@ -121,6 +121,11 @@ def _match_views(reader, matches: list[co.Match], by_id: dict, data: co.Coordina
 
     views = []
     for match in matches:
+        if match.state == "declared":  # the offer's own declaration: nothing to confirm
+            views.append({"match": match, "request": _commitment_view(by_id[match.request_id], data),
+                          "offer": _commitment_view(by_id[match.offer_id], data),
+                          "reasons": [coordination_text.reason_text(r) for r in match.reasons]})  # fmt: skip
+            continue
         views.append(
             {
                 "match": match,

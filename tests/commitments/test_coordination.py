@@ -268,6 +268,14 @@ def test_unstated_form_fits_weaker_and_declared_matching_pledge_always_fits():
     assert "form_unstated" in [r.code for r in matches[1].reasons]
 
 
+def test_matching_pledge_of_a_pledge_is_listed_as_declared():
+    host = row(1, "Host pledge: school places", kind="pledge", owner=1, objectives=(15,))
+    donor = row(2, "Donor matches the host pledge", kind="matching_pledge", owner=3, objectives=(15,), matches_id=1)
+    [match] = co.find_matches([host, donor], PLACES)
+    assert (match.request_id, match.offer_id, match.state) == (1, 2, "declared")
+    assert match.reasons[0].code == "declared"
+
+
 def test_stored_matches_keep_their_state_and_declined_ones_are_not_suggested():
     request = row(1, "Help", kind="request", owner=1, objectives=(5,), form_of_support="technical")
     offer_a = row(2, "Offer A", kind="pledge", owner=3, objectives=(5,), form_of_support="technical")
