@@ -19,11 +19,11 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from gcmhub.actors.auth import bearer_auth, read_auth
-from gcmhub.actors.services import find_country
 from gcmhub.apischema import Code, Id, InputSchema, Ref, Text, Version
 from gcmhub.commitments import coordination as co
 from gcmhub.commitments import coordination_data, coordination_services, coordination_text
 from gcmhub.commitments.models import OverlapDecision, SupportMatch
+from gcmhub.geo import services as geo_services
 from gcmhub.text import max_length
 
 router = Router(tags=["coordination"])
@@ -367,7 +367,7 @@ def coordination(
     commitments the caller may read (the public: published ones).
     ``method``: the progress method whose stored assessments tell which
     objectives go off track (default ``opensdg``)."""
-    area = find_country(iso3, field="iso3")
+    area = geo_services.get_country(iso3)  # ISO3 or M49; unknown: 404, as the progress scorecard
     chosen = _method(method)
     data = coordination_data.load(request.auth, area, method=chosen)
     return coordination_json(data, co.coordinate(data, by=by), chosen)

@@ -114,7 +114,8 @@ def test_matrix_by_action_and_bad_parameters(api, planted, make_commitment, orgs
                     actions=[objective(6).actions.get(letter="a")])  # fmt: skip
     body = api.get(URL + "?by=action").json()
     assert body["matrix"]["by"] == "action" and "6a" in body["matrix"]["columns"]
-    assert api.get("/coordination/XXX").status_code == 422
+    assert api.get("/coordination/XXX").status_code == 404
+    assert api.get("/coordination/404").json()["area"] == "KEN"  # an M49 code works too
     assert api.get(URL + "?by=principle").status_code == 422
     assert api.get(URL + "?method=nonsense").status_code == 422
 
