@@ -366,7 +366,8 @@ def find_gaps(
     for objective in objectives:
         if objective.number not in covered:
             gaps.append(
-                Gap(OBJECTIVE_UNCOVERED, objective=objective.number, requests=sorted(requests_on.get(objective.number, ())))
+                Gap(OBJECTIVE_UNCOVERED, objective=objective.number,
+                    requests=sorted(requests_on.get(objective.number, ())))  # fmt: skip
             )
     for action in actions:
         # An action of an objective nobody covers is already said by the objective's gap.

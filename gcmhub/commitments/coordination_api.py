@@ -173,7 +173,8 @@ def _matrix(matrix: co.Matrix, data: co.CoordinationInput) -> dict:
                 "organization": _org(data.organizations, row.organization.id),
                 "total": row.total, "statuses": row.statuses, "flags": row.flags, "roles": row.roles,
                 "cells": [
-                    {"key": str(cell.key), "count": cell.count, "statuses": cell.statuses, "commitments": cell.commitment_ids}
+                    {"key": str(cell.key), "count": cell.count, "statuses": cell.statuses,
+                     "commitments": cell.commitment_ids}
                     for cell in row.cells
                 ],
             }  # fmt: skip
@@ -214,7 +215,9 @@ def coordination_json(data: co.CoordinationInput, result: co.Coordination, metho
             {
                 "id": m.match_id, "version": m.version, "state": m.state, "score": m.score,
                 "request": _commitment(by_id[m.request_id], data), "offer": _commitment(by_id[m.offer_id], data),
-                "reasons": [{"code": r.code, "points": r.points, "text": coordination_text.reason_text(r)} for r in m.reasons],
+                "reasons": [
+                    {"code": r.code, "points": r.points, "text": coordination_text.reason_text(r)} for r in m.reasons
+                ],
                 "request_confirmed": m.request_confirmed, "offer_confirmed": m.offer_confirmed,
             }  # fmt: skip
             for m in result.matches

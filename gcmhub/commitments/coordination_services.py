@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gcmhub.actors.services import require_permission
 from gcmhub.commitments import coordination as co
 from gcmhub.commitments.models import Commitment, OverlapDecision, SupportMatch
 from gcmhub.commitments.services import get_visible_commitment, visible_commitments
@@ -58,10 +57,14 @@ def _check_pair(request: Commitment, offer: Commitment) -> None:
     if request.kind != Commitment.Kind.REQUEST:
         raise InvalidInput(_("The first commitment of a match must be a request for support."), field="request")
     if offer.kind not in co.OFFER_KINDS:
-        raise InvalidInput(_("The offer of a match must be a pledge, a joint pledge or a matching pledge."), field="offer")
+        raise InvalidInput(
+            _("The offer of a match must be a pledge, a joint pledge or a matching pledge."), field="offer"
+        )
 
 
-def propose_match(actor, request_id, offer_id, *, side: str | None = None, reason: str = "") -> tuple[SupportMatch, bool]:
+def propose_match(
+    actor, request_id, offer_id, *, side: str | None = None, reason: str = ""
+) -> tuple[SupportMatch, bool]:
     """Record a match of a request and an offer (returns it and whether it is
     new); with ``side``, the actor also confirms it for that side. Either
     side, or a coordinator of either area, may propose it."""
@@ -95,7 +98,8 @@ def _resolve(actor, commitment_id, field: str) -> Commitment:
     try:
         return get_visible_commitment(actor, commitment_id)
     except NotFound:
-        raise InvalidInput(_("There is no commitment with the id “%(id)s”.") % {"id": commitment_id}, field=field) from None
+        message = _("There is no commitment with the id “%(id)s”.") % {"id": commitment_id}
+        raise InvalidInput(message, field=field) from None
 
 
 def _side(match: SupportMatch, side: str) -> Commitment:

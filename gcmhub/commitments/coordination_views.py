@@ -100,7 +100,9 @@ def _gap_groups(gaps: list[co.Gap], by_id: dict, data: co.CoordinationInput) -> 
                     "items": [
                         {
                             "gap": gap,
-                            "commitment": _commitment_view(by_id[gap.commitment_id], data) if gap.commitment_id else None,
+                            "commitment": (
+                                _commitment_view(by_id[gap.commitment_id], data) if gap.commitment_id else None
+                            ),
                             "concerns": [(c, coordination_text.concern_label(c.status)) for c in gap.concerns],
                         }
                         for gap in items
@@ -116,7 +118,9 @@ def _match_views(reader, matches: list[co.Match], by_id: dict, data: co.Coordina
     def acts_for(pk: int) -> bool:
         if pk not in may_act:
             commitment = Commitment.objects.filter(pk=pk).first()
-            may_act[pk] = bool(commitment and reader.is_authenticated and coordination_services.may_act_for(reader, commitment))
+            may_act[pk] = bool(
+                commitment and reader.is_authenticated and coordination_services.may_act_for(reader, commitment)
+            )
         return may_act[pk]
 
     views = []
@@ -162,7 +166,11 @@ def coordination_page(request, key: str):
         "gap_groups": _gap_groups(result.gaps, by_id, data),
         "gap_count": len(result.gaps),
         "overlaps": [
-            {"overlap": o, "first": _commitment_view(by_id[o.first_id], data), "second": _commitment_view(by_id[o.second_id], data)}
+            {
+                "overlap": o,
+                "first": _commitment_view(by_id[o.first_id], data),
+                "second": _commitment_view(by_id[o.second_id], data),
+            }
             for o in result.overlaps
         ],
         "matches": _match_views(request.user, result.matches, by_id, data),
@@ -194,7 +202,9 @@ def overlap_decision(request, key: str):
     _require_sign_in(request)
     try:
         if request.POST.get("decision") == "withdraw":
-            coordination_services.withdraw_overlap_decision(request.user, request.POST.get("first"), request.POST.get("second"))
+            coordination_services.withdraw_overlap_decision(
+                request.user, request.POST.get("first"), request.POST.get("second")
+            )
             messages.success(request, _("The decision was withdrawn."))
         else:
             coordination_services.decide_overlap(
