@@ -57,6 +57,7 @@ class CoordinationRowOut(Schema):
 class CoordinationMatrixOut(Schema):
     by: str
     columns: list[str]
+    column_labels: dict[str, str] = Field(description="Short title of each objective or action")
     column_totals: dict[str, int]
     rows: list[CoordinationRowOut]
 
@@ -167,6 +168,7 @@ def _matrix(matrix: co.Matrix, data: co.CoordinationInput) -> dict:
     return {
         "by": matrix.by,
         "columns": [str(key) for key in matrix.columns],
+        "column_labels": _column_labels(matrix, data),
         "column_totals": {str(key): count for key, count in matrix.column_totals.items()},
         "rows": [
             {
@@ -181,6 +183,14 @@ def _matrix(matrix: co.Matrix, data: co.CoordinationInput) -> dict:
             for row in matrix.rows
         ],
     }
+
+
+def _column_labels(matrix: co.Matrix, data: co.CoordinationInput) -> dict[str, str]:
+    if matrix.by == "objective":
+        titles = {str(o.number): o.title for o in data.objectives}
+    else:
+        titles = {a.code: a.title for a in data.actions}
+    return {str(key): titles.get(str(key), "") for key in matrix.columns}
 
 
 def _gap(gap: co.Gap, by_id: dict[int, co.CommitmentRow]) -> dict:

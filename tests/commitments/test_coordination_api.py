@@ -95,6 +95,7 @@ def test_public_view_finds_planted_gaps_overlaps_and_matches(api, planted):
 
     matrix = body["matrix"]
     assert matrix["columns"][:2] == ["1", "2"] and len(matrix["columns"]) == 23
+    assert matrix["column_labels"]["1"]  # the objective's short title
     union = next(row for row in matrix["rows"] if row["organization"]["id"] == planted["offer"].owner_id)
     assert union["total"] == 3 and union["cells"][13]["count"] == 2
     kinds = {group["kind"] for group in body["stakeholders"]}
