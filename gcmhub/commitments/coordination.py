@@ -64,6 +64,9 @@ MIN_SHARED_TERMS = 2
 # rapidfuzz similarity of the titles.
 TEXT_WEIGHT, TITLE_WEIGHT = 0.7, 0.3
 SHARED_TERMS_SHOWN = 8
+# When one text has this many times more words than the other, the titles
+# alone are compared too (a one-line pledge against a page of description).
+LONGER_TEXT_RATIO = 3
 
 # Matching points (see docs/commitments-coordination.md).
 POINTS_PRIMARY_OBJECTIVE = 30
@@ -418,6 +421,7 @@ class TextProfile:
     title: str  # its distinctive title words, stemmed, in order
     counts: Counter  # stem -> occurrences (title words count twice)
     shown: dict[str, str]  # stem -> the first word it came from
+    title_counts: Counter = field(default_factory=Counter)  # the title's stems alone
 
 
 def text_profile(title: str, description: str = "") -> TextProfile:
@@ -431,7 +435,7 @@ def text_profile(title: str, description: str = "") -> TextProfile:
     for stemmed, word in body_terms:
         counts[stemmed] += 1
         shown.setdefault(stemmed, word)
-    return TextProfile(" ".join(s for s, _w in title_terms), counts, shown)
+    return TextProfile(" ".join(s for s, _w in title_terms), counts, shown, Counter(s for s, _w in title_terms))
 
 
 def word_weights(profiles: Iterable[TextProfile]) -> dict[str, float]:
@@ -451,13 +455,23 @@ class Similarity:
     shared_terms: tuple[str, ...]  # most weighty first
 
 
+def _cosine(a: Counter, b: Counter, weights: dict[str, float]) -> float:
+    """Cosine similarity (0–100) of two bags of stems, each stem weighted."""
+    wa = {s: n * weights.get(s, 1.0) for s, n in a.items()}
+    wb = {s: n * weights.get(s, 1.0) for s, n in b.items()}
+    norm = math.sqrt(sum(v * v for v in wa.values())) * math.sqrt(sum(v * v for v in wb.values()))
+    return 100.0 * sum(wa[s] * wb[s] for s in wa.keys() & wb.keys()) / norm if norm else 0.0
+
+
 def similarity(a: TextProfile, b: TextProfile, weights: dict[str, float]) -> Similarity:
     """How alike two commitments read, with the shared words that explain it."""
-    wa = {s: n * weights.get(s, 1.0) for s, n in a.counts.items()}
-    wb = {s: n * weights.get(s, 1.0) for s, n in b.counts.items()}
-    shared = wa.keys() & wb.keys()
-    norm = math.sqrt(sum(v * v for v in wa.values())) * math.sqrt(sum(v * v for v in wb.values()))
-    text_score = 100.0 * sum(wa[s] * wb[s] for s in shared) / norm if norm else 0.0
+    # The whole texts, or the titles alone when one text is much longer than
+    # the other (a one-line title against a page of description).
+    text_score = _cosine(a.counts, b.counts, weights)
+    longer, shorter = sorted((sum(a.counts.values()), sum(b.counts.values())), reverse=True)
+    if longer > LONGER_TEXT_RATIO * shorter:
+        text_score = max(text_score, _cosine(a.title_counts, b.title_counts, weights))
+    shared = a.counts.keys() & b.counts.keys()
     title_score = float(fuzz.token_sort_ratio(a.title, b.title)) if a.title and b.title else 0.0
     score = TEXT_WEIGHT * text_score + TITLE_WEIGHT * title_score
     ranked = sorted(shared, key=lambda s: (-weights.get(s, 1.0), a.shown[s]))

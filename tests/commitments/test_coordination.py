@@ -200,6 +200,18 @@ def test_overlaps_need_two_organisations_and_a_common_objective_or_action():
     assert len(co.find_overlaps(two_requests)) == 1
 
 
+def test_a_short_title_meets_its_duplicate_with_a_long_description():
+    long_text = (
+        "The ministry will table a law that forbids employers and agencies from charging workers any fee or cost "
+        "for their recruitment, set up a complaints line, publish a list of licensed agencies, and train labour "
+        "inspectors to check contracts in the ten largest sectors, with yearly public reports."
+    )
+    rows = [row(1, "Ban recruitment fees"), row(2, "Ban recruitment fees for migrant workers", owner=2, description=long_text),
+            row(3, "Migrant health", owner=3), row(4, "Migrant children education", owner=4,
+            description="Schools enrol migrant children regardless of status, with language support and meals.")]  # fmt: skip
+    assert [(o.first_id, o.second_id) for o in co.find_overlaps(rows)] == [(1, 2)]
+
+
 def test_overlap_decisions():
     rows = [row(1, "Ban recruitment fees now", owner=1), row(2, "Ban recruitment fees", owner=2),
             row(3, "Something else entirely", owner=3)]  # fmt: skip
