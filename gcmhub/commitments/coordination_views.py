@@ -251,7 +251,9 @@ def coordination_section(area: Area):
     (the country page is the same for every reader, so it counts what the public sees)."""
     from gcmhub.geo.sections import CountrySection
 
-    if not area.iso3 or not Commitment.objects.filter(area=area, is_published=True).exists():
+    if area.pk is None or not area.iso3:  # an unsaved area has no commitments
+        return None
+    if not Commitment.objects.filter(area=area, is_published=True).exists():
         return None
     return CountrySection(
         title=_("Coordination"),
