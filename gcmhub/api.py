@@ -159,6 +159,7 @@ def index(request):
 def _mount_routers() -> None:
     from gcmhub.actors.api import router as actors_router
     from gcmhub.commitments.api import router as commitments_router
+    from gcmhub.commitments.coordination_api import router as coordination_router
     from gcmhub.framework.api import router as framework_router
     from gcmhub.geo.api import router as geo_router
     from gcmhub.indicators.api import router as indicators_router
@@ -172,6 +173,7 @@ def _mount_routers() -> None:
     api.add_router("/", progress_router)
     api.add_router("/", search_router)
     api.add_router("/", commitments_router)
+    api.add_router("/", coordination_router)
 
 
 _mount_routers()

@@ -21,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("", include("gcmhub.progress.urls")),
     path("", include("gcmhub.commitments.urls")),
     path("", include("gcmhub.commitments.inbox_urls")),
+    path("", include("gcmhub.commitments.coordination_urls")),
     prefix_default_language=True,
 )

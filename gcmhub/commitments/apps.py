@@ -19,3 +19,8 @@ class CommitmentsConfig(AppConfig):
 
         sections.register()
         search.register()
+
+        # The country page links to the coordination page (cm-coord).
+        from gcmhub.commitments import coordination_views
+
+        coordination_views.register_country_section()
