@@ -59,6 +59,9 @@ _GENERIC = re.compile(
     r"There (?:was|were)|It was|Delegates|Member States|Civil society|Government representatives)\b"
 )
 _SUBJECT_WINDOW = 45
+_UNRESOLVED_VOICE = re.compile(
+    r"\b(?:Government|government|representative|delegate|delegation) (?:of|from) (?:the )?([A-Z][a-z]{3,}(?: [A-Z][a-z]+)?)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,14 @@ def is_generic(sentence: str) -> bool:
     return bool(_GENERIC.match(sentence))
 
 
-def named_process(mentions: list[Mention]) -> Actor | None:
+def named_process(sentence: str, mentions: list[Mention]) -> Actor | None:
     """A regional process the sentence names: it outranks an actor carried from earlier sentences."""
     for mention in mentions:
-        if mention.kind == PROCESS:
-            return Actor(None, mention.text, SUBJECT - 1)
+        before = sentence[: mention.start]
+        inside_parenthesis = before.count("(") > before.count(")")
+        if mention.kind == PROCESS and not inside_parenthesis and not _PARTNER_BEFORE.search(before):
+            if not re.search(r"\bof\s+(?:the\s+)?$", before):
+                return Actor(None, mention.text, SUBJECT - 1)
     return None
 
 
@@ -101,6 +107,13 @@ def explicit_actor(
         if mention.kind in (DEMONYM, COUNTRY) and _VOICE_AFTER.match(sentence[mention.end :]):
             return _actor_for(mention, VOICE, country_names, introduced)
     for mention in mentions:
+        if mention.kind in (COUNTRY, ORGANISATION, PROCESS) and _POSSESSIVE_AFTER.match(sentence[mention.end :]):
+            if not _PARTNER_BEFORE.search(sentence[: mention.start]):
+                return _actor_for(mention, VOICE, country_names, introduced)
+    unresolved = _UNRESOLVED_VOICE.search(sentence)
+    if unresolved and not any(m.start <= unresolved.start(1) < m.end for m in mentions):
+        return Actor(None, unresolved.group(1), VOICE)
+    for mention in mentions:
         if mention.start > _SUBJECT_WINDOW:
             break
         if mention.kind in (DEMONYM, NATIONALS):
@@ -110,8 +123,8 @@ def explicit_actor(
             return _actor_for(mention, SUBJECT, country_names, introduced)
     if introduced:
         speaker = introduced[0]
-        if speaker.iso3 or speaker.organisation:
-            return Actor(speaker.iso3, speaker.organisation or _country_label(speaker.iso3, country_names), SPEAKER, speaker.name)
+        name = speaker.organisation or _country_label(speaker.iso3, country_names) or speaker.name
+        return Actor(speaker.iso3, name, SPEAKER, speaker.name)
     for name, speaker in known_speakers.items():
         position = sentence.find(name)
         if 0 <= position <= _SUBJECT_WINDOW and (speaker.iso3 or speaker.organisation):

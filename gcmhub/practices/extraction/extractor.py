@@ -16,11 +16,12 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from gcmhub.practices.extraction import semantic
-from gcmhub.practices.extraction.actors import CARRIED, Actor, explicit_actor, is_generic, named_process
-from gcmhub.practices.extraction.measures import measure_evidence
+from gcmhub.practices.extraction.actors import CARRIED, VOICE, Actor, explicit_actor, is_generic, named_process
+from gcmhub.practices.extraction.measures import THRESHOLD as MEASURE_THRESHOLD
+from gcmhub.practices.extraction.measures import MeasureEvidence, measure_evidence
 from gcmhub.practices.extraction.objectives import get_classifier
 from gcmhub.practices.extraction.pages import front_matter_pages, join_pages
-from gcmhub.practices.extraction.places import get_place_finder
+from gcmhub.practices.extraction.places import CITY, COUNTRY, get_place_finder
 from gcmhub.practices.extraction.sentences import Sentence, split_sentences
 from gcmhub.practices.extraction.speakers import Speaker, find_speakers
 from gcmhub.practices.extraction.stages import stage_of
@@ -96,7 +97,7 @@ def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) ->
             context, age = actor, 0
         elif is_generic(sentence.text):
             context = None
-        elif (process := named_process(mentions)) is not None:
+        elif (process := named_process(sentence.text, mentions)) is not None:
             actor, context, age = process, process, 0
         elif context is not None:
             age += 1
@@ -104,8 +105,16 @@ def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) ->
                 context = None
             else:
                 actor = Actor(context.area, context.name, CARRIED, context.speaker)
+        bracketed = _bracketed_practices(sentence, places)
+        if bracketed:
+            found.extend(_Found([clause], clause_actor, MEASURE_THRESHOLD, ["good practice"], index) for clause, clause_actor in bracketed)
+            continue
         evidence = measure_evidence(_without_introductions(sentence.text, introduced))
-        if actor is None or not evidence.is_measure:
+        if actor is None or not _accepted(evidence, actor):
+            continue
+        clauses = _measure_clauses(sentence, text, actor)
+        if len(clauses) > 1:
+            found.extend(_Found([clause], actor, clause_evidence.score, clause_evidence.nouns, index) for clause, clause_evidence in clauses)
             continue
         previous = found[-1] if found else None
         if (
@@ -120,6 +129,79 @@ def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) ->
             continue
         found.append(_Found([sentence], actor, evidence.score, evidence.nouns + evidence.verbs, index))
     return [candidate for item in found if (candidate := _candidate(item, use_semantic)) is not None]
+
+
+def _accepted(evidence: MeasureEvidence, actor: Actor) -> bool:
+    """A measure strong enough for this kind of actor.
+
+    A carried actor ("It had ...") needs a verb that reports the measure as
+    done; a body with no country (an organisation, a process) needs more
+    evidence, since such speakers mostly comment rather than report.
+    """
+    if not evidence.is_measure:
+        return False
+    if actor.strength == CARRIED and not evidence.verbs:
+        return False
+    if actor.area is None and evidence.score < MEASURE_THRESHOLD + 1:
+        return False
+    return True
+
+
+_CLAUSE_BREAK = re.compile(
+    r";\s+(?:and\s+)?|,\s+and\s+(?=(?:it|they|the Government|the country|the Ministry|[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+(?:had|has|have|was|were|is|are)\b)"
+)
+
+
+def _measure_clauses(sentence: Sentence, text: str, actor: Actor) -> list[tuple[Sentence, MeasureEvidence]]:
+    """The parts of a sentence that each report a measure ("it had a strategy ...; it had signed ...").
+
+    Returns one entry per qualifying part when there are at least two, else [].
+    """
+    parts = []
+    position = 0
+    for match in _CLAUSE_BREAK.finditer(sentence.text):
+        if sentence.text[:match.start()].count("(") == sentence.text[:match.start()].count(")"):
+            parts.append(sentence.text[position : match.start()])
+            position = match.end()
+    parts.append(sentence.text[position:])
+    if len(parts) < 2:
+        return []
+    qualifying = []
+    raw = text[sentence.start : sentence.end]
+    for part in parts:
+        evidence = measure_evidence(part)
+        if evidence.is_measure and (evidence.verbs or actor.strength > CARRIED):
+            offset = raw.find(part[:25])
+            start = sentence.start + max(offset, 0)
+            end = start + len(part) if offset >= 0 else sentence.end
+            qualifying.append((Sentence(start, min(end, sentence.end), part.strip(" ,;"), sentence.page), evidence))
+    return qualifying if len(qualifying) > 1 else []
+
+
+_BRACKET = re.compile(r"\[([^\]]{3,120})\]")
+_GOOD_PRACTICE = re.compile(r"\b(?:good|best|effective|innovative|promising)\s+(?:\w+\s+)?practices?\b|\bexamples?\b", re.I)
+
+
+def _bracketed_practices(sentence: Sentence, places) -> list[tuple[Sentence, Actor]]:
+    """Practices credited in brackets: "good practices in civil registration [Sierra Leone and South Africa]".
+
+    Each bracket credits the clause before it to every country (or city) it names.
+    """
+    if not _GOOD_PRACTICE.search(sentence.text):
+        return []
+    found = []
+    clause_start = 0
+    for match in _BRACKET.finditer(sentence.text):
+        clause = sentence.text[clause_start : match.start()]
+        clause = re.split(r"(?:such as|including|:)\s+", clause)[-1].strip(" ,;")
+        clause_start = match.end()
+        mentions = places.mentions(match.group(1))
+        cities = [m for m in mentions if m.kind == CITY]
+        credited = cities or [m for m in mentions if m.kind == COUNTRY]
+        for mention in credited:
+            actor = Actor(mention.iso3, mention.text if mention.kind == CITY else places.labels.get(mention.iso3, mention.text), VOICE)
+            found.append((Sentence(sentence.start, sentence.end, clause, sentence.page), actor))
+    return found
 
 
 def _without_introductions(text: str, introduced: list[Speaker]) -> str:

@@ -52,17 +52,18 @@ class _Lexicon:
     generic_subject: re.Pattern
 
 
-def _alternation(terms: list[str]) -> re.Pattern:
+def _alternation(terms: list[str], plurals: bool = False) -> re.Pattern:
     ordered = sorted({term.lower() for term in terms}, key=len, reverse=True)
     body = "|".join(re.escape(term).replace(r"\ ", r"\s+") for term in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+    ending = "(?:s|es)?" if plurals else ""
+    return re.compile(rf"(?<![\w-])(?:{body}){ending}(?![\w-])", re.I)
 
 
 @functools.lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     return _Lexicon(
-        nouns=_alternation(data["measure_nouns"]),
+        nouns=_alternation(data["measure_nouns"], plurals=True),
         not_measures=_alternation(data["not_measures"]),
         verbs=_alternation(data["realised_verbs"]),
         against=_alternation(data["opinion_markers"]),

@@ -35,7 +35,7 @@ SECONDARY_SHARE = 0.45
 MIN_SCORE = 1.5
 MAX_OBJECTIVES = 3
 # Weight of the lexicon drawn from the Compact's wording relative to the curated terms.
-COMPACT_WEIGHT = 0.6
+COMPACT_WEIGHT = 0.3
 _COMPACT_TERMS_PER_OBJECTIVE = 80
 
 _STOPWORDS = set(
