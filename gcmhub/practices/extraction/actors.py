@@ -34,6 +34,7 @@ from gcmhub.practices.extraction.places import (
 )
 from gcmhub.practices.extraction.speakers import Speaker
 
+PERSON = "person"
 # Strength of the evidence, recorded in the candidate's confidence.
 HEADING, VOICE, SUBJECT, SPEAKER, CARRIED = 5, 4, 3, 2, 1
 
@@ -70,6 +71,11 @@ class Actor:
     name: str
     strength: int
     speaker: str = ""
+    kind: str = COUNTRY  # what names the actor: a country, city, process, organisation or person
+
+    @property
+    def is_process(self) -> bool:
+        return self.kind == PROCESS
 
 
 def is_generic(sentence: str) -> bool:
@@ -83,7 +89,7 @@ def named_process(sentence: str, mentions: list[Mention]) -> Actor | None:
         inside_parenthesis = before.count("(") > before.count(")")
         if mention.kind == PROCESS and not inside_parenthesis and not _PARTNER_BEFORE.search(before):
             if not re.search(r"\bof\s+(?:the\s+)?$", before):
-                return Actor(None, mention.text, SUBJECT - 1)
+                return Actor(None, mention.text, SUBJECT - 1, kind=PROCESS)
     return None
 
 
@@ -112,7 +118,7 @@ def explicit_actor(
                 return _actor_for(mention, VOICE, country_names, introduced)
     unresolved = _UNRESOLVED_VOICE.search(sentence)
     if unresolved and not any(m.start <= unresolved.start(1) < m.end for m in mentions):
-        return Actor(None, unresolved.group(1), VOICE)
+        return Actor(None, unresolved.group(1), VOICE, kind=COUNTRY)
     for mention in mentions:
         if mention.start > _SUBJECT_WINDOW:
             break
@@ -124,11 +130,16 @@ def explicit_actor(
     if introduced:
         speaker = introduced[0]
         name = speaker.organisation or _country_label(speaker.iso3, country_names) or speaker.name
-        return Actor(speaker.iso3, name, SPEAKER, speaker.name)
+        kind = COUNTRY if speaker.iso3 else ORGANISATION if speaker.organisation else PERSON
+        return Actor(speaker.iso3, name, SPEAKER, speaker.name, kind)
+    for mention in mentions:
+        if mention.kind == CITY and not _PARTNER_BEFORE.search(sentence[: mention.start]):
+            return _actor_for(mention, SUBJECT, country_names, introduced)
     for name, speaker in known_speakers.items():
         position = sentence.find(name)
         if 0 <= position <= _SUBJECT_WINDOW and (speaker.iso3 or speaker.organisation):
-            return Actor(speaker.iso3, speaker.organisation or _country_label(speaker.iso3, country_names), SPEAKER, speaker.name)
+            name = speaker.organisation or _country_label(speaker.iso3, country_names)
+            return Actor(speaker.iso3, name, SPEAKER, speaker.name, COUNTRY if speaker.iso3 else ORGANISATION)
     return None
 
 
@@ -147,7 +158,8 @@ def _actor_for(mention: Mention, strength: int, country_names: dict[str, str], i
         name = speaker.organisation
     else:
         name = _country_label(mention.iso3, country_names) or mention.text
-    return Actor(mention.iso3, name, strength, speaker.name if speaker else "")
+    kind = mention.kind if mention.kind in (PROCESS, ORGANISATION, CITY) else COUNTRY
+    return Actor(mention.iso3, name, strength, speaker.name if speaker else "", kind)
 
 
 def _country_label(iso3: str | None, country_names: dict[str, str]) -> str:

@@ -22,7 +22,7 @@ from gcmhub.practices.extraction.measures import MeasureEvidence, measure_eviden
 from gcmhub.practices.extraction.objectives import get_classifier
 from gcmhub.practices.extraction.pages import front_matter_pages, join_pages
 from gcmhub.practices.extraction.places import CITY, COUNTRY, get_place_finder
-from gcmhub.practices.extraction.sentences import Sentence, split_sentences
+from gcmhub.practices.extraction.sentences import Sentence, page_at, split_sentences
 from gcmhub.practices.extraction.speakers import Speaker, find_speakers
 from gcmhub.practices.extraction.stages import stage_of
 
@@ -104,15 +104,16 @@ def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) ->
             if age > _CONTEXT_SENTENCES:
                 context = None
             else:
-                actor = Actor(context.area, context.name, CARRIED, context.speaker)
+                actor = Actor(context.area, context.name, CARRIED, context.speaker, context.kind)
         bracketed = _bracketed_practices(sentence, places)
         if bracketed:
             found.extend(_Found([clause], clause_actor, MEASURE_THRESHOLD, ["good practice"], index) for clause, clause_actor in bracketed)
             continue
-        evidence = measure_evidence(_without_introductions(sentence.text, introduced))
+        named = actor.name if actor is not None and actor.is_process else ""
+        evidence = measure_evidence(_without_introductions(sentence.text, introduced), named)
         if actor is None or not _accepted(evidence, actor):
             continue
-        clauses = _measure_clauses(sentence, text, actor)
+        clauses = _measure_clauses(sentence, text, offsets, actor)
         if len(clauses) > 1:
             found.extend(_Found([clause], actor, clause_evidence.score, clause_evidence.nouns, index) for clause, clause_evidence in clauses)
             continue
@@ -152,7 +153,7 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-def _measure_clauses(sentence: Sentence, text: str, actor: Actor) -> list[tuple[Sentence, MeasureEvidence]]:
+def _measure_clauses(sentence: Sentence, text: str, offsets: list[int], actor: Actor) -> list[tuple[Sentence, MeasureEvidence]]:
     """The parts of a sentence that each report a measure ("it had a strategy ...; it had signed ...").
 
     Returns one entry per qualifying part when there are at least two, else [].
@@ -174,7 +175,7 @@ def _measure_clauses(sentence: Sentence, text: str, actor: Actor) -> list[tuple[
             offset = raw.find(part[:25])
             start = sentence.start + max(offset, 0)
             end = start + len(part) if offset >= 0 else sentence.end
-            qualifying.append((Sentence(start, min(end, sentence.end), part.strip(" ,;"), sentence.page), evidence))
+            qualifying.append((Sentence(start, min(end, sentence.end), part.strip(" ,;"), page_at(offsets, start)), evidence))
     return qualifying if len(qualifying) > 1 else []
 
 
@@ -199,7 +200,8 @@ def _bracketed_practices(sentence: Sentence, places) -> list[tuple[Sentence, Act
         cities = [m for m in mentions if m.kind == CITY]
         credited = cities or [m for m in mentions if m.kind == COUNTRY]
         for mention in credited:
-            actor = Actor(mention.iso3, mention.text if mention.kind == CITY else places.labels.get(mention.iso3, mention.text), VOICE)
+            name = mention.text if mention.kind == CITY else places.labels.get(mention.iso3, mention.text)
+            actor = Actor(mention.iso3, name, VOICE, kind=mention.kind)
             found.append((Sentence(sentence.start, sentence.end, clause, sentence.page), actor))
     return found
 

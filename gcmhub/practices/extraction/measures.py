@@ -79,14 +79,18 @@ _FIGURE = re.compile(r"\b\d[\d,.]*\s*(?:per\s*cent|%|million|thousand|people|chi
 _NAMED = re.compile(r"\b(?:[A-Z][a-z]+\s+){1,5}(?:Policy|Council|Plan|Programme|Mechanism|Act|Law|Strategy|Forum|Centre|Initiative|Process|Protocol|Agreement|Commission|Committee|Platform|Corridors|Service|Force)\b")
 
 
-def measure_evidence(text: str) -> MeasureEvidence:
+def measure_evidence(text: str, named_measure: str = "") -> MeasureEvidence:
     """How strongly ``text`` reports a concrete measure.
 
     Pass the sentence with speaker introductions blanked out: a title such as
-    "Ministry of Foreign Affairs" is not a measure.
+    "Ministry of Foreign Affairs" is not a measure. ``named_measure`` is the
+    name of a process or initiative that is itself the actor ("the Khartoum
+    Process"): named in the sentence, it counts as a measure noun.
     """
     lexicon = _lexicon()
     nouns = _found(lexicon.nouns, lexicon.not_measures.sub(" ", text))
+    if named_measure and named_measure in text:
+        nouns.insert(0, named_measure.lower())
     if not nouns:
         return MeasureEvidence(0.0)
     verbs = _found(lexicon.verbs, text)

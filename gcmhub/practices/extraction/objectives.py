@@ -62,6 +62,7 @@ def stem(word: str) -> str:
 def content_terms(text: str) -> set[str]:
     """Stemmed content words and two-word phrases of ``text``."""
     words = [stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
+    words = [word for word in words if word not in _STOPWORDS]
     return set(words) | {f"{first} {second}" for first, second in zip(words, words[1:])}
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from gcmhub.practices.extraction.places import CITY, COUNTRY, ORGANISATION, PlaceFinder
 
 _PARTICLES = r"(?:de|del|della|da|dos|das|di|du|van|von|der|den|y|bin|al|el|la|le|ter|ibn)"
-_NAME_TOKEN = r"(?:[A-ZÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑØ][\w'’\-]+\.?|[A-Z]\.)"
+# Capitalised words and initials; an all-capitals word is a heading, not a name.
+_NAME_TOKEN = r"(?:[A-ZÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑØ][a-zà-ÿ][\w'’\-]*\.?|[A-Z]\.)"
 _NAME = re.compile(
     rf"(?<![\w-])({_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|{_PARTICLES})){{1,5}})\s*\("
 )
