@@ -33,8 +33,9 @@ _CONTEXT_SENTENCES = 4
 _NOT_BODY = re.compile(r"(?:^\d{0,2}\s*See\b|Available at|^Source:|press release|factsheet|fact sheet|\bn\.d\.)", re.I)
 _ELABORATION = re.compile(
     r"^(?:The|This|That|These|Those|Such|Through the|Under the|Its|Their)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:programme|program|policy|legislation|law|mechanism|council|plan|strategy|initiative|project|process|"
-    r"protocol|agreement|decree|platform|centres?|forum|committee|framework|corridors?|action plan|guidelines)s?\b",
+    r"(?:programmes?|programs?|polic(?:y|ies)|legislation|laws?|mechanisms?|councils?|plans?|strateg(?:y|ies)|"
+    r"initiatives?|projects?|process(?:es)?|protocols?|agreements?|decrees?|platforms?|cent(?:re|er)s?|forums?|"
+    r"committees?|frameworks?|corridors?|action plan|guidelines|activities|schemes?|services?)\b",
     re.I,
 )
 

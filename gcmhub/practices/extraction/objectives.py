@@ -45,7 +45,9 @@ _STOPWORDS = set(
     not no nor there where when whose whether each every own same further through towards upon via per
     migrants migrant migration international national states state countries country level levels
     commit commits global compact measures develop development strengthen promote establish support
-    relevant appropriate accordance view line regard particular particularly specific existing"""
+    relevant appropriate accordance view line regard particular particularly specific existing
+    floor speaking speaker speakers delegate delegates representative representatives government governments
+    workshop workshops panel participants minister ministry director said noted"""
     .split()
 )
 _WORD = re.compile(r"[a-z][a-z\-]+")
