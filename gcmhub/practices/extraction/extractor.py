@@ -29,6 +29,8 @@ from gcmhub.practices.extraction.stages import stage_of
 SUMMARY_MAX = 400
 # A carried actor is forgotten after this many sentences without a new one.
 _CONTEXT_SENTENCES = 4
+# A sentence elaborating a candidate may follow it at this distance (in sentences).
+_MERGE_DISTANCE = 2
 # Footnotes and references inside the body text are not practices.
 _NOT_BODY = re.compile(r"(?:^\d{0,2}\s*See\b|Available at|^Source:|press release|factsheet|fact sheet|\bn\.d\.)", re.I)
 _ELABORATION = re.compile(
@@ -119,18 +121,29 @@ def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) ->
             found.extend(_Found([clause], actor, clause_evidence.score, clause_evidence.nouns, index) for clause, clause_evidence in clauses)
             continue
         previous = found[-1] if found else None
-        if (
-            previous is not None
-            and previous.index == index - 1
-            and (previous.actor.area, previous.actor.name) == (actor.area, actor.name)
-            and _ELABORATION.match(sentence.text)
-        ):
+        if previous is not None and _elaborates(previous, actor, index, sentence, evidence):
             previous.sentences.append(sentence)
             previous.index = index
             previous.measure_terms = list(dict.fromkeys(previous.measure_terms + evidence.nouns))
             continue
         found.append(_Found([sentence], actor, evidence.score, evidence.nouns + evidence.verbs, index))
     return [candidate for item in found if (candidate := _candidate(item, use_semantic)) is not None]
+
+
+def _elaborates(previous: _Found, actor: Actor, index: int, sentence: Sentence, evidence: MeasureEvidence) -> bool:
+    """Does this sentence only say more about the previous candidate's measure?
+
+    Same actor, at most one sentence between them, and either it refers back
+    ("The programme ...", "These policies ...") or, for a process, it reports nothing done.
+    """
+    if index - previous.index > _MERGE_DISTANCE:
+        return False
+    if (previous.actor.area, previous.actor.name) != (actor.area, actor.name):
+        return False
+    if _ELABORATION.match(sentence.text):
+        return True
+    # A process named again ("At its core, the Process seeks ...") without anything new done.
+    return actor.is_process and not evidence.verbs
 
 
 def _accepted(evidence: MeasureEvidence, actor: Actor) -> bool:
