@@ -11,7 +11,8 @@ SAMPLE_REPORT = "\n\n".join(
         "1 WORKSHOP REPORT ON LABOUR MOBILITY",
         "2 TABLE OF CONTENTS Introduction...3 Experiences...4",
         "3 INTRODUCTION The workshop brought together governments and civil society to exchange experiences. "
-        "Many speakers said that cooperation should be strengthened. 1",
+        "Many speakers said that cooperation should be strengthened. States shared good practices in areas such as "
+        "mobile birth registration [Peru and Ghana] and remittance matching [Senegal]. 1",
         "4 EXPERIENCES Anna Berg (Director, Ministry of Labour, Norway) described how her Government had "
         "established a national helpline in 2015 that gives migrant workers advice on contracts and fair "
         "recruitment. The helpline answered 40,000 calls in its first year. The delegate from Ghana said that "

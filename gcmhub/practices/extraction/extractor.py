@@ -29,6 +29,7 @@ from gcmhub.practices.extraction.stages import stage_of
 SUMMARY_MAX = 400
 # A carried actor is forgotten after this many sentences without a new one.
 _CONTEXT_SENTENCES = 4
+_CREDITED = "good practice credited in brackets"
 # A sentence elaborating a candidate may follow it at this distance (in sentences).
 _MERGE_DISTANCE = 2
 # Footnotes and references inside the body text are not practices.
@@ -110,7 +111,7 @@ def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) ->
                 actor = Actor(context.area, context.name, CARRIED, context.speaker, context.kind)
         bracketed = _bracketed_practices(sentence, places)
         if bracketed:
-            found.extend(_Found([clause], clause_actor, MEASURE_THRESHOLD, ["good practice"], index) for clause, clause_actor in bracketed)
+            found.extend(_Found([clause], clause_actor, MEASURE_THRESHOLD, [_CREDITED], index) for clause, clause_actor in bracketed)
             continue
         named = actor.name if actor is not None and actor.is_process else ""
         evidence = measure_evidence(_without_introductions(sentence.text, introduced), named)
@@ -240,6 +241,9 @@ def _known_speakers(sentences: list[Sentence], places) -> dict[str, Speaker]:
 
 def _candidate(item: _Found, use_semantic: bool | None) -> Candidate | None:
     passage = " ".join(sentence.text for sentence in item.sentences)
+    summary = passage
+    if item.measure_terms == [_CREDITED]:
+        summary = f"Good practice credited to {item.actor.name}: {passage}"
     ranked = get_classifier().classify(passage)
     ranked = semantic.rerank(passage, ranked, enabled=use_semantic)
     if not ranked:
@@ -251,7 +255,7 @@ def _candidate(item: _Found, use_semantic: bool | None) -> Candidate | None:
         actor=item.actor.name,
         speaker=item.actor.speaker,
         page=first.page,
-        summary=_summary(passage),
+        summary=_summary(summary),
         objectives=[objective.number for objective in ranked],
         stage=stage_of(passage),
         confidence=confidence,
