@@ -47,6 +47,13 @@ def test_a_partner_country_is_not_the_actor(places):
     assert actor.area == "GHA"
 
 
+def test_a_list_of_representatives_is_no_single_actor(places):
+    from gcmhub.practices.extraction.actors import COLLECTIVE
+
+    assert _actor("The representatives of Chile, Peru, Ghana and Kenya all praised the fund.", places) is COLLECTIVE
+    assert _actor("The representative of Chile and Peru s envoy spoke.", places).area == "CHL"
+
+
 def test_regional_processes_are_actors_without_a_country(places):
     actor = _actor("The Abu Dhabi Dialogue: launched in 2008, it gathers Asian and Gulf countries.", places)
     assert (actor.area, actor.name) == (None, "Abu Dhabi Dialogue")

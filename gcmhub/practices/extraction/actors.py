@@ -78,6 +78,21 @@ class Actor:
         return self.kind == PROCESS
 
 
+# "The representatives of A, B, C and D said ...": many voices, no single actor.
+COLLECTIVE = Actor(None, "", 0, kind="collective")
+_LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
+
+
+def _starts_a_list(sentence: str, mentions: list[Mention]) -> bool:
+    """Whether the first mention opens a list of three or more countries."""
+    count = 1
+    for current, following in zip(mentions, mentions[1:]):
+        if following.kind != COUNTRY or not _LIST_SEPARATOR.match(sentence[current.end : following.start]):
+            break
+        count += 1
+    return count >= 3
+
+
 def is_generic(sentence: str) -> bool:
     return bool(_GENERIC.match(sentence))
 
@@ -107,8 +122,10 @@ def explicit_actor(
         actor = _from_mention_text(heading.group(1).strip(), places, mentions, HEADING, country_names)
         if actor:
             return actor
-    for mention in mentions:
+    for position, mention in enumerate(mentions):
         if mention.kind in (COUNTRY, CITY, ORGANISATION, PROCESS) and _VOICE_BEFORE.search(sentence[: mention.start]):
+            if _starts_a_list(sentence, mentions[position:]):
+                return COLLECTIVE
             return _actor_for(mention, VOICE, country_names, introduced)
         if mention.kind in (DEMONYM, COUNTRY) and _VOICE_AFTER.match(sentence[mention.end :]):
             return _actor_for(mention, VOICE, country_names, introduced)

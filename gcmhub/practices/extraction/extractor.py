@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from gcmhub.practices.extraction import semantic
-from gcmhub.practices.extraction.actors import CARRIED, VOICE, Actor, explicit_actor, is_generic, named_process
+from gcmhub.practices.extraction.actors import CARRIED, COLLECTIVE, VOICE, Actor, explicit_actor, is_generic, named_process
 from gcmhub.practices.extraction.measures import THRESHOLD as MEASURE_THRESHOLD
 from gcmhub.practices.extraction.measures import MeasureEvidence, measure_evidence
 from gcmhub.practices.extraction.objectives import get_classifier
@@ -97,7 +97,9 @@ def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) ->
         mentions = places.mentions(sentence.text)
         introduced = find_speakers(sentence.text, places)
         actor = explicit_actor(sentence.text, places, mentions, introduced, known, places.labels)
-        if actor is not None:
+        if actor is COLLECTIVE:
+            context = actor = None
+        elif actor is not None:
             context, age = actor, 0
         elif is_generic(sentence.text):
             context = None
