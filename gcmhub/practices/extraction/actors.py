@@ -39,7 +39,7 @@ PERSON = "person"
 HEADING, VOICE, SUBJECT, SPEAKER, CARRIED = 5, 4, 3, 2, 1
 
 _VOICE_BEFORE = re.compile(
-    r"(?:representative|representatives|delegate|delegates|delegation|Government|government|Minister|Ministry|"
+    r"(?:representative|representatives|delegate|delegates|delegation|speaker|Government|government|Minister|Ministry|"
     r"President|Mayor|mayor|authorities|Parliament|Constitution|Council|City|city|Commissioner General[\w\s]{0,60}|"
     r"people|Embassy|Mission)\s+(?:of|from|in)\s+(?:the\s+)?$"
 )
