@@ -73,6 +73,13 @@ def test_spans_point_into_the_joined_pages(candidates):
         quoted = candidate.summary.split(": ", 1)[-1] if candidate.summary.startswith("Good practice") else candidate.summary
         assert quoted.split()[0] in passage
         assert 0 < candidate.confidence <= 1
+        assert (candidate.span_start, candidate.span_end) == (candidate.span["start"], candidate.span["end"])
+
+
+def test_progress_is_reported_up_to_100():
+    seen = []
+    extract_candidates(split_pages(SAMPLE_REPORT), on_progress=seen.append)
+    assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen)
 
 
 def test_json_lines_have_exactly_the_documented_keys(tmp_path, capsys):

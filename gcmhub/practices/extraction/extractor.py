@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from gcmhub.practices.extraction import semantic
@@ -71,6 +72,14 @@ class Candidate:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def span_start(self) -> int:
+        return self.span["start"]
+
+    @property
+    def span_end(self) -> int:
+        return self.span["end"]
+
 
 @dataclass
 class _Found:
@@ -81,8 +90,16 @@ class _Found:
     index: int  # of the last sentence, to merge elaborations
 
 
-def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) -> list[Candidate]:
-    """Candidate practices in a report given page by page (item i is page i + 1)."""
+def extract_candidates(
+    pages: list[str], *, use_semantic: bool | None = None, on_progress: Callable[[int], None] | None = None
+) -> list[Candidate]:
+    """Candidate practices in a report given page by page (item i is page i + 1).
+
+    ``use_semantic``: None uses the semantic extra when installed, False never,
+    True always (the caller checks ``semantic.available()`` first).
+    ``on_progress`` is called with a percentage (0-100) as the text is read,
+    for a background task's progress bar.
+    """
     text, offsets = join_pages(pages)
     sentences = split_sentences(text, offsets)
     first_body_page = front_matter_pages(pages) + 1
@@ -91,7 +108,10 @@ def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) ->
     found: list[_Found] = []
     context: Actor | None = None
     age = 0
+    step = max(1, len(sentences) // 20)
     for index, sentence in enumerate(sentences):
+        if on_progress is not None and index % step == 0:
+            on_progress(int(100 * index / len(sentences)))
         if sentence.page < first_body_page or _NOT_BODY.search(sentence.text):
             continue
         mentions = places.mentions(sentence.text)
@@ -130,7 +150,10 @@ def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) ->
             previous.measure_terms = list(dict.fromkeys(previous.measure_terms + evidence.nouns))
             continue
         found.append(_Found([sentence], actor, evidence.score, evidence.nouns + evidence.verbs, index))
-    return [candidate for item in found if (candidate := _candidate(item, use_semantic)) is not None]
+    candidates = [candidate for item in found if (candidate := _candidate(item, use_semantic)) is not None]
+    if on_progress is not None:
+        on_progress(100)
+    return candidates
 
 
 def _elaborates(previous: _Found, actor: Actor, index: int, sentence: Sentence, evidence: MeasureEvidence) -> bool:
