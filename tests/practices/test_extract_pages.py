@@ -91,3 +91,8 @@ def test_unreadable_files_are_reported_with_their_name(tmp_path):
         read_text_file(latin)
     with pytest.raises(ReportTextError, match="missing.txt: cannot be read"):
         read_text_file(tmp_path / "missing.txt")
+
+
+def test_words_split_at_line_ends_are_joined():
+    (sentence,) = split_sentences("The inte-\ngration programme opened in 2015.", [0])
+    assert sentence.text == "The integration programme opened in 2015."
