@@ -12,7 +12,6 @@ merged into it.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -303,9 +302,3 @@ def _summary(passage: str) -> str:
     cut = passage[:SUMMARY_MAX].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + " …"
 
-
-def timed_extract(pages: list[str]) -> tuple[list[Candidate], float]:
-    """Candidates and the seconds they took (for the benchmark)."""
-    began = time.perf_counter()
-    candidates = extract_candidates(pages)
-    return candidates, time.perf_counter() - began

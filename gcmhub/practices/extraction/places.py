@@ -40,10 +40,6 @@ class Mention:
     text: str
     iso3: str | None  # None for a process or an organisation without a home country
 
-    @property
-    def label(self) -> str:
-        return self.text
-
 
 @dataclass(frozen=True)
 class _Entry:
