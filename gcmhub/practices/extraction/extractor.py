@@ -103,56 +103,77 @@ def extract_candidates(
     sentences = split_sentences(text, offsets)
     first_body_page = front_matter_pages(pages) + 1
     places = get_place_finder()
-    known = _known_speakers(sentences, places)
+    context = _ActorContext(places, _known_speakers(sentences, places))
     found: list[_Found] = []
-    context: Actor | None = None
-    age = 0
     step = max(1, len(sentences) // 20)
     for index, sentence in enumerate(sentences):
         if on_progress is not None and index % step == 0:
             on_progress(int(100 * index / len(sentences)))
         if sentence.page < first_body_page or _NOT_BODY.search(sentence.text):
             continue
-        mentions = places.mentions(sentence.text)
         introduced = find_speakers(sentence.text, places)
-        actor = explicit_actor(sentence.text, places, mentions, introduced, known, places.labels)
-        if actor is COLLECTIVE:
-            context = actor = None
-        elif actor is not None:
-            context, age = actor, 0
-        elif is_generic(sentence.text):
-            context = None
-        elif (process := named_process(sentence.text, mentions)) is not None:
-            actor, context, age = process, process, 0
-        elif context is not None:
-            age += 1
-            if age > _CONTEXT_SENTENCES:
-                context = None
-            else:
-                actor = Actor(context.area, context.name, CARRIED, context.speaker, context.kind)
+        actor = context.actor_of(sentence.text, introduced)
         bracketed = _bracketed_practices(sentence, places)
         if bracketed:
-            found.extend(_Found([clause], clause_actor, MEASURE_THRESHOLD, [_CREDITED], index) for clause, clause_actor in bracketed)
-            continue
-        named = actor.name if actor is not None and actor.is_process else ""
-        evidence = measure_evidence(_without_introductions(sentence.text, introduced), named)
-        if actor is None or not _accepted(evidence, actor):
-            continue
-        clauses = _measure_clauses(sentence, text, offsets, actor)
-        if len(clauses) > 1:
-            found.extend(_Found([clause], actor, clause_evidence.score, clause_evidence.nouns, index) for clause, clause_evidence in clauses)
-            continue
-        previous = found[-1] if found else None
-        if previous is not None and _elaborates(previous, actor, index, sentence, evidence):
-            previous.sentences.append(sentence)
-            previous.index = index
-            previous.measure_terms = list(dict.fromkeys(previous.measure_terms + evidence.nouns))
-            continue
-        found.append(_Found([sentence], actor, evidence.score, evidence.nouns + evidence.verbs, index))
+            found.extend(_Found([clause], credited, MEASURE_THRESHOLD, [_CREDITED], index) for clause, credited in bracketed)
+        elif actor is not None:
+            _add_measures(found, index, sentence, actor, introduced, text, offsets)
     candidates = [candidate for item in found if (candidate := _candidate(item, use_semantic)) is not None]
     if on_progress is not None:
         on_progress(100)
     return candidates
+
+
+class _ActorContext:
+    """The actor of each sentence in turn, carrying the last one over pronouns."""
+
+    def __init__(self, places, known: dict[str, Speaker]):
+        self.places = places
+        self.known = known
+        self.current: Actor | None = None
+        self.age = 0
+
+    def actor_of(self, sentence: str, introduced: list[Speaker]) -> Actor | None:
+        mentions = self.places.mentions(sentence)
+        actor = explicit_actor(sentence, self.places, mentions, introduced, self.known, self.places.labels)
+        if actor is COLLECTIVE:
+            self.current = None
+            return None
+        if actor is None and not is_generic(sentence):
+            actor = named_process(sentence, mentions)
+        if actor is not None:
+            self.current, self.age = actor, 0
+            return actor
+        if is_generic(sentence) or self.current is None:
+            self.current = None
+            return None
+        self.age += 1
+        if self.age > _CONTEXT_SENTENCES:
+            self.current = None
+            return None
+        current = self.current
+        return Actor(current.area, current.name, CARRIED, current.speaker, current.kind)
+
+
+def _add_measures(
+    found: list[_Found], index: int, sentence: Sentence, actor: Actor, introduced: list[Speaker], text: str, offsets
+) -> None:
+    """Add the measure(s) this sentence reports, or merge it into the previous candidate it elaborates."""
+    named = actor.name if actor.is_process else ""
+    evidence = measure_evidence(_without_introductions(sentence.text, introduced), named)
+    if not _accepted(evidence, actor):
+        return
+    clauses = _measure_clauses(sentence, text, offsets, actor)
+    if len(clauses) > 1:
+        found.extend(_Found([clause], actor, part.score, part.nouns, index) for clause, part in clauses)
+        return
+    previous = found[-1] if found else None
+    if previous is not None and _elaborates(previous, actor, index, sentence, evidence):
+        previous.sentences.append(sentence)
+        previous.index = index
+        previous.measure_terms = list(dict.fromkeys(previous.measure_terms + evidence.nouns))
+        return
+    found.append(_Found([sentence], actor, evidence.score, evidence.nouns + evidence.verbs, index))
 
 
 def _elaborates(previous: _Found, actor: Actor, index: int, sentence: Sentence, evidence: MeasureEvidence) -> bool:
