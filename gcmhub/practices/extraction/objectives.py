@@ -31,7 +31,7 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "objective_terms.y
 FRAMEWORK_DIR = Path(__file__).resolve().parents[2] / "framework" / "data"
 
 # Objectives kept after the first: at least this share of the first one's score.
-SECONDARY_SHARE = 0.45
+SECONDARY_SHARE = 0.3
 MIN_SCORE = 1.5
 MAX_OBJECTIVES = 3
 # Weight of the lexicon drawn from the Compact's wording relative to the curated terms.
