@@ -48,6 +48,7 @@ def test_two_measures_in_one_sentence_are_two_candidates(candidates):
     assert kenya[0].objectives[0] == 20
     assert 21 in kenya[1].objectives and kenya[1].stage == "return"
     assert kenya[0].span["end"] <= kenya[1].span["start"]
+    assert kenya[1].summary.startswith("Kenya: it had set up")
 
 
 def test_practices_credited_in_brackets(candidates):
@@ -70,7 +71,8 @@ def test_spans_point_into_the_joined_pages(candidates):
     text, _offsets = join_pages(split_pages(SAMPLE_REPORT))
     for candidate in candidates:
         passage = text[candidate.span["start"] : candidate.span["end"]]
-        quoted = candidate.summary.split(": ", 1)[-1] if candidate.summary.startswith("Good practice") else candidate.summary
+        prefixed = candidate.summary.startswith(("Good practice", f"{candidate.actor}: "))
+        quoted = candidate.summary.split(": ", 1)[-1] if prefixed else candidate.summary
         assert quoted.split()[0] in passage
         assert 0 < candidate.confidence <= 1
         assert (candidate.span_start, candidate.span_end) == (candidate.span["start"], candidate.span["end"])

@@ -289,6 +289,8 @@ def _candidate(item: _Found, use_semantic: bool | None) -> Candidate | None:
     summary = passage
     if item.measure_terms == [_CREDITED]:
         summary = f"Good practice credited to {item.actor.name}: {passage}"
+    elif passage[:1].islower() or passage.startswith(("(", "It ", "They ", "She ", "He ")):
+        summary = f"{item.actor.name}: {passage}"  # a clause or a pronoun: say who
     ranked = get_classifier().classify(passage)
     ranked = semantic.rerank(passage, ranked, enabled=use_semantic)
     if not ranked:
