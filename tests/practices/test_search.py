@@ -302,8 +302,10 @@ def test_the_search_page_shows_results_facets_and_marks(client, catalogue):
     assert "<mark>recruitment</mark>" in html
     assert 'name="objective" value="6"' in html
     assert 'name="stage" value="pre_departure" checked' in html
-    french = client.get("/fr/practices/search/", {"q": "RECRUTEMENT éthique"})
-    assert french.status_code == 200
+    french = client.get("/fr/practices/search/", {"q": "ÉTHICAL"}).content.decode()
+    assert "Rechercher des bonnes pratiques" in french
+    assert "1 pratique pour « ÉTHICAL »." in french
+    assert "<mark>Ethical</mark>" in french
 
 
 def test_the_search_page_survives_odd_input(client, catalogue):
@@ -340,3 +342,10 @@ def test_a_rolled_back_write_leaves_no_stale_facets(catalogue):
     except RuntimeError:
         pass
     assert facet(search_practices(PUBLIC, ""), "stage") == before
+
+
+def test_matching_ids_give_the_search_order_for_list_apis(catalogue):
+    from gcmhub.practices.search import matching_ids
+
+    assert matching_ids(PUBLIC, "recruitment") == [h.practice.pk for h in search_practices(PUBLIC, "recruitment").hits]
+    assert matching_ids(PUBLIC, "", {"stage": "transit"}) == [catalogue[2].pk]
