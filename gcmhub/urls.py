@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("", include("gcmhub.indicators.urls")),
     path("", include("gcmhub.progress.urls")),
     path("", include("gcmhub.practices.urls")),
+    path("", include("gcmhub.practices.search.urls")),
     prefix_default_language=True,
 )

@@ -224,6 +224,7 @@ def list_practices(request, filters: Query[PracticeFilters]):
     practices = services.visible_practices(request.auth)
     return services.filter_practices(
         practices,
+        user=request.auth,
         q=filters.q,
         objective=filters.objective,
         area=filters.area or "",

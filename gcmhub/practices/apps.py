@@ -11,6 +11,7 @@ class PracticesConfig(AppConfig):
         from gcmhub import references
         from gcmhub.practices.library import visible_documents
         from gcmhub.practices.models import Document, Practice
+        from gcmhub.practices.search import indexing, provider
         from gcmhub.practices.services import visible_practices
 
         from . import sections
@@ -19,3 +20,5 @@ class PracticesConfig(AppConfig):
         references.register(Practice, visible_practices, "practices.view_practice")
         references.register(Document, visible_documents, "practices.view_document")
         sections.register()
+        indexing.connect_signals()
+        provider.register()

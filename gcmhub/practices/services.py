@@ -47,6 +47,8 @@ SCALAR_FIELDS = (
 )  # fmt: skip
 LIST_FIELDS = ("areas", "objectives", "principles", "organizations", "population_groups", "vulnerability_factors", "sources")
 PRACTICE_FIELDS = (*SCALAR_FIELDS, *LIST_FIELDS)
+# Words in a list filter go through the search index; its best matches only.
+SEARCH_LIMIT = 100
 RELATED_FIELDS = ("areas", "objectives", "principles", "organizations", "sources")
 
 
@@ -79,6 +81,7 @@ def get_practice(user, practice_id) -> Practice:
 def filter_practices(
     practices: QuerySet,
     *,
+    user=None,
     q: str = "",
     objective: int | None = None,
     area: str = "",
@@ -100,9 +103,18 @@ def filter_practices(
         if review_state not in ReviewState.values:
             raise InvalidInput(_("Unknown review state “%(state)s”.") % {"state": review_state}, field="review_state")
         practices = practices.filter(review_state=review_state)
-    for word in q.split()[:10]:
-        practices = practices.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    if q.strip():
+        practices = practices.filter(pk__in=matching_ids(user, q))
     return practices.distinct()
+
+
+def matching_ids(user, q: str) -> list[int]:
+    """The practices matching the words ``q`` through the search index
+    (accents and capitals ignored, en/fr/es): the best SEARCH_LIMIT of them."""
+    from gcmhub.practices.search import search_practices
+
+    result = search_practices(user, q, {}, "relevance", 1, per_page=SEARCH_LIMIT, with_facets=False)
+    return [hit.practice.pk for hit in result.hits]
 
 
 def primary_objective(practice: Practice) -> Objective | None:

@@ -42,6 +42,7 @@ def practice_list(request):
         objective = int(filters["objective"]) if filters["objective"] else None
         practices = services.filter_practices(
             practices,
+            user=request.user,
             q=filters["q"][:200],
             objective=objective,
             area=filters["area"],
