@@ -202,7 +202,7 @@ class PracticeRejectionIn(InputSchema):
 
 
 class PracticeFilters(Schema):
-    q: Text(200) = Field("", description="Words in the title or summary")
+    q: Text(200) = Field("", description="Words (accents and capitals ignored); the best 100 matches")
     objective: int | None = Field(None, ge=1, le=23, description="Objective number")
     area: Code | None = Field(None, description="ISO3 code")
     stage: StageChoice | None = None
