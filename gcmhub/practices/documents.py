@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from gcmhub.errors import InvalidInput
 
-PAGE_SEPARATOR = "\f"
+from gcmhub.practices.extraction.pages import PAGE_SEPARATOR  # noqa: E402  (one separator for spans)
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # More pages than any report; a PDF declaring millions is refused before reading.
 MAX_PAGES = 5000
@@ -259,20 +259,8 @@ def _html_pages(path: Path) -> list[str]:
 
 
 def _text_pages(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8-sig")
-    if PAGE_SEPARATOR in text:
-        return text.split(PAGE_SEPARATOR)
-    # Reports saved as text keep their printed page numbers inline; the
-    # extractor's reader knows how to find them.
+    # Pages from form feeds, or from the page numbers reports saved as text
+    # keep inline; material after the report body is left out.
     from gcmhub.practices.extraction import read_text_file
 
     return read_text_file(path)
-
-
-def page_offsets(pages: list[str]) -> list[int]:
-    """Where each page starts in the pages joined by PAGE_SEPARATOR."""
-    offsets, position = [], 0
-    for page in pages:
-        offsets.append(position)
-        position += len(page) + len(PAGE_SEPARATOR)
-    return offsets

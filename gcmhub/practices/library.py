@@ -23,7 +23,9 @@ from gcmhub.actors.services import find_country, invalid_input_from, require_per
 from gcmhub.errors import GcmHubError, InvalidInput, NotFound
 from gcmhub.geo.models import Area
 from gcmhub.practices import documents
-from gcmhub.practices.models import Candidate, Document, DocumentPage
+from gcmhub.practices.extraction import extract_candidates
+from gcmhub.practices.extraction.pages import join_pages
+from gcmhub.practices.models import Candidate, Document, DocumentPage, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -218,16 +220,14 @@ def extract(pages: list[str], progress=None) -> list:
     """The extractor's candidates for ``pages``. It runs over the whole
     report at once (speakers and countries carry over page breaks), so
     progress is reported before and after rather than page by page."""
-    from gcmhub.practices.extraction import extract_candidates
-
-    found = list(extract_candidates(pages))
+    found = extract_candidates(pages)
     if progress:
         progress(1.0)
     return found
 
 
 def store_pages(document: Document, pages: list[str]) -> None:
-    offsets = documents.page_offsets(pages)
+    _text, offsets = join_pages(pages)
     with transaction.atomic():
         document.pages.all().delete()
         DocumentPage.objects.bulk_create(
@@ -249,27 +249,20 @@ def store_candidates(document: Document, found: list) -> int:
 
 
 def _candidate_row(document: Document, position: int, item, areas: dict) -> Candidate:
-    """A Candidate row from the extractor's dataclass (the fields of the
-    ``gcmhub practices extract`` JSON line)."""
-    span = getattr(item, "span", None) or {}
-    if isinstance(span, dict):
-        span_start, span_end = span.get("start", 0), span.get("end", 0)
-    else:
-        span_start, span_end = span
-    terms = getattr(item, "objective_terms", None) or getattr(item, "terms", None) or {}
-    stage = getattr(item, "stage", "") or ""
+    """A Candidate row from the extractor's ``Candidate`` (the fields of the
+    ``gcmhub practices extract`` JSON line, plus the deciding terms)."""
     return Candidate(
         document=document,
         position=position,
-        area=areas.get((getattr(item, "area", None) or "").upper()),
-        actor=(getattr(item, "actor", "") or "")[:300],
-        speaker=(getattr(item, "speaker", "") or "")[:300],
-        page=getattr(item, "page", None),
-        summary=getattr(item, "summary", "") or "",
-        objectives=[int(number) for number in getattr(item, "objectives", []) or []],
-        objective_terms={str(key): list(value) for key, value in dict(terms).items()},
-        stage=stage if stage in dict(Candidate._meta.get_field("stage").choices) else "",
-        confidence=float(getattr(item, "confidence", 0) or 0),
-        span_start=max(0, int(span_start or 0)),
-        span_end=max(0, int(span_end or 0)),
+        area=areas.get((item.area or "").upper()),
+        actor=item.actor[:300],
+        speaker=item.speaker[:300],
+        page=item.page,
+        summary=item.summary,
+        objectives=[int(number) for number in item.objectives],
+        objective_terms={str(key): list(value) for key, value in item.objective_terms.items()},
+        stage=item.stage if item.stage in Stage.values else "",
+        confidence=float(item.confidence),
+        span_start=max(0, int(item.span["start"])),
+        span_end=max(0, int(item.span["end"])),
     )
