@@ -3,6 +3,7 @@ tests), private storage in a temporary folder, a small extractor standing in
 for the real one where a test is about the workflow rather than extraction,
 and helpers to make practices and documents."""
 
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -48,7 +49,8 @@ def fake_extract(pages, progress=None):
         start = text.find(name)
         if start < 0:
             continue
-        end = text.find(".\n", start) + 1
+        stop = re.compile(r"\.(?=\s|$)").search(text, start)
+        end = stop.end() if stop else len(text)
         found.append(
             FakeCandidate(
                 area=iso3, actor=f"Government of {name}", speaker="", page=page, summary=text[start:end],
