@@ -299,7 +299,7 @@ def withdraw_practice(request, practice_id: Id, payload: PracticeVersionIn):
 # --- documents -----------------------------------------------------------------
 
 
-class DocumentOut(Schema):
+class PracticeDocumentOut(Schema):
     id: int
     title: str
     publisher: str
@@ -324,7 +324,7 @@ class DocumentOut(Schema):
         return document.area.iso3 if document.area_id else None
 
 
-class DocumentForm(InputSchema):
+class PracticeDocumentForm(InputSchema):
     title: _text(Document, "title") = ""
     publisher: _text(Document, "publisher") = ""
     year: int | None = Field(None, ge=1900, le=2100)
@@ -333,7 +333,7 @@ class DocumentForm(InputSchema):
     is_demo: bool = False
 
 
-class CandidateOut(Schema):
+class PracticeCandidateOut(Schema):
     id: int
     position: int
     area: str | None = Field(None, description="ISO3 code")
@@ -367,7 +367,7 @@ class CandidateOut(Schema):
         return candidate.practice_id
 
 
-class CandidateDecisionIn(InputSchema):
+class PracticeCandidateDecisionIn(InputSchema):
     decision: choices(Candidate.Decision, "CandidateDecision") = Field(
         description="accepted (a draft practice is made), merged (into `practice`), rejected, or pending (reopen)"
     )
@@ -379,20 +379,20 @@ class CandidateDecisionIn(InputSchema):
     stage: StageChoice | None = None
 
 
-@router.get("/documents", response=list[DocumentOut], auth=read_auth, summary="Documents in the library")
+@router.get("/documents", response=list[PracticeDocumentOut], auth=read_auth, summary="Documents in the library")
 @paginate(Page)
 def list_documents(request):
     return library.visible_documents(request.auth)
 
 
-@router.get("/documents/{document_id}", response=DocumentOut, auth=read_auth)
+@router.get("/documents/{document_id}", response=PracticeDocumentOut, auth=read_auth)
 def get_document(request, document_id: Id):
     """With the progress of its extraction (``extraction_state``, ``extraction_progress``)."""
     return library.get_document(request.auth, document_id)
 
 
-@router.post("/documents", response={202: DocumentOut}, auth=bearer_auth, summary="Upload a report")
-def upload_document(request, file: File[UploadedFile], fields: Form[DocumentForm]):
+@router.post("/documents", response={202: PracticeDocumentOut}, auth=bearer_auth, summary="Upload a report")
+def upload_document(request, file: File[UploadedFile], fields: Form[PracticeDocumentForm]):
     """Multipart upload of a PDF, DOCX, HTML or plain-text report (type
     recognised by content; size limit ``GCMHUB_DOCUMENT_MAX_BYTES``). Its
     pages are read and candidate practices extracted in the background:
@@ -403,7 +403,7 @@ def upload_document(request, file: File[UploadedFile], fields: Form[DocumentForm
     return Status(202, document)
 
 
-@router.get("/documents/{document_id}/candidates", response=list[CandidateOut], auth=read_auth)
+@router.get("/documents/{document_id}/candidates", response=list[PracticeCandidateOut], auth=read_auth)
 @paginate(Page)
 def document_candidates(request, document_id: Id):
     """The practices the extractor proposes from the document, for its curators."""
@@ -412,8 +412,8 @@ def document_candidates(request, document_id: Id):
     return curation.candidates_of(user, document)
 
 
-@router.post("/documents/{document_id}/candidates/{candidate_id}/decision", response=CandidateOut, auth=bearer_auth)
-def decide_candidate(request, document_id: Id, candidate_id: Id, payload: CandidateDecisionIn):
+@router.post("/documents/{document_id}/candidates/{candidate_id}/decision", response=PracticeCandidateOut, auth=bearer_auth)
+def decide_candidate(request, document_id: Id, candidate_id: Id, payload: PracticeCandidateDecisionIn):
     """Accept (optionally with corrections), merge into a practice, reject, or reopen a candidate."""
     user = request.auth
     document = library.get_document(user, document_id)
