@@ -13,7 +13,7 @@ from pydantic import Field as PydanticField
 from pydantic import StrictInt
 
 from gcmhub.actors.auth import bearer_auth, read_auth
-from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, VersionParam, choices
+from gcmhub.apischema import Code, ErrorOut, Flag, Id, InputSchema, Page, Ref, Text, Version, VersionParam, choices
 from gcmhub.practices import curation, library, services
 from gcmhub.practices.models import (
     PASSAGE_MAX,
@@ -261,7 +261,7 @@ def update_practice(request, practice_id: Id, payload: PracticePatch):
     return Status(200 if live else 202, services.get_practice(request.auth, practice_id))
 
 
-@router.delete("/practices/{practice_id}", response={204: None}, auth=bearer_auth)
+@router.delete("/practices/{practice_id}", response={204: None, 409: ErrorOut}, auth=bearer_auth)
 def delete_practice(request, practice_id: Id, version: VersionParam):
     practice = services.get_practice(request.auth, practice_id)
     services.delete_practice(request.auth, practice, version)
