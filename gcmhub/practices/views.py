@@ -20,6 +20,7 @@ from gcmhub.framework.models import Objective
 from gcmhub.practices import curation, library, services, taxonomy
 from gcmhub.practices.forms import CandidateForm, DocumentUploadForm, PracticeForm, country_choices, objective_choices
 from gcmhub.practices.models import Candidate, Stage
+from gcmhub.practices.search import similar_practices
 
 PER_PAGE = 30
 
@@ -88,6 +89,7 @@ def practice_detail(request, pk: int):
         "can_review": user.has_perm("practices.publish_practice", practice),
         "may_see_review": services.may_see_review_details(user, practice),
         "review_problems": services.review_problems(practice) if practice.review_state != "published" else [],
+        "similar": similar_practices(user, practice),
     }
     return render(request, "practices/practice_detail.html", context)
 
