@@ -130,7 +130,7 @@ class CandidateForm(ServiceErrorsMixin, forms.Form):
     )  # fmt: skip
     area = forms.ChoiceField(label=_("Country"), required=False)
     objectives = forms.TypedMultipleChoiceField(
-        label=_("Objectives"), coerce=int, required=False, help_text=_("The first one chosen is the main one.")
+        label=_("Objectives"), coerce=int, required=False, help_text=_("The main objective the extractor proposed stays first.")
     )
     stage = forms.ChoiceField(label=_("Migration stage"), required=False, choices=[("", "—"), *Stage.choices])
 
