@@ -315,3 +315,28 @@ def _objective_id(number):
     from gcmhub.framework.models import Objective
 
     return Objective.objects.get(number=number).pk
+
+
+def test_broad_queries_put_title_matches_first_without_the_engine_ranking(catalogue, monkeypatch):
+    from gcmhub.practices.search import query
+
+    make_practice("Newest practice", "About recruitment, in the summary only.")
+    ranked = titles(search_practices(PUBLIC, "recruitment"))
+    monkeypatch.setattr(query, "RANK_LIMIT", 1)  # three practices match: too many to rank
+    broad = titles(search_practices(PUBLIC, "recruitment"))
+    assert broad == ["Ethical recruitment certification", "Fair recruitment corridor", "Newest practice"]
+    assert sorted(broad) == sorted(ranked)
+
+
+def test_a_rolled_back_write_leaves_no_stale_facets(catalogue):
+    from django.db import transaction
+
+    before = facet(search_practices(PUBLIC, ""), "stage")
+    try:
+        with transaction.atomic():
+            make_practice("Temporary", stage="return")
+            assert facet(search_practices(PUBLIC, ""), "stage")["return"] == 1
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert facet(search_practices(PUBLIC, ""), "stage") == before

@@ -34,11 +34,12 @@ from gcmhub.practices.extraction.places import (
 )
 from gcmhub.practices.extraction.speakers import Speaker
 
+PERSON = "person"
 # Strength of the evidence, recorded in the candidate's confidence.
 HEADING, VOICE, SUBJECT, SPEAKER, CARRIED = 5, 4, 3, 2, 1
 
 _VOICE_BEFORE = re.compile(
-    r"(?:representative|representatives|delegate|delegates|delegation|Government|government|Minister|Ministry|"
+    r"(?:representative|representatives|delegate|delegates|delegation|speaker|Government|government|Minister|Ministry|"
     r"President|Mayor|mayor|authorities|Parliament|Constitution|Council|City|city|Commissioner General[\w\s]{0,60}|"
     r"people|Embassy|Mission)\s+(?:of|from|in)\s+(?:the\s+)?$"
 )
@@ -70,6 +71,26 @@ class Actor:
     name: str
     strength: int
     speaker: str = ""
+    kind: str = COUNTRY  # what names the actor: a country, city, process, organisation or person
+
+    @property
+    def is_process(self) -> bool:
+        return self.kind == PROCESS
+
+
+# "The representatives of A, B, C and D said ...": many voices, no single actor.
+COLLECTIVE = Actor(None, "", 0, kind="collective")
+_LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
+
+
+def _starts_a_list(sentence: str, mentions: list[Mention]) -> bool:
+    """Whether the first mention opens a list of three or more countries."""
+    count = 1
+    for current, following in zip(mentions, mentions[1:]):
+        if following.kind != COUNTRY or not _LIST_SEPARATOR.match(sentence[current.end : following.start]):
+            break
+        count += 1
+    return count >= 3
 
 
 def is_generic(sentence: str) -> bool:
@@ -83,7 +104,7 @@ def named_process(sentence: str, mentions: list[Mention]) -> Actor | None:
         inside_parenthesis = before.count("(") > before.count(")")
         if mention.kind == PROCESS and not inside_parenthesis and not _PARTNER_BEFORE.search(before):
             if not re.search(r"\bof\s+(?:the\s+)?$", before):
-                return Actor(None, mention.text, SUBJECT - 1)
+                return Actor(None, mention.text, SUBJECT - 1, kind=PROCESS)
     return None
 
 
@@ -101,8 +122,10 @@ def explicit_actor(
         actor = _from_mention_text(heading.group(1).strip(), places, mentions, HEADING, country_names)
         if actor:
             return actor
-    for mention in mentions:
+    for position, mention in enumerate(mentions):
         if mention.kind in (COUNTRY, CITY, ORGANISATION, PROCESS) and _VOICE_BEFORE.search(sentence[: mention.start]):
+            if _starts_a_list(sentence, mentions[position:]):
+                return COLLECTIVE
             return _actor_for(mention, VOICE, country_names, introduced)
         if mention.kind in (DEMONYM, COUNTRY) and _VOICE_AFTER.match(sentence[mention.end :]):
             return _actor_for(mention, VOICE, country_names, introduced)
@@ -112,7 +135,7 @@ def explicit_actor(
                 return _actor_for(mention, VOICE, country_names, introduced)
     unresolved = _UNRESOLVED_VOICE.search(sentence)
     if unresolved and not any(m.start <= unresolved.start(1) < m.end for m in mentions):
-        return Actor(None, unresolved.group(1), VOICE)
+        return Actor(None, unresolved.group(1), VOICE, kind=COUNTRY)
     for mention in mentions:
         if mention.start > _SUBJECT_WINDOW:
             break
@@ -124,11 +147,16 @@ def explicit_actor(
     if introduced:
         speaker = introduced[0]
         name = speaker.organisation or _country_label(speaker.iso3, country_names) or speaker.name
-        return Actor(speaker.iso3, name, SPEAKER, speaker.name)
+        kind = COUNTRY if speaker.iso3 else ORGANISATION if speaker.organisation else PERSON
+        return Actor(speaker.iso3, name, SPEAKER, speaker.name, kind)
+    for mention in mentions:
+        if mention.kind == CITY and not _PARTNER_BEFORE.search(sentence[: mention.start]):
+            return _actor_for(mention, SUBJECT, country_names, introduced)
     for name, speaker in known_speakers.items():
         position = sentence.find(name)
         if 0 <= position <= _SUBJECT_WINDOW and (speaker.iso3 or speaker.organisation):
-            return Actor(speaker.iso3, speaker.organisation or _country_label(speaker.iso3, country_names), SPEAKER, speaker.name)
+            name = speaker.organisation or _country_label(speaker.iso3, country_names)
+            return Actor(speaker.iso3, name, SPEAKER, speaker.name, COUNTRY if speaker.iso3 else ORGANISATION)
     return None
 
 
@@ -147,7 +175,8 @@ def _actor_for(mention: Mention, strength: int, country_names: dict[str, str], i
         name = speaker.organisation
     else:
         name = _country_label(mention.iso3, country_names) or mention.text
-    return Actor(mention.iso3, name, strength, speaker.name if speaker else "")
+    kind = mention.kind if mention.kind in (PROCESS, ORGANISATION, CITY) else COUNTRY
+    return Actor(mention.iso3, name, strength, speaker.name if speaker else "", kind)
 
 
 def _country_label(iso3: str | None, country_names: dict[str, str]) -> str:

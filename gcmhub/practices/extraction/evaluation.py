@@ -7,8 +7,8 @@ A candidate matches a label when
 - its page is within ``page_tolerance`` of the label's, and
 - one of its objectives is among the label's.
 
-Matching is one-to-one (each label and each candidate used once), greedy by
-page distance then confidence. Recall is matched labels / labels; precision
+Matching is one-to-one (each label and each candidate used once) and as
+large as possible (a maximum bipartite matching). Recall is matched labels / labels; precision
 is matched candidates / candidates on the labelled pages.
 """
 
@@ -71,22 +71,35 @@ def _same_actor(found: str, expected: str) -> bool:
     return bool(found and expected) and (found in expected or expected in found)
 
 
+def _maximum_matching(options: dict[int, list[int]]) -> dict[int, int]:
+    """Candidate index → label index, as many pairs as possible (augmenting paths)."""
+    label_of: dict[int, int] = {}
+
+    def assign(label: int, seen: set[int]) -> bool:
+        for candidate in options[label]:
+            if candidate in seen:
+                continue
+            seen.add(candidate)
+            if candidate not in label_of or assign(label_of[candidate], seen):
+                label_of[candidate] = label
+                return True
+        return False
+
+    for label in options:
+        assign(label, set())
+    return label_of
+
+
 def score(candidates: list, labels: list[Label], pages: tuple[int, int], page_tolerance: int = 1) -> Score:
     first, last = pages
     considered = [candidate for candidate in candidates if first <= candidate.page <= last]
-    pairs = [
-        (abs(candidate.page - label.page), -candidate.confidence, c_index, l_index)
-        for c_index, candidate in enumerate(considered)
+    options = {
+        l_index: [c_index for c_index, candidate in enumerate(considered) if matches(candidate, label, page_tolerance)]
         for l_index, label in enumerate(labels)
-        if matches(candidate, label, page_tolerance)
-    ]
-    used_candidates: set[int] = set()
-    used_labels: set[int] = set()
-    for _distance, _confidence, c_index, l_index in sorted(pairs):
-        if c_index in used_candidates or l_index in used_labels:
-            continue
-        used_candidates.add(c_index)
-        used_labels.add(l_index)
+    }
+    label_of = _maximum_matching(options)
+    used_candidates = set(label_of)
+    used_labels = set(label_of.values())
     matched = len(used_labels)
     return Score(
         labels=len(labels),

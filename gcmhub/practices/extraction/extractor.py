@@ -12,29 +12,33 @@ merged into it.
 from __future__ import annotations
 
 import re
-import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from gcmhub.practices.extraction import semantic
-from gcmhub.practices.extraction.actors import CARRIED, VOICE, Actor, explicit_actor, is_generic, named_process
+from gcmhub.practices.extraction.actors import CARRIED, COLLECTIVE, VOICE, Actor, explicit_actor, is_generic, named_process
 from gcmhub.practices.extraction.measures import THRESHOLD as MEASURE_THRESHOLD
 from gcmhub.practices.extraction.measures import MeasureEvidence, measure_evidence
 from gcmhub.practices.extraction.objectives import get_classifier
 from gcmhub.practices.extraction.pages import front_matter_pages, join_pages
 from gcmhub.practices.extraction.places import CITY, COUNTRY, get_place_finder
-from gcmhub.practices.extraction.sentences import Sentence, split_sentences
+from gcmhub.practices.extraction.sentences import Sentence, page_at, split_sentences
 from gcmhub.practices.extraction.speakers import Speaker, find_speakers
 from gcmhub.practices.extraction.stages import stage_of
 
 SUMMARY_MAX = 400
 # A carried actor is forgotten after this many sentences without a new one.
 _CONTEXT_SENTENCES = 4
+_CREDITED = "good practice credited in brackets"
+# A sentence elaborating a candidate may follow it at this distance (in sentences).
+_MERGE_DISTANCE = 2
 # Footnotes and references inside the body text are not practices.
 _NOT_BODY = re.compile(r"(?:^\d{0,2}\s*See\b|Available at|^Source:|press release|factsheet|fact sheet|\bn\.d\.)", re.I)
 _ELABORATION = re.compile(
     r"^(?:The|This|That|These|Those|Such|Through the|Under the|Its|Their)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:programme|program|policy|legislation|law|mechanism|council|plan|strategy|initiative|project|process|"
-    r"protocol|agreement|decree|platform|centres?|forum|committee|framework|corridors?|action plan|guidelines)s?\b",
+    r"(?:programmes?|programs?|polic(?:y|ies)|legislation|laws?|mechanisms?|councils?|plans?|strateg(?:y|ies)|"
+    r"initiatives?|projects?|process(?:es)?|protocols?|agreements?|decrees?|platforms?|cent(?:re|er)s?|forums?|"
+    r"committees?|frameworks?|corridors?|action plan|guidelines|activities|schemes?|services?)\b",
     re.I,
 )
 
@@ -67,6 +71,14 @@ class Candidate:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def span_start(self) -> int:
+        return self.span["start"]
+
+    @property
+    def span_end(self) -> int:
+        return self.span["end"]
+
 
 @dataclass
 class _Found:
@@ -77,58 +89,107 @@ class _Found:
     index: int  # of the last sentence, to merge elaborations
 
 
-def extract_candidates(pages: list[str], *, use_semantic: bool | None = None) -> list[Candidate]:
-    """Candidate practices in a report given page by page (item i is page i + 1)."""
+def extract_candidates(
+    pages: list[str], *, use_semantic: bool | None = None, on_progress: Callable[[int], None] | None = None
+) -> list[Candidate]:
+    """Candidate practices in a report given page by page (item i is page i + 1).
+
+    ``use_semantic``: None uses the semantic extra when installed, False never,
+    True always (the caller checks ``semantic.available()`` first).
+    ``on_progress`` is called with a percentage (0-100) as the text is read,
+    for a background task's progress bar.
+    """
     text, offsets = join_pages(pages)
     sentences = split_sentences(text, offsets)
     first_body_page = front_matter_pages(pages) + 1
     places = get_place_finder()
-    known = _known_speakers(sentences, places)
+    context = _ActorContext(places, _known_speakers(sentences, places))
     found: list[_Found] = []
-    context: Actor | None = None
-    age = 0
+    step = max(1, len(sentences) // 20)
     for index, sentence in enumerate(sentences):
+        if on_progress is not None and index % step == 0:
+            on_progress(int(100 * index / len(sentences)))
         if sentence.page < first_body_page or _NOT_BODY.search(sentence.text):
             continue
-        mentions = places.mentions(sentence.text)
         introduced = find_speakers(sentence.text, places)
-        actor = explicit_actor(sentence.text, places, mentions, introduced, known, places.labels)
-        if actor is not None:
-            context, age = actor, 0
-        elif is_generic(sentence.text):
-            context = None
-        elif (process := named_process(sentence.text, mentions)) is not None:
-            actor, context, age = process, process, 0
-        elif context is not None:
-            age += 1
-            if age > _CONTEXT_SENTENCES:
-                context = None
-            else:
-                actor = Actor(context.area, context.name, CARRIED, context.speaker)
+        actor = context.actor_of(sentence.text, introduced)
         bracketed = _bracketed_practices(sentence, places)
         if bracketed:
-            found.extend(_Found([clause], clause_actor, MEASURE_THRESHOLD, ["good practice"], index) for clause, clause_actor in bracketed)
-            continue
-        evidence = measure_evidence(_without_introductions(sentence.text, introduced))
-        if actor is None or not _accepted(evidence, actor):
-            continue
-        clauses = _measure_clauses(sentence, text, actor)
-        if len(clauses) > 1:
-            found.extend(_Found([clause], actor, clause_evidence.score, clause_evidence.nouns, index) for clause, clause_evidence in clauses)
-            continue
-        previous = found[-1] if found else None
-        if (
-            previous is not None
-            and previous.index == index - 1
-            and (previous.actor.area, previous.actor.name) == (actor.area, actor.name)
-            and _ELABORATION.match(sentence.text)
-        ):
-            previous.sentences.append(sentence)
-            previous.index = index
-            previous.measure_terms = list(dict.fromkeys(previous.measure_terms + evidence.nouns))
-            continue
-        found.append(_Found([sentence], actor, evidence.score, evidence.nouns + evidence.verbs, index))
-    return [candidate for item in found if (candidate := _candidate(item, use_semantic)) is not None]
+            found.extend(_Found([clause], credited, MEASURE_THRESHOLD, [_CREDITED], index) for clause, credited in bracketed)
+        elif actor is not None:
+            _add_measures(found, index, sentence, actor, introduced, text, offsets)
+    candidates = [candidate for item in found if (candidate := _candidate(item, use_semantic)) is not None]
+    if on_progress is not None:
+        on_progress(100)
+    return candidates
+
+
+class _ActorContext:
+    """The actor of each sentence in turn, carrying the last one over pronouns."""
+
+    def __init__(self, places, known: dict[str, Speaker]):
+        self.places = places
+        self.known = known
+        self.current: Actor | None = None
+        self.age = 0
+
+    def actor_of(self, sentence: str, introduced: list[Speaker]) -> Actor | None:
+        mentions = self.places.mentions(sentence)
+        actor = explicit_actor(sentence, self.places, mentions, introduced, self.known, self.places.labels)
+        if actor is COLLECTIVE:
+            self.current = None
+            return None
+        if actor is None and not is_generic(sentence):
+            actor = named_process(sentence, mentions)
+        if actor is not None:
+            self.current, self.age = actor, 0
+            return actor
+        if is_generic(sentence) or self.current is None:
+            self.current = None
+            return None
+        self.age += 1
+        if self.age > _CONTEXT_SENTENCES:
+            self.current = None
+            return None
+        current = self.current
+        return Actor(current.area, current.name, CARRIED, current.speaker, current.kind)
+
+
+def _add_measures(
+    found: list[_Found], index: int, sentence: Sentence, actor: Actor, introduced: list[Speaker], text: str, offsets
+) -> None:
+    """Add the measure(s) this sentence reports, or merge it into the previous candidate it elaborates."""
+    named = actor.name if actor.is_process else ""
+    evidence = measure_evidence(_without_introductions(sentence.text, introduced), named)
+    if not _accepted(evidence, actor):
+        return
+    clauses = _measure_clauses(sentence, text, offsets, actor)
+    if len(clauses) > 1:
+        found.extend(_Found([clause], actor, part.score, part.nouns, index) for clause, part in clauses)
+        return
+    previous = found[-1] if found else None
+    if previous is not None and _elaborates(previous, actor, index, sentence, evidence):
+        previous.sentences.append(sentence)
+        previous.index = index
+        previous.measure_terms = list(dict.fromkeys(previous.measure_terms + evidence.nouns))
+        return
+    found.append(_Found([sentence], actor, evidence.score, evidence.nouns + evidence.verbs, index))
+
+
+def _elaborates(previous: _Found, actor: Actor, index: int, sentence: Sentence, evidence: MeasureEvidence) -> bool:
+    """Does this sentence only say more about the previous candidate's measure?
+
+    Same actor, at most one sentence between them, and either it refers back
+    ("The programme ...", "These policies ...") or, for a process, it reports nothing done.
+    """
+    if index - previous.index > _MERGE_DISTANCE:
+        return False
+    if (previous.actor.area, previous.actor.name) != (actor.area, actor.name):
+        return False
+    if _ELABORATION.match(sentence.text):
+        return True
+    # A process named again ("At its core, the Process seeks ...") without anything new done.
+    return actor.is_process and not evidence.verbs
 
 
 def _accepted(evidence: MeasureEvidence, actor: Actor) -> bool:
@@ -152,7 +213,7 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-def _measure_clauses(sentence: Sentence, text: str, actor: Actor) -> list[tuple[Sentence, MeasureEvidence]]:
+def _measure_clauses(sentence: Sentence, text: str, offsets: list[int], actor: Actor) -> list[tuple[Sentence, MeasureEvidence]]:
     """The parts of a sentence that each report a measure ("it had a strategy ...; it had signed ...").
 
     Returns one entry per qualifying part when there are at least two, else [].
@@ -174,7 +235,7 @@ def _measure_clauses(sentence: Sentence, text: str, actor: Actor) -> list[tuple[
             offset = raw.find(part[:25])
             start = sentence.start + max(offset, 0)
             end = start + len(part) if offset >= 0 else sentence.end
-            qualifying.append((Sentence(start, min(end, sentence.end), part.strip(" ,;"), sentence.page), evidence))
+            qualifying.append((Sentence(start, min(end, sentence.end), part.strip(" ,;"), page_at(offsets, start)), evidence))
     return qualifying if len(qualifying) > 1 else []
 
 
@@ -199,7 +260,8 @@ def _bracketed_practices(sentence: Sentence, places) -> list[tuple[Sentence, Act
         cities = [m for m in mentions if m.kind == CITY]
         credited = cities or [m for m in mentions if m.kind == COUNTRY]
         for mention in credited:
-            actor = Actor(mention.iso3, mention.text if mention.kind == CITY else places.labels.get(mention.iso3, mention.text), VOICE)
+            name = mention.text if mention.kind == CITY else places.labels.get(mention.iso3, mention.text)
+            actor = Actor(mention.iso3, name, VOICE, kind=mention.kind)
             found.append((Sentence(sentence.start, sentence.end, clause, sentence.page), actor))
     return found
 
@@ -224,6 +286,11 @@ def _known_speakers(sentences: list[Sentence], places) -> dict[str, Speaker]:
 
 def _candidate(item: _Found, use_semantic: bool | None) -> Candidate | None:
     passage = " ".join(sentence.text for sentence in item.sentences)
+    summary = passage
+    if item.measure_terms == [_CREDITED]:
+        summary = f"Good practice credited to {item.actor.name}: {passage}"
+    elif passage[:1].islower() or passage.startswith(("(", "It ", "They ", "She ", "He ")):
+        summary = f"{item.actor.name}: {passage}"  # a clause or a pronoun: say who
     ranked = get_classifier().classify(passage)
     ranked = semantic.rerank(passage, ranked, enabled=use_semantic)
     if not ranked:
@@ -235,7 +302,7 @@ def _candidate(item: _Found, use_semantic: bool | None) -> Candidate | None:
         actor=item.actor.name,
         speaker=item.actor.speaker,
         page=first.page,
-        summary=_summary(passage),
+        summary=_summary(summary),
         objectives=[objective.number for objective in ranked],
         stage=stage_of(passage),
         confidence=confidence,
@@ -258,9 +325,3 @@ def _summary(passage: str) -> str:
     cut = passage[:SUMMARY_MAX].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + " …"
 
-
-def timed_extract(pages: list[str]) -> tuple[list[Candidate], float]:
-    """Candidates and the seconds they took (for the benchmark)."""
-    began = time.perf_counter()
-    candidates = extract_candidates(pages)
-    return candidates, time.perf_counter() - began

@@ -79,17 +79,46 @@ _FIGURE = re.compile(r"\b\d[\d,.]*\s*(?:per\s*cent|%|million|thousand|people|chi
 _NAMED = re.compile(r"\b(?:[A-Z][a-z]+\s+){1,5}(?:Policy|Council|Plan|Programme|Mechanism|Act|Law|Strategy|Forum|Centre|Initiative|Process|Protocol|Agreement|Commission|Committee|Platform|Corridors|Service|Force)\b")
 
 
-def measure_evidence(text: str) -> MeasureEvidence:
+# "had rejected", "had also provided": an action reported as done, even without a
+# measure noun. Verbs of speech and opinion ("had noted", "had called") are not actions.
+_PAST_ACTION = re.compile(r"\b(?:had|has|have)\s+(?:also\s+|recently\s+|already\s+|since\s+)?(\w+ed)\b", re.I)
+_SPEECH_VERBS = {
+    "noted", "stated", "stressed", "emphasized", "emphasised", "agreed", "expressed", "called", "argued",
+    "suggested", "mentioned", "referred", "highlighted", "recognized", "recognised", "acknowledged", "underlined",
+    "reminded", "observed", "explained", "described", "discussed", "concluded", "recalled", "welcomed", "raised",
+    "cautioned", "praised", "pointed", "added", "asked", "answered", "replied", "claimed", "warned", "urged",
+    "hoped", "wanted", "needed", "seemed", "appeared", "considered", "believed", "learned", "learnt", "noticed",
+    "identified", "focused", "focussed", "reflected", "voiced", "echoed", "recommended", "proposed", "requested",
+    "shared", "presented", "indicated", "affirmed", "reaffirmed", "committed", "pledged", "decided", "failed",
+    "tried", "attempted", "faced", "experienced", "suffered", "remained", "increased", "decreased", "changed",
+    "existed", "emerged", "happened", "occurred", "started", "returned", "moved", "migrated", "travelled", "arrived",
+    "crossed", "fled", "lived", "worked", "played", "contributed", "benefited", "benefitted", "gained",
+}
+
+
+def past_actions(text: str) -> list[str]:
+    """Past-perfect verbs of action in ``text`` ("had rejected")."""
+    return [match.group(0).lower() for match in _PAST_ACTION.finditer(text) if match.group(1).lower() not in _SPEECH_VERBS]
+
+
+def measure_evidence(text: str, named_measure: str = "") -> MeasureEvidence:
     """How strongly ``text`` reports a concrete measure.
 
     Pass the sentence with speaker introductions blanked out: a title such as
-    "Ministry of Foreign Affairs" is not a measure.
+    "Ministry of Foreign Affairs" is not a measure. ``named_measure`` is the
+    name of a process or initiative that is itself the actor ("the Khartoum
+    Process"): named in the sentence, it counts as a measure noun.
     """
     lexicon = _lexicon()
     nouns = _found(lexicon.nouns, lexicon.not_measures.sub(" ", text))
+    if named_measure and named_measure in text:
+        nouns.insert(0, named_measure.lower())
     if not nouns:
-        return MeasureEvidence(0.0)
-    verbs = _found(lexicon.verbs, text)
+        actions = past_actions(text)
+        if not actions:
+            return MeasureEvidence(0.0)
+        nouns = actions  # the action itself is the measure ("he had rejected ghettos")
+    verbs = _found(lexicon.verbs, text) or past_actions(text)
     against = _found(lexicon.against, text)
     weak = _found(lexicon.weak_against, text)
     score = 1.0 + min(len(nouns), 3) * 0.5

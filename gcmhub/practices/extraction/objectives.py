@@ -31,7 +31,7 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "objective_terms.y
 FRAMEWORK_DIR = Path(__file__).resolve().parents[2] / "framework" / "data"
 
 # Objectives kept after the first: at least this share of the first one's score.
-SECONDARY_SHARE = 0.45
+SECONDARY_SHARE = 0.3
 MIN_SCORE = 1.5
 MAX_OBJECTIVES = 3
 # Weight of the lexicon drawn from the Compact's wording relative to the curated terms.
@@ -45,7 +45,9 @@ _STOPWORDS = set(
     not no nor there where when whose whether each every own same further through towards upon via per
     migrants migrant migration international national states state countries country level levels
     commit commits global compact measures develop development strengthen promote establish support
-    relevant appropriate accordance view line regard particular particularly specific existing"""
+    relevant appropriate accordance view line regard particular particularly specific existing
+    floor speaking speaker speakers delegate delegates representative representatives government governments
+    workshop workshops panel participants minister ministry director said noted"""
     .split()
 )
 _WORD = re.compile(r"[a-z][a-z\-]+")
@@ -62,6 +64,7 @@ def stem(word: str) -> str:
 def content_terms(text: str) -> set[str]:
     """Stemmed content words and two-word phrases of ``text``."""
     words = [stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
+    words = [word for word in words if word not in _STOPWORDS]
     return set(words) | {f"{first} {second}" for first, second in zip(words, words[1:])}
 
 

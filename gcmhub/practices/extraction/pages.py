@@ -151,7 +151,7 @@ def front_matter_pages(pages: list[str]) -> int:
     front-matter one ("FOREWORD", "ABBREVIATIONS AND ACRONYMS"). Without a
     table of contents nothing is skipped.
     """
-    limit = max(1, len(pages) // 4)
+    limit = max(3, len(pages) // 4)
     contents = next((index for index, page in enumerate(pages[:limit]) if _CONTENTS.match(page)), None)
     if contents is None:
         return 0

@@ -40,10 +40,6 @@ class Mention:
     text: str
     iso3: str | None  # None for a process or an organisation without a home country
 
-    @property
-    def label(self) -> str:
-        return self.text
-
 
 @dataclass(frozen=True)
 class _Entry:
@@ -110,6 +106,13 @@ class PlaceFinder:
 _STRENGTH = {COUNTRY: 0, PROCESS: 1, ORGANISATION: 2, CITY: 3, DEMONYM: 4, NATIONALS: 5}
 
 
+@functools.lru_cache(maxsize=1)
+def _area_records():
+    from gcmhub.geo.sources import build_area_records
+
+    return tuple(build_area_records())
+
+
 def _country_names() -> dict[str, str]:
     """Every name of every country in the reference data → ISO3, through the M49 name index.
 
@@ -117,9 +120,9 @@ def _country_names() -> dict[str, str]:
     than guessed.
     """
     from gcmhub.geo.resolver import build_name_index
-    from gcmhub.geo.sources import build_area_records, read_aliases
+    from gcmhub.geo.sources import read_aliases
 
-    every_area = build_area_records()
+    every_area = _area_records()
     index = build_name_index(every_area)
     records = [record for record in every_area if record.kind == "country" and record.iso3]
     aliases, _ambiguous = read_aliases()
@@ -171,10 +174,8 @@ def check_places_data(data: dict, known_iso3: set[str], file: str = DATA_FILE.na
 
 @functools.lru_cache(maxsize=1)
 def get_place_finder() -> PlaceFinder:
-    from gcmhub.geo.sources import build_area_records
-
     countries = _country_names()
-    labels = {record.iso3: record.name_en for record in build_area_records() if record.kind == "country" and record.iso3}
+    labels = {record.iso3: record.name_en for record in _area_records() if record.kind == "country" and record.iso3}
     data = read_places_data()
     check_places_data(data, set(countries.values()))
     return PlaceFinder(countries, data, labels)

@@ -99,6 +99,7 @@ def _sentence(text: str, start: int, end: int, page_offsets: list[int]) -> Sente
         start = _skip_space(text, leading.end())
     raw = text[start:end]
     cleaned = _PRINTED_NUMBER.sub(" ", raw)
+    cleaned = re.sub(r"(?<=[a-z])-\s*\n\s*(?=[a-z])", "", cleaned)  # words hyphenated at a line end (PDF text)
     cleaned = re.sub(r"\s+", " ", cleaned.replace("\f", " ")).strip()
     return Sentence(start=start, end=end, text=cleaned, page=page_at(page_offsets, start))
 

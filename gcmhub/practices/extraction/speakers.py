@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gcmhub.practices.extraction.places import CITY, COUNTRY, ORGANISATION, PlaceFinder
+from gcmhub.practices.extraction.places import ORGANISATION, PlaceFinder
 
 _PARTICLES = r"(?:de|del|della|da|dos|das|di|du|van|von|der|den|y|bin|al|el|la|le|ter|ibn)"
-_NAME_TOKEN = r"(?:[A-ZÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑØ][\w'’\-]+\.?|[A-Z]\.)"
+# Capitalised words and initials; an all-capitals word is a heading, not a name.
+_NAME_TOKEN = r"(?:[A-ZÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑØ][a-zà-ÿ][\w'’\-]*\.?|[A-Z]\.)"
 _NAME = re.compile(
     rf"(?<![\w-])({_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|{_PARTICLES})){{1,5}})\s*\("
 )
@@ -100,6 +101,3 @@ def _parse_parenthesis(name: str, inside: str, places: PlaceFinder, start: int, 
         title = ""
     return Speaker(name=name, title=title, organisation=organisation, iso3=iso3, start=start, end=end)
 
-
-def is_place_part(part: str, places: PlaceFinder) -> bool:
-    return any(m.kind in (COUNTRY, CITY) for m in places.mentions(part))

@@ -8,6 +8,10 @@ No Django model reads them; ``gcmhub.practices.search`` does.
 from django.db import migrations
 
 COMMON = [
+    # A new random token on every index write: processes keep facet tables in
+    # memory (search/matrix.py) and reload them when the token changes.
+    "CREATE TABLE practices_search_state (token varchar(32) NOT NULL)",
+    "INSERT INTO practices_search_state (token) VALUES ('initial')",
     "CREATE INDEX practices_search_entry_date ON practices_search_entry (sort_date)",
     "CREATE TABLE practices_search_facet (practice_id integer NOT NULL, facet varchar(16) NOT NULL,"
     " value varchar(64) NOT NULL)",
@@ -48,6 +52,11 @@ DROP = {
     "postgresql": [],
 }
 DROP_COMMON = [
+    "DROP TABLE IF EXISTS practices_search_state",
+    # A new random token on every index write: processes keep facet tables in
+    # memory (search/matrix.py) and reload them when the token changes.
+    "CREATE TABLE practices_search_state (token varchar(32) NOT NULL)",
+    "INSERT INTO practices_search_state (token) VALUES ('initial')",
     "DROP TABLE IF EXISTS practices_search_facet",
     "DROP TABLE IF EXISTS practices_search_entry",
     "DROP TABLE IF EXISTS practices_search_page",

@@ -23,6 +23,7 @@ they have no Django model, so the practices app's models stay pr-repo's.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -67,14 +68,29 @@ class Backend:
             "INSERT INTO practices_search_facet (practice_id, facet, value) VALUES (%s, %s, %s)",
             [(row.practice_id, facet, value) for row in rows for facet, value in row.facets],
         )
+        self.bump(cursor)
 
     def delete_practice(self, cursor, practice_id: int) -> None:
         self._delete_text(cursor, [(practice_id,)])
         cursor.execute("DELETE FROM practices_search_facet WHERE practice_id = %s", [practice_id])
         cursor.execute("DELETE FROM practices_search_entry WHERE practice_id = %s", [practice_id])
+        self.bump(cursor)
 
-    def match_practices(self, terms: list[Term], *, any_term: bool = False) -> tuple[str, list]:
+    def match_practices(self, terms: list[Term], *, any_term=False, title_only=False) -> tuple[str, list]:
+        """SQL listing the ids of the practices that hold every term (or any;
+        or in their title only), in no particular order: cheap even when
+        most of the corpus matches."""
         raise NotImplementedError
+
+    def rank_practices(self, terms: list[Term]) -> tuple[str, list]:
+        """SQL listing ``(id, score)`` of every match, higher = better: the
+        engine's ranking costs per matching row, so callers only ask for it
+        when few practices match."""
+        raise NotImplementedError
+
+    def bump(self, cursor) -> None:
+        """A new token for the index: in-memory copies of it (``matrix``) are stale."""
+        cursor.execute("UPDATE practices_search_state SET token = %s", [uuid.uuid4().hex])
 
     # ---- document pages ----
     def write_pages(self, cursor, document_id: int, rows: Sequence[PageRow]) -> None:
@@ -90,6 +106,7 @@ class Backend:
     def clear(self, cursor) -> None:
         for table in self.tables:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        self.bump(cursor)
 
     tables: tuple[str, ...] = ()
 
@@ -126,12 +143,18 @@ class SQLiteBackend(Backend):
             [(row.practice_id, row.title, row.body) for row in rows],
         )
 
-    def match_practices(self, terms, *, any_term=False):
+    def match_practices(self, terms, *, any_term=False, title_only=False):
+        query = fts5_query(terms, any_term=any_term)
+        if title_only:
+            query = f"title : ({query})"
+        return "SELECT rowid FROM practices_search_fts WHERE practices_search_fts MATCH %s", [query]
+
+    def rank_practices(self, terms):
         sql = (
-            f"SELECT rowid AS practice_id, -bm25(practices_search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score "
+            f"SELECT rowid, -bm25(practices_search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) "
             "FROM practices_search_fts WHERE practices_search_fts MATCH %s"
         )
-        return sql, [fts5_query(terms, any_term=any_term)]
+        return sql, [fts5_query(terms)]
 
     def delete_document(self, cursor, document_id):
         cursor.execute(
@@ -183,12 +206,16 @@ class PostgreSQLBackend(Backend):
             [(row.practice_id, row.is_published, row.sort_date, row.title, row.body) for row in rows],
         )
 
-    def match_practices(self, terms, *, any_term=False):
+    def match_practices(self, terms, *, any_term=False, title_only=False):
+        query = tsquery(terms, any_term=any_term, weights="A" if title_only else "")
+        return "SELECT practice_id FROM practices_search_entry WHERE document @@ to_tsquery('simple', %s)", [query]
+
+    def rank_practices(self, terms):
         sql = (
-            "SELECT practice_id, ts_rank_cd(document, to_tsquery('simple', %s)) AS score "
-            "FROM practices_search_entry WHERE document @@ to_tsquery('simple', %s)"
+            "SELECT practice_id, ts_rank_cd(document, to_tsquery('simple', %s)) FROM practices_search_entry"
+            " WHERE document @@ to_tsquery('simple', %s)"
         )
-        query = tsquery(terms, any_term=any_term)
+        query = tsquery(terms)
         return sql, [query, query]
 
     def delete_document(self, cursor, document_id):
@@ -210,9 +237,9 @@ class PostgreSQLBackend(Backend):
         return sql, [query, query]
 
 
-def tsquery(terms: Iterable[Term], *, any_term: bool = False) -> str:
-    """``remittanc:* & fair:*`` (``|`` for any term)."""
-    parts = [term.text + (":*" if term.prefix else "") for term in terms]
+def tsquery(terms: Iterable[Term], *, any_term: bool = False, weights: str = "") -> str:
+    """``remittanc:* & fair:*`` (``|`` for any term; ``weights="A"``: in the title only)."""
+    parts = [term.text + (f":*{weights}" if term.prefix else (f":{weights}" if weights else "")) for term in terms]
     return (" | " if any_term else " & ").join(parts)
 
 

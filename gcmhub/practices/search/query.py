@@ -13,16 +13,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connection
 from django.utils.safestring import SafeString
 
 from gcmhub.practices.models import Document, DocumentPage, Practice, PracticeSource
 from gcmhub.practices.search import facets as facet_labels
+from gcmhub.practices.search import matrix
 from gcmhub.practices.search.backends import current_backend
 from gcmhub.practices.search.indexing import FACETS
-from gcmhub.practices.search.text import STOPWORDS, Term, highlight, query_terms, snippet
+from gcmhub.practices.search.text import Term, highlight, query_terms, snippet
 
 PER_PAGE = 20
+# The engine ranks at most this many matches by relevance (see ``_order``).
+RANK_LIMIT = 5000
 MAX_PER_PAGE = 100
 SORTS = ("relevance", "date")
 
@@ -111,60 +115,63 @@ def search_practices(
     sort = sort if sort in SORTS else "relevance"
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, int(page))
-    hits_sql, params = _hits_sql(user, terms, cleaned)
+    table = matrix.current_matrix()
 
-    order = "score DESC, sort_date DESC, practice_id DESC" if sort == "relevance" else "sort_date DESC, practice_id DESC"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH hits AS ({hits_sql}) SELECT practice_id, score FROM hits ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, per_page, (page - 1) * per_page],
-        )
-        ranked = cursor.fetchall()
-        counts = _facet_counts(cursor, hits_sql, params) if with_facets else None
-        if counts is None:
-            cursor.execute(f"WITH hits AS ({hits_sql}) SELECT COUNT(*) FROM hits", params)
-            total = cursor.fetchone()[0]
-        else:
-            total = counts.pop(("", ""), 0)
+    mask = _visible_rows(user, table)
+    for facet, values in cleaned.items():
+        mask &= table.with_any(facet, values)
+    scores = np.zeros(len(table.ids))
+    if terms:
+        matched = _ids(*current_backend().match_practices(terms))
+        mask &= table.mask_of(matched)
+        if sort == "relevance":
+            scores = _scores(table, terms, len(matched))
+    rows = np.flatnonzero(mask)
+    # Best score first, then newest, then highest id: a stable order for pages.
+    ordered = rows[np.lexsort((-table.ids[rows], -table.dates[rows], -scores[rows]))]
+    chosen = ordered[(page - 1) * per_page : page * per_page]
+    ranked = [(int(table.ids[row]), float(scores[row])) for row in chosen]
 
+    counts = table.counts(mask) if with_facets else None
     hits = _load_hits(ranked, terms)
     facets = facet_labels.describe(counts, cleaned) if counts is not None else []
-    return SearchResult(query, cleaned, sort, page, per_page, total, hits, facets)
+    return SearchResult(query, cleaned, sort, page, per_page, len(rows), hits, facets)
 
 
-def _hits_sql(user, terms: list[Term], filters: dict[str, list[str]]) -> tuple[str, list]:
-    """SQL listing ``(practice_id, score, sort_date)`` of every result."""
-    params: list = []
-    if terms:
-        match_sql, match_params = current_backend().match_practices(terms)
-        sql = (
-            f"SELECT e.practice_id, m.score, e.sort_date FROM ({match_sql}) m "
-            "JOIN practices_search_entry e ON e.practice_id = m.practice_id"
-        )
-        params += match_params
+def _ids(sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _visible_rows(user, table: matrix.Matrix) -> np.ndarray:
+    """Rows ``user`` may read: published ones, plus what the read rule adds."""
+    mask = table.published.copy()
+    queryset = visible_practices_queryset(user) if getattr(user, "is_authenticated", False) else None
+    if queryset is not None:
+        mask |= table.mask_of(queryset.filter(is_published=False).values_list("pk", flat=True))
+    return mask
+
+
+def _scores(table: matrix.Matrix, terms: list[Term], matches: int) -> np.ndarray:
+    """A relevance score per row (higher = better) for a query ``matches``
+    practices match.
+
+    The engine ranks (BM25 on SQLite, ts_rank_cd on PostgreSQL) when at most
+    ``RANK_LIMIT`` practices match: its cost grows with every matching row.
+    Beyond that, practices holding every term in their title come first
+    (then newest first): a broad query's first page is then still useful,
+    and its time stays bounded."""
+    scores = np.zeros(len(table.ids))
+    backend = current_backend()
+    if matches <= RANK_LIMIT:
+        with connection.cursor() as cursor:
+            cursor.execute(*backend.rank_practices(terms))
+            found = cursor.fetchall()
+        table.assign(scores, [pk for pk, _score in found], [float(score or 0) for _pk, score in found])
     else:
-        sql = "SELECT e.practice_id, 0.0 AS score, e.sort_date FROM practices_search_entry e"
-    visible_sql, visible_params = _visibility(user, "e.practice_id", "e.is_published", visible_practices_queryset)
-    conditions, params = [visible_sql], params + visible_params
-    for facet, values in filters.items():
-        marks = ", ".join(["%s"] * len(values))
-        conditions.append(
-            "EXISTS (SELECT 1 FROM practices_search_facet f WHERE f.practice_id = e.practice_id"
-            f" AND f.facet = %s AND f.value IN ({marks}))"
-        )
-        params += [facet, *values]
-    return f"{sql} WHERE {' AND '.join(conditions)}", params
-
-
-def _facet_counts(cursor, hits_sql: str, params: list) -> dict[tuple[str, str], int]:
-    """``{(facet, value): count}`` over the results, plus ``("", "")``: the total."""
-    cursor.execute(
-        f"WITH hits AS ({hits_sql}) "
-        "SELECT f.facet, f.value, COUNT(*) FROM hits JOIN practices_search_facet f ON f.practice_id = hits.practice_id"
-        " GROUP BY f.facet, f.value UNION ALL SELECT '', '', COUNT(*) FROM hits",
-        params,
-    )
-    return {(facet, value): count for facet, value, count in cursor.fetchall()}
+        scores[table.rows_of(_ids(*backend.match_practices(terms, title_only=True)))] = 1.0
+    return scores
 
 
 def visible_practices_queryset(user):
@@ -218,45 +225,34 @@ def _load_hits(ranked: list[tuple[int, float]], terms: list[Term]) -> list[Pract
 
 # How much each shared facet value adds to the likeness of two practices.
 SIMILARITY_WEIGHTS = {"objective": 3.0, "population": 2.0, "area": 2.0, "region": 1.0, "stage": 0.5}
-# Words of the title that carry the practice's subject (folded).
+TITLE_WORD_WEIGHT = 2.0
+# Words of the title that carry the practice's subject (folded), and how many count.
 MIN_SUBJECT_WORD = 4
+MAX_SUBJECT_WORDS = 5
 
 
 def similar_practices(user, practice: Practice, limit: int = 5) -> list[Practice]:
     """Practices like ``practice`` that ``user`` may read: those sharing the
-    most words of its title (by the engine's own ranking) and the most
-    objectives, population groups, countries and region with it."""
-    scores: dict[int, float] = {}
-    words = [w for w in query_terms(practice.title) if len(w.text) >= MIN_SUBJECT_WORD and w.text not in STOPWORDS]
-    visible_sql, visible_params = _visibility(user, "e.practice_id", "e.is_published", visible_practices_queryset)
-    with connection.cursor() as cursor:
-        if words:
-            match_sql, match_params = current_backend().match_practices(words, any_term=True)
-            cursor.execute(
-                f"SELECT m.practice_id, m.score FROM ({match_sql}) m JOIN practices_search_entry e"
-                f" ON e.practice_id = m.practice_id WHERE m.practice_id <> %s AND {visible_sql}"
-                " ORDER BY m.score DESC LIMIT 50",
-                [*match_params, practice.pk, *visible_params],
-            )
-            rows = cursor.fetchall()
-            best = max((score for _id, score in rows), default=0) or 1
-            for practice_id, score in rows:
-                scores[practice_id] = 4.0 * float(score) / float(best)
-        weight_case = " ".join(f"WHEN '{facet}' THEN {weight}" for facet, weight in SIMILARITY_WEIGHTS.items())
-        cursor.execute(
-            f"SELECT other.practice_id, SUM(CASE mine.facet {weight_case} ELSE 0 END) AS likeness"
-            " FROM practices_search_facet mine JOIN practices_search_facet other"
-            " ON other.facet = mine.facet AND other.value = mine.value AND other.practice_id <> mine.practice_id"
-            " JOIN practices_search_entry e ON e.practice_id = other.practice_id"
-            f" WHERE mine.practice_id = %s AND mine.facet IN ({', '.join(['%s'] * len(SIMILARITY_WEIGHTS))})"
-            f" AND {visible_sql} GROUP BY other.practice_id ORDER BY likeness DESC, other.practice_id DESC LIMIT 50",
-            [practice.pk, *SIMILARITY_WEIGHTS, *visible_params],
-        )
-        for practice_id, likeness in cursor.fetchall():
-            scores[practice_id] = scores.get(practice_id, 0.0) + float(likeness)
-    ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))[:limit]
-    found = Practice.objects.in_bulk(ranked)
-    return [found[pk] for pk in ranked if pk in found]
+    most objectives, population groups, countries, region and stage with it,
+    and the most words of its title."""
+    table = matrix.current_matrix()
+    mine = table.rows_of([practice.pk])
+    if not len(mine):
+        return []
+    own_codes = table.codes[table.rows == mine[0]]
+    weights = np.zeros(len(table.values))
+    for code in own_codes:
+        weights[code] = SIMILARITY_WEIGHTS.get(table.values[code][0], 0.0)
+    likeness = np.bincount(table.rows, weights=weights[table.codes], minlength=len(table.ids))
+    words = [w for w in query_terms(practice.title) if len(w.text) >= MIN_SUBJECT_WORD][:MAX_SUBJECT_WORDS]
+    for word in words:  # each title word the other practice's title shares
+        likeness[table.rows_of(_ids(*current_backend().match_practices([word], title_only=True)))] += TITLE_WORD_WEIGHT
+    likeness[~_visible_rows(user, table)] = 0
+    likeness[mine[0]] = 0
+    best = [row for row in np.argsort(-likeness, kind="stable")[:limit] if likeness[row] > 0]
+    ids = [int(table.ids[row]) for row in best]
+    found = Practice.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 # ---- documents -----------------------------------------------------------------
