@@ -196,7 +196,7 @@ def run_extraction(document_id: int) -> dict:
         pages = documents.read_pages(documents.stored_path(document.sha256), document.format, document.original_name)
         store_pages(document, pages)
         set_progress(document_id, 30)
-        found = extract(pages, progress=lambda share: set_progress(document_id, 30 + int(share * 60)))
+        found = extract(pages, progress=_progress_writer(document_id, start=30, width=60))
         set_progress(document_id, 90)
         count = store_candidates(document, found)
     except GcmHubError as error:
@@ -210,6 +210,19 @@ def run_extraction(document_id: int) -> dict:
     return {"document": document_id, "state": "done", "pages": len(pages), "candidates": count}
 
 
+def _progress_writer(document_id: int, *, start: int, width: int):
+    """Record the extractor's progress on the document, once per percent step."""
+    last = [-1]
+
+    def write(share: float) -> None:
+        percent = start + int(share * width)
+        if percent != last[0]:
+            last[0] = percent
+            set_progress(document_id, percent)
+
+    return write
+
+
 def _failed(document_id: int, message: str) -> None:
     Document.objects.filter(pk=document_id).update(
         extraction_state=Document.Extraction.FAILED, extraction_error=message[:2000]
@@ -217,13 +230,11 @@ def _failed(document_id: int, message: str) -> None:
 
 
 def extract(pages: list[str], progress=None) -> list:
-    """The extractor's candidates for ``pages``. It runs over the whole
-    report at once (speakers and countries carry over page breaks), so
-    progress is reported before and after rather than page by page."""
-    found = extract_candidates(pages)
-    if progress:
-        progress(1.0)
-    return found
+    """The extractor's candidates for ``pages``; ``progress(share)`` is told
+    how far it has read (0 to 1) as it goes."""
+    if progress is None:
+        return extract_candidates(pages)
+    return extract_candidates(pages, on_progress=lambda percent: progress(percent / 100))
 
 
 def store_pages(document: Document, pages: list[str]) -> None:

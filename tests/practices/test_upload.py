@@ -133,3 +133,15 @@ def test_api_upload_refuses_other_types(api, bearer, people):
         "/documents", data={}, FILES={"file": SimpleUploadedFile("x.pdf", files.PNG)}, headers=bearer(people.contributor)
     )
     assert response.status_code == 422 and response.json()["field"] == "file"
+
+
+def test_the_real_extractor_reads_an_upload_with_progress(people, settings):
+    text = (
+        "1 Workshop report\n\n2 The representative of Kenya said that her Government had established a one-stop "
+        "centre that registers recruitment agencies and checks the contracts of migrant workers before departure.\n\n"
+        "3 Closing remarks.\n"
+    )
+    document = read(upload(people.contributor, text.encode(), "report.txt").pk)
+    assert (document.extraction_state, document.extraction_progress, document.extraction_error) == ("done", 100, "")
+    for candidate in document.candidates.all():
+        assert library.passage(document, candidate.span_start, candidate.span_end)
