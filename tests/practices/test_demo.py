@@ -60,6 +60,8 @@ QUERIES = {
     "remittances": "Public funds matching diaspora remittances",
     "fair recruitment": "Enforcing the ban on recruitment fees",
     "unaccompanied children": "Law on unaccompanied minors",
+    "child detention alternatives": "Law on unaccompanied minors",
+    "remesas": "Public funds matching diaspora remittances",
     "detained": "Decree providing legal assistance to returning migrants",
 }
 
