@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("gcmhub.actors.urls")),
     path("", include("gcmhub.indicators.urls")),
     path("", include("gcmhub.progress.urls")),
+    path("", include("gcmhub.practices.urls")),
     path("", include("gcmhub.practices.search.urls")),
     prefix_default_language=True,
 )

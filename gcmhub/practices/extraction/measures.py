@@ -1,0 +1,142 @@
+"""Is a sentence about a concrete measure, or an opinion or a general call?
+
+A practice is something an actor did or runs: a programme, a law, an
+institution, an agreement, a service. The evidence is read from the words:
+
+- a measure noun ("programme", "legislation", "memorandum of understanding",
+  "task force", "hotline", ...) — necessary;
+- a verb that reports it as done or running ("had established", "adopted",
+  "set up", "was issuing", "provided") — strong;
+- specifics: a year, a figure, a named instrument in capitals — supporting;
+- against it: modal and advocacy wording ("should", "needed to", "called
+  for", "urged", "argued") that marks opinions and general calls.
+
+The terms are data (``data/measure_terms.yaml``); the score and the words
+that produced it are returned so a curator can see why a passage was kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "measure_terms.yaml"
+
+
+@dataclass(frozen=True)
+class MeasureEvidence:
+    score: float
+    nouns: list[str] = field(default_factory=list)
+    verbs: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+
+    @property
+    def is_measure(self) -> bool:
+        return bool(self.nouns) and self.score >= THRESHOLD
+
+
+THRESHOLD = 2.0
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    nouns: re.Pattern
+    not_measures: re.Pattern
+    verbs: re.Pattern
+    against: re.Pattern
+    weak_against: re.Pattern
+    generic_subject: re.Pattern
+
+
+def _alternation(terms: list[str], plurals: bool = False) -> re.Pattern:
+    ordered = sorted({term.lower() for term in terms}, key=len, reverse=True)
+    body = "|".join(re.escape(term).replace(r"\ ", r"\s+") for term in ordered)
+    ending = "(?:s|es)?" if plurals else ""
+    return re.compile(rf"(?<![\w-])(?:{body}){ending}(?![\w-])", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return _Lexicon(
+        nouns=_alternation(data["measure_nouns"], plurals=True),
+        not_measures=_alternation(data["not_measures"]),
+        verbs=_alternation(data["realised_verbs"]),
+        against=_alternation(data["opinion_markers"]),
+        weak_against=_alternation(data["weak_opinion_markers"]),
+        generic_subject=re.compile(
+            r"^(?:" + "|".join(re.escape(term) for term in data["generic_subjects"]) + r")\b", re.I
+        ),
+    )
+
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_FIGURE = re.compile(r"\b\d[\d,.]*\s*(?:per\s*cent|%|million|thousand|people|children|agencies|jobs|countries)\b", re.I)
+_NAMED = re.compile(r"\b(?:[A-Z][a-z]+\s+){1,5}(?:Policy|Council|Plan|Programme|Mechanism|Act|Law|Strategy|Forum|Centre|Initiative|Process|Protocol|Agreement|Commission|Committee|Platform|Corridors|Service|Force)\b")
+
+
+# "had rejected", "had also provided": an action reported as done, even without a
+# measure noun. Verbs of speech and opinion ("had noted", "had called") are not actions.
+_PAST_ACTION = re.compile(r"\b(?:had|has|have)\s+(?:also\s+|recently\s+|already\s+|since\s+)?(\w+ed)\b", re.I)
+_SPEECH_VERBS = {
+    "noted", "stated", "stressed", "emphasized", "emphasised", "agreed", "expressed", "called", "argued",
+    "suggested", "mentioned", "referred", "highlighted", "recognized", "recognised", "acknowledged", "underlined",
+    "reminded", "observed", "explained", "described", "discussed", "concluded", "recalled", "welcomed", "raised",
+    "cautioned", "praised", "pointed", "added", "asked", "answered", "replied", "claimed", "warned", "urged",
+    "hoped", "wanted", "needed", "seemed", "appeared", "considered", "believed", "learned", "learnt", "noticed",
+    "identified", "focused", "focussed", "reflected", "voiced", "echoed", "recommended", "proposed", "requested",
+    "shared", "presented", "indicated", "affirmed", "reaffirmed", "committed", "pledged", "decided", "failed",
+    "tried", "attempted", "faced", "experienced", "suffered", "remained", "increased", "decreased", "changed",
+    "existed", "emerged", "happened", "occurred", "started", "returned", "moved", "migrated", "travelled", "arrived",
+    "crossed", "fled", "lived", "worked", "played", "contributed", "benefited", "benefitted", "gained",
+}
+
+
+def past_actions(text: str) -> list[str]:
+    """Past-perfect verbs of action in ``text`` ("had rejected")."""
+    return [match.group(0).lower() for match in _PAST_ACTION.finditer(text) if match.group(1).lower() not in _SPEECH_VERBS]
+
+
+def measure_evidence(text: str, named_measure: str = "") -> MeasureEvidence:
+    """How strongly ``text`` reports a concrete measure.
+
+    Pass the sentence with speaker introductions blanked out: a title such as
+    "Ministry of Foreign Affairs" is not a measure. ``named_measure`` is the
+    name of a process or initiative that is itself the actor ("the Khartoum
+    Process"): named in the sentence, it counts as a measure noun.
+    """
+    lexicon = _lexicon()
+    nouns = _found(lexicon.nouns, lexicon.not_measures.sub(" ", text))
+    if named_measure and named_measure in text:
+        nouns.insert(0, named_measure.lower())
+    if not nouns:
+        actions = past_actions(text)
+        if not actions:
+            return MeasureEvidence(0.0)
+        nouns = actions  # the action itself is the measure ("he had rejected ghettos")
+    verbs = _found(lexicon.verbs, text) or past_actions(text)
+    against = _found(lexicon.against, text)
+    weak = _found(lexicon.weak_against, text)
+    score = 1.0 + min(len(nouns), 3) * 0.5
+    score += 1.5 if verbs else 0.0
+    score += 0.5 * min(len(verbs), 2) if len(verbs) > 1 else 0.0
+    score += 0.5 if _YEAR.search(text) else 0.0
+    score += 0.5 if _FIGURE.search(text) else 0.0
+    score += 0.5 if _NAMED.search(text) else 0.0
+    score -= 1.5 * len(against) + 0.5 * len(weak)
+    if lexicon.generic_subject.match(text):
+        score -= 1.5
+    return MeasureEvidence(score=score, nouns=nouns, verbs=verbs, against=against + weak)
+
+
+def _found(pattern: re.Pattern, text: str) -> list[str]:
+    seen = []
+    for match in pattern.finditer(text):
+        term = re.sub(r"\s+", " ", match.group(0).lower())
+        if term not in seen:
+            seen.append(term)
+    return seen

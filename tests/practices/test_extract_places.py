@@ -1,0 +1,106 @@
+"""Countries through the M49 names, adjectives, cities, processes; speakers."""
+
+import pytest
+
+from gcmhub.practices.extraction.actors import explicit_actor
+from gcmhub.practices.extraction.places import (
+    PlacesDataError,
+    check_places_data,
+    get_place_finder,
+    read_places_data,
+)
+from gcmhub.practices.extraction.speakers import find_speakers
+
+
+@pytest.fixture(scope="module")
+def places():
+    return get_place_finder()
+
+
+def _actor(sentence, places):
+    mentions = places.mentions(sentence)
+    introduced = find_speakers(sentence, places)
+    return explicit_actor(sentence, places, mentions, introduced, {}, places.labels)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "area"),
+    [
+        ("The representative of the Holy See described a shelter network.", "VAT"),
+        ("The delegate from the United Republic of Tanzania spoke next.", "TZA"),
+        ("A representative from Mauritius said the policy was new.", "MUS"),
+        ("The Ecuadorean legislation ended the category of foreigner.", "ECU"),
+        ("The Mexican Government matched each transfer.", "MEX"),
+        ("In Prato, the council opened classes.", "ITA"),
+        ("Volunteers in Bristol ran a food bank.", "GBR"),
+        ("Costa Rica had set up two reception centres.", "CRI"),
+        ("Ethiopia: the Government adopted a law.", "ETH"),
+        ("Adopted in 2015, Nigeria s National Migration Policy guides the ministries.", "NGA"),
+    ],
+)
+def test_the_actor_country_is_found_however_it_is_named(places, sentence, area):
+    assert _actor(sentence, places).area == area
+
+
+def test_a_partner_country_is_not_the_actor(places):
+    actor = _actor("Ghana had signed an agreement with Italy and Spain.", places)
+    assert actor.area == "GHA"
+
+
+def test_a_list_of_representatives_is_no_single_actor(places):
+    from gcmhub.practices.extraction.actors import COLLECTIVE
+
+    assert _actor("The representatives of Chile, Peru, Ghana and Kenya all praised the fund.", places) is COLLECTIVE
+    assert _actor("The representative of Chile and Peru s envoy spoke.", places).area == "CHL"
+
+
+def test_regional_processes_are_actors_without_a_country(places):
+    actor = _actor("The Abu Dhabi Dialogue: launched in 2008, it gathers Asian and Gulf countries.", places)
+    assert (actor.area, actor.name) == (None, "Abu Dhabi Dialogue")
+
+
+def test_names_that_contain_a_country_do_not_name_it(places):
+    kinds = {(mention.text, mention.kind) for mention in places.mentions(
+        "The Sovereign Order of Malta and the Paris Agreement were cited; Niger differs from Nigeria."
+    )}
+    assert ("Sovereign Order of Malta", "organisation") in kinds
+    assert not any(text in {"Malta", "Paris"} for text, _kind in kinds)
+    assert ("Niger", "country") in kinds and ("Nigeria", "country") in kinds
+
+
+def test_official_names_go_through_the_m49_resolver(places):
+    assert places.country_of("Viet Nam") == "VNM"
+    assert places.country_of("Türkiye") == "TUR"
+    assert places.country_of("Turkey") == "TUR"  # geo/data/aliases.yaml
+    assert places.country_of("Mechelen") == "BEL"  # practices/data/places.yaml
+    assert places.country_of("Congo") is None  # ambiguous in the resolver: not guessed
+
+
+def test_speakers_with_title_organisation_and_country(places):
+    text = (
+        "Lena Park (Mayor, Mechelen, Belgium) spoke, then Omar Said (Turkey), then Jan K. Smit (ICMC), "
+        "then the Himilo Relief and Development Association (HIRDA) was mentioned."
+    )
+    speakers = {speaker.name: speaker for speaker in find_speakers(text, places)}
+    assert speakers["Lena Park"].iso3 == "BEL"
+    assert speakers["Lena Park"].title == "Mayor"
+    assert speakers["Omar Said"].iso3 == "TUR"
+    assert speakers["Jan K. Smit"].organisation == "ICMC"
+    assert speakers["Jan K. Smit"].iso3 is None
+    assert "Development Association" not in speakers and "Himilo Relief" not in speakers
+
+
+def test_speaker_organisation_and_country_from_a_long_parenthesis(places):
+    text = "Ed Hale (Envoy, Europe Directorate, Foreign and Commonwealth Office, United Kingdom) noted it."
+    (speaker,) = find_speakers(text, places)
+    assert speaker.iso3 == "GBR"
+    assert speaker.organisation == "Europe Directorate"
+
+
+def test_places_data_codes_are_checked():
+    data = read_places_data()
+    check_places_data(data, {"BEL"} | {code for code in get_place_finder().labels})
+    with pytest.raises(PlacesDataError, match="cities: 'XXX' is not a country code"):
+        check_places_data({"cities": {"XXX": ["Atlantis"]}}, {"BEL"})
+    with pytest.raises(PlacesDataError, match="organisations, Club: 'ZZZ'"):
+        check_places_data({"organisations": {"Club": "ZZZ"}}, {"BEL"})
