@@ -349,3 +349,20 @@ def test_matching_ids_give_the_search_order_for_list_apis(catalogue):
 
     assert matching_ids(PUBLIC, "recruitment") == [h.practice.pk for h in search_practices(PUBLIC, "recruitment").hits]
     assert matching_ids(PUBLIC, "", {"stage": "transit"}) == [catalogue[2].pk]
+
+
+def test_pages_stored_in_bulk_by_the_library_are_searchable(db):
+    from gcmhub.practices.library import store_pages
+
+    report = make_document("Workshop report", [])
+    store_pages(report, ["Opening remarks.", "The city of Prato opened a one-stop shop for newcomers."])
+    assert [(hit.document, hit.page) for hit in search_documents(PUBLIC, "prato one-stop")] == [(report, 2)]
+
+
+def test_real_queries_find_the_demo_practices(db):
+    from gcmhub.practices.demo import load_demo_practices
+
+    load_demo_practices()
+    for query in ("remittances", "fair recruitment", "child detention alternatives", "RECRUITMENT fees"):
+        assert search_practices(PUBLIC, query).total >= 1, query
+    assert search_documents(PUBLIC, "Prato")
