@@ -366,3 +366,19 @@ def test_real_queries_find_the_demo_practices(db):
     for query in ("remittances", "fair recruitment", "child detention alternatives", "RECRUITMENT fees"):
         assert search_practices(PUBLIC, query).total >= 1, query
     assert search_documents(PUBLIC, "Prato")
+
+
+def test_the_reindex_command_rebuilds_the_index(three_languages):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM practices_search_facet")
+        cursor.execute("UPDATE practices_search_state SET token = 'emptied'")
+    assert search_practices(PUBLIC, "", {"stage": "destination"}).total == 0
+    out = StringIO()
+    call_command("practices", "reindex", stdout=out)
+    assert "3 practices, 0 documents" in out.getvalue()
+    assert search_practices(PUBLIC, "", {"stage": "destination"}).total == 3
