@@ -292,6 +292,7 @@ def test_site_search_lists_practices_in_engine_order(catalogue):
     assert [r.title for r in groups["practices"].results] == titles(search_practices(PUBLIC, "recruitment"))
     assert len(groups["practices"].results) == 2
     assert "<mark>" not in groups["practices"].results[0].summary
+    assert groups["practices"].results[0].url == f"/en/practices/{search_practices(PUBLIC, 'recruitment').hits[0].practice.pk}/"
 
 
 def test_the_search_page_shows_results_facets_and_marks(client, catalogue):
@@ -302,6 +303,7 @@ def test_the_search_page_shows_results_facets_and_marks(client, catalogue):
     assert "<mark>recruitment</mark>" in html
     assert 'name="objective" value="6"' in html
     assert 'name="stage" value="pre_departure" checked' in html
+    assert f'href="/en/practices/{catalogue[0].pk}/"' in html
     french = client.get("/fr/practices/search/", {"q": "ÉTHICAL"}).content.decode()
     assert "Rechercher des bonnes pratiques" in french
     assert "1 pratique pour « ÉTHICAL »." in french

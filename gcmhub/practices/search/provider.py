@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import unescape
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -16,17 +16,11 @@ _TOP_SCORE = 1000
 
 
 def practice_url(practice) -> str:
-    """The practice page (pr-repo's), or the search page narrowed to it before it exists."""
-    if hasattr(practice, "get_absolute_url"):
-        return practice.get_absolute_url()
-    return reverse("practice_search:search") + f"?q={practice.title[:80]}"
+    return reverse("practices:practice", args=[practice.pk])
 
 
-def document_url(document, page: int) -> str:
-    if hasattr(document, "get_absolute_url"):
-        url = document.get_absolute_url()
-        return f"{url}#page-{page}" if page else url
-    return reverse("practice_search:search")
+def document_url(document) -> str:
+    return reverse("practices:document", args=[document.pk])
 
 
 def search_practices_provider(query: SearchQuery):
@@ -46,13 +40,9 @@ def search_documents_provider(query: SearchQuery):
     from gcmhub.practices.search import search_documents
 
     for rank, hit in enumerate(search_documents(query.user, query.text, limit=MAX_PER_KIND)):
-        try:
-            url = document_url(hit.document, hit.page)
-        except NoReverseMatch:
-            continue
         yield SearchResult(
             title=hit.document.title,
-            url=url,
+            url=document_url(hit.document),
             summary=unescape(strip_tags(hit.snippet)),
             code=str(_("page %(number)s") % {"number": hit.page}) if hit.page else "",
             score=_TOP_SCORE - rank,
