@@ -137,7 +137,7 @@ class IndexOut(Schema):
 # The main collections a newcomer starts from, as paths under /api/v1/.
 COLLECTIONS = (
     "objectives", "principles", "sdg-indicators", "areas", "indicators",
-    "organizations", "progress", "progress/timelines", "commitments",
+    "organizations", "progress", "progress/timelines", "commitments", "practices", "documents",
 )  # fmt: skip
 
 
@@ -163,6 +163,7 @@ def _mount_routers() -> None:
     from gcmhub.framework.api import router as framework_router
     from gcmhub.geo.api import router as geo_router
     from gcmhub.indicators.api import router as indicators_router
+    from gcmhub.practices.api import router as practices_router
     from gcmhub.progress.api import router as progress_router
     from gcmhub.web.api import router as search_router
 
@@ -171,6 +172,7 @@ def _mount_routers() -> None:
     api.add_router("/", actors_router)
     api.add_router("/", indicators_router)
     api.add_router("/", progress_router)
+    api.add_router("/", practices_router)
     api.add_router("/", search_router)
     api.add_router("/", commitments_router)
     api.add_router("/", coordination_router)

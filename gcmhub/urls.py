@@ -22,5 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("gcmhub.commitments.urls")),
     path("", include("gcmhub.commitments.inbox_urls")),
     path("", include("gcmhub.commitments.coordination_urls")),
+    path("", include("gcmhub.practices.urls")),
+    path("", include("gcmhub.practices.search.urls")),
     prefix_default_language=True,
 )

@@ -14,6 +14,7 @@ from gcmhub.errors import NotFound
 from gcmhub.framework import services
 from gcmhub.framework.catalogue import POLICY_DOMAIN_INDICATOR
 from gcmhub.framework.models import CALENDAR_UNTIL, Action, FollowUpElement
+from gcmhub.framework.sections import objective_sections
 from gcmhub.i18n import current_language
 from gcmhub.pagecache import public_page_cache
 
@@ -91,6 +92,7 @@ def objective_detail(request, number: int):
         "can_import_texts": request.user.has_perm("framework.import_official_text"),
         "links": links,
         "has_data": bool(data_pages),
+        "sections": objective_sections(objective),
     }
     context["previous"], context["next"] = services.adjacent_objectives(objective)
     return render(request, "framework/objective_detail.html", context)

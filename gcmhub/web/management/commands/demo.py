@@ -21,6 +21,7 @@ class Command(BaseCommand):
         self._load_action_texts()
         self._load_indicators()
         self._load_commitments()
+        self._load_practices()
         # Imports queue recomputation for the task worker; a freshly built demo
         # site should show its scorecards before any worker has run.
         call_command("assess", verbosity=options["verbosity"])
@@ -72,3 +73,18 @@ class Command(BaseCommand):
         for item in load_demo_indicators():
             state = "already loaded" if item.skipped else f"{item.created} values"
             self.stdout.write(f"Indicator data {item.file}: {state}")
+
+    def _load_practices(self):
+        # Good practices reviewed from the shared workshop report, with their
+        # source page and passage; the report's other candidates wait in the
+        # curation queue.
+        from gcmhub.practices.demo import load_demo_practices
+
+        report = load_demo_practices()
+        if report.skipped:
+            self.stdout.write(f"Good practices: {report.skipped}")
+        else:
+            self.stdout.write(
+                f"Good practices: {report.practices} published from {report.document.title} "
+                f"({report.candidates} candidates extracted)"
+            )

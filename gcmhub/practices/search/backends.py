@@ -1,0 +1,253 @@
+"""The two full-text engines behind one interface.
+
+Both keep the same three things per practice — its folded title and body,
+whether it is published with its date, and its facet values — and answer
+"which practices match these terms, with what score" as an SQL subquery
+``(practice_id, score)`` (higher score = better). Everything else (read
+rules, facet filters and counts, sorting, pages) is plain SQL over the two
+shared tables and is written once, in ``query.py``.
+
+* SQLite (the embedded default): an FTS5 table, ranked with BM25, the title
+  weighing ten times the body.
+* PostgreSQL (production): a ``tsvector`` column with a GIN index, built
+  with the ``simple`` configuration from the same folded text (title weight
+  A, body D), ranked with ``ts_rank_cd``.
+
+Documents are indexed page by page the same way, plus one row per document
+for its title and publisher (``page_id`` = minus the document id), so a
+document without extracted text is still found by its title.
+
+The tables are created by the migration ``practices/0002_search_index``;
+they have no Django model, so the practices app's models stay pr-repo's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from gcmhub.practices.search.text import Term
+
+TITLE_WEIGHT = 10.0
+BODY_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    practice_id: int
+    is_published: bool
+    sort_date: int  # seconds since the epoch: published, else created
+    title: str  # folded
+    body: str  # folded
+    facets: tuple[tuple[str, str], ...]  # (facet, value)
+
+
+@dataclass(frozen=True)
+class PageRow:
+    page_id: int  # DocumentPage id, or minus the document id for its title row
+    document_id: int
+    number: int  # 0 for the title row
+    is_published: bool
+    title: str  # folded
+    body: str  # folded
+
+
+class Backend:
+    vendor = ""
+
+    # ---- practices ----
+    def write_practices(self, cursor, rows: Sequence[PracticeRow]) -> None:
+        ids = [(row.practice_id,) for row in rows]
+        self._delete_text(cursor, ids)
+        cursor.executemany("DELETE FROM practices_search_facet WHERE practice_id = %s", ids)
+        self._write_entries(cursor, rows)
+        cursor.executemany(
+            "INSERT INTO practices_search_facet (practice_id, facet, value) VALUES (%s, %s, %s)",
+            [(row.practice_id, facet, value) for row in rows for facet, value in row.facets],
+        )
+        self.bump(cursor)
+
+    def delete_practice(self, cursor, practice_id: int) -> None:
+        self._delete_text(cursor, [(practice_id,)])
+        cursor.execute("DELETE FROM practices_search_facet WHERE practice_id = %s", [practice_id])
+        cursor.execute("DELETE FROM practices_search_entry WHERE practice_id = %s", [practice_id])
+        self.bump(cursor)
+
+    def match_practices(self, terms: list[Term], *, any_term=False, title_only=False) -> tuple[str, list]:
+        """SQL listing the ids of the practices that hold every term (or any;
+        or in their title only), in no particular order: cheap even when
+        most of the corpus matches."""
+        raise NotImplementedError
+
+    def rank_practices(self, terms: list[Term]) -> tuple[str, list]:
+        """SQL listing ``(id, score)`` of every match, higher = better: the
+        engine's ranking costs per matching row, so callers only ask for it
+        when few practices match."""
+        raise NotImplementedError
+
+    def bump(self, cursor) -> None:
+        """A new token for the index: in-memory copies of it (``matrix``) are stale."""
+        cursor.execute("UPDATE practices_search_state SET token = %s", [uuid.uuid4().hex])
+
+    # ---- document pages ----
+    def write_pages(self, cursor, document_id: int, rows: Sequence[PageRow]) -> None:
+        self.delete_document(cursor, document_id)
+        self._write_pages(cursor, rows)
+
+    def delete_document(self, cursor, document_id: int) -> None:
+        raise NotImplementedError
+
+    def match_pages(self, terms: list[Term]) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def clear(self, cursor) -> None:
+        for table in self.tables:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        self.bump(cursor)
+
+    tables: tuple[str, ...] = ()
+
+    def _delete_text(self, cursor, ids: list[tuple[int]]) -> None:
+        raise NotImplementedError
+
+    def _write_entries(self, cursor, rows: Sequence[PracticeRow]) -> None:
+        raise NotImplementedError
+
+    def _write_pages(self, cursor, rows: Sequence[PageRow]) -> None:
+        raise NotImplementedError
+
+
+class SQLiteBackend(Backend):
+    vendor = "sqlite"
+    tables = (
+        "practices_search_fts",
+        "practices_search_entry",
+        "practices_search_facet",
+        "practices_search_page_fts",
+        "practices_search_page",
+    )
+
+    def _delete_text(self, cursor, ids):
+        cursor.executemany("DELETE FROM practices_search_fts WHERE rowid = %s", ids)
+
+    def _write_entries(self, cursor, rows):
+        cursor.executemany(
+            "INSERT OR REPLACE INTO practices_search_entry (practice_id, is_published, sort_date) VALUES (%s, %s, %s)",
+            [(row.practice_id, row.is_published, row.sort_date) for row in rows],
+        )
+        cursor.executemany(
+            "INSERT INTO practices_search_fts (rowid, title, body) VALUES (%s, %s, %s)",
+            [(row.practice_id, row.title, row.body) for row in rows],
+        )
+
+    def match_practices(self, terms, *, any_term=False, title_only=False):
+        query = fts5_query(terms, any_term=any_term)
+        if title_only:
+            query = f"title : ({query})"
+        return "SELECT rowid FROM practices_search_fts WHERE practices_search_fts MATCH %s", [query]
+
+    def rank_practices(self, terms):
+        sql = (
+            f"SELECT rowid, -bm25(practices_search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) "
+            "FROM practices_search_fts WHERE practices_search_fts MATCH %s"
+        )
+        return sql, [fts5_query(terms)]
+
+    def delete_document(self, cursor, document_id):
+        cursor.execute(
+            "DELETE FROM practices_search_page_fts WHERE rowid IN "
+            "(SELECT page_id FROM practices_search_page WHERE document_id = %s)",
+            [document_id],
+        )
+        cursor.execute("DELETE FROM practices_search_page WHERE document_id = %s", [document_id])
+
+    def _write_pages(self, cursor, rows):
+        cursor.executemany(
+            "INSERT INTO practices_search_page (page_id, document_id, number, is_published) VALUES (%s, %s, %s, %s)",
+            [(row.page_id, row.document_id, row.number, row.is_published) for row in rows],
+        )
+        cursor.executemany(
+            "INSERT INTO practices_search_page_fts (rowid, title, body) VALUES (%s, %s, %s)",
+            [(row.page_id, row.title, row.body) for row in rows],
+        )
+
+    def match_pages(self, terms):
+        sql = (
+            f"SELECT rowid AS page_id, -bm25(practices_search_page_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score "
+            "FROM practices_search_page_fts WHERE practices_search_page_fts MATCH %s"
+        )
+        return sql, [fts5_query(terms)]
+
+
+def fts5_query(terms: Iterable[Term], *, any_term: bool = False) -> str:
+    """``"remittanc"* "fair"*``: every term (or any, for similar practices).
+    Terms are folded to [a-z0-9], so quoting them is enough."""
+    parts = [f'"{term.text}"' + ("*" if term.prefix else "") for term in terms]
+    return (" OR " if any_term else " ").join(parts)
+
+
+class PostgreSQLBackend(Backend):
+    vendor = "postgresql"
+    tables = ("practices_search_entry", "practices_search_facet", "practices_search_page")
+    _VECTOR = "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D')"
+
+    def _delete_text(self, cursor, ids):
+        pass  # the text lives in the entry row, replaced below
+
+    def _write_entries(self, cursor, rows):
+        cursor.executemany(
+            "INSERT INTO practices_search_entry (practice_id, is_published, sort_date, document) "
+            f"VALUES (%s, %s, %s, {self._VECTOR}) "
+            "ON CONFLICT (practice_id) DO UPDATE SET is_published = EXCLUDED.is_published, "
+            "sort_date = EXCLUDED.sort_date, document = EXCLUDED.document",
+            [(row.practice_id, row.is_published, row.sort_date, row.title, row.body) for row in rows],
+        )
+
+    def match_practices(self, terms, *, any_term=False, title_only=False):
+        query = tsquery(terms, any_term=any_term, weights="A" if title_only else "")
+        return "SELECT practice_id FROM practices_search_entry WHERE document @@ to_tsquery('simple', %s)", [query]
+
+    def rank_practices(self, terms):
+        sql = (
+            "SELECT practice_id, ts_rank_cd(document, to_tsquery('simple', %s)) FROM practices_search_entry"
+            " WHERE document @@ to_tsquery('simple', %s)"
+        )
+        query = tsquery(terms)
+        return sql, [query, query]
+
+    def delete_document(self, cursor, document_id):
+        cursor.execute("DELETE FROM practices_search_page WHERE document_id = %s", [document_id])
+
+    def _write_pages(self, cursor, rows):
+        cursor.executemany(
+            "INSERT INTO practices_search_page (page_id, document_id, number, is_published, document) "
+            f"VALUES (%s, %s, %s, %s, {self._VECTOR})",
+            [(row.page_id, row.document_id, row.number, row.is_published, row.title, row.body) for row in rows],
+        )
+
+    def match_pages(self, terms):
+        sql = (
+            "SELECT page_id, ts_rank_cd(document, to_tsquery('simple', %s)) AS score "
+            "FROM practices_search_page WHERE document @@ to_tsquery('simple', %s)"
+        )
+        query = tsquery(terms)
+        return sql, [query, query]
+
+
+def tsquery(terms: Iterable[Term], *, any_term: bool = False, weights: str = "") -> str:
+    """``remittanc:* & fair:*`` (``|`` for any term; ``weights="A"``: in the title only)."""
+    parts = [term.text + (f":*{weights}" if term.prefix else (f":{weights}" if weights else "")) for term in terms]
+    return (" | " if any_term else " & ").join(parts)
+
+
+_BACKENDS = {backend.vendor: backend for backend in (SQLiteBackend(), PostgreSQLBackend())}
+
+
+def current_backend() -> Backend:
+    try:
+        return _BACKENDS[connection.vendor]
+    except KeyError:
+        raise RuntimeError(f"practice search supports SQLite and PostgreSQL, not {connection.vendor}") from None

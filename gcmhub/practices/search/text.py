@@ -1,0 +1,148 @@
+"""Text handling shared by both search backends: folding, query terms,
+highlighted snippets.
+
+Both backends index *folded* text (``gcmhub.geo.names.fold``: lower-case
+ASCII words), so accents and capitals never matter and SQLite and PostgreSQL
+see exactly the same words. Language is handled on the query side, the same
+way for English, French and Spanish: common short words are dropped and every
+term is matched as a prefix after a light plural trim, so "remittances" finds
+"remittance", "migraciones" finds "migración" and "alternatives" finds
+"alternativas". No stemmer is language-specific, so a query in one language
+never silently misses text in another.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from gcmhub.geo.names import fold
+
+# Words too common to narrow a search, in en/fr/es (folded). Dropped from
+# queries only: the index keeps every word.
+STOPWORDS = frozenset(
+    """
+    a an and are as at be by for from in into is it its of on or that the their this to with
+    au aux avec ce ces dans de des du en et il la le les leur l d ou par pour qu que qui sa se ses sur un une
+    al como con del el en entre es las lo los para por que se su sus un una y
+    """.split()
+)
+# At most this many words of a query are searched: more only slows the search.
+MAX_TERMS = 8
+# Shorter terms are matched whole, not as a prefix ("un" must not find "united").
+MIN_PREFIX_LENGTH = 3
+SNIPPET_WORDS = 36
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # folded
+    prefix: bool
+
+    def matches(self, folded_word: str) -> bool:
+        return folded_word.startswith(self.text) if self.prefix else folded_word == self.text
+
+
+def trim_plural(word: str) -> str:
+    """A light, language-neutral plural trim before prefix matching."""
+    if len(word) >= 6 and word.endswith("es"):
+        return word[:-2]
+    if len(word) >= 4 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def query_terms(text: str) -> list[Term]:
+    """The terms a query searches for: folded words minus stopwords (unless
+    the query is nothing but stopwords), plurals trimmed, each once."""
+    words = fold(text or "").split()
+    meaningful = [word for word in words if word not in STOPWORDS] or words
+    terms: list[Term] = []
+    for word in meaningful:
+        stem = trim_plural(word)
+        term = Term(stem, prefix=len(stem) >= MIN_PREFIX_LENGTH)
+        if term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+@lru_cache(maxsize=20_000)
+def _fold_word(word: str) -> str:
+    return fold(word).replace(" ", "")
+
+
+@lru_cache(maxsize=256)
+def _matcher(terms: tuple[Term, ...]):
+    """A cached ``word -> bool`` for these terms: snippets test the same words again and again."""
+
+    @lru_cache(maxsize=20_000)
+    def is_hit(word: str) -> bool:
+        folded = _fold_word(word)
+        return any(term.matches(folded) for term in terms)
+
+    return is_hit
+
+
+def _is_hit(word: str, terms: list[Term]) -> bool:
+    return _matcher(tuple(terms))(word)
+
+
+def highlight(text: str, terms: list[Term]) -> SafeString:
+    """``text`` escaped, with every word a term matches wrapped in <mark>."""
+    return mark_safe(_marked(text, terms, 0, len(text)))
+
+
+def _marked(text: str, terms: list[Term], start: int, end: int) -> str:
+    out, position = [], start
+    for match in _WORD.finditer(text, start, end):
+        if terms and _is_hit(match.group(), terms):
+            out.append(escape(text[position : match.start()]))
+            out.append(f"<mark>{escape(match.group())}</mark>")
+            position = match.end()
+    out.append(escape(text[position:end]))
+    return "".join(out)
+
+
+def snippet(texts: list[str], terms: list[Term], words: int = SNIPPET_WORDS) -> SafeString:
+    """A short excerpt of the first of ``texts`` where a term occurs, centred
+    on the densest run of hits, with the hits marked; the start of the first
+    non-empty text when nothing matches (a filter-only search)."""
+    for text in texts:
+        if not text:
+            continue
+        words_found = list(_WORD.finditer(text))
+        spans = [match.span() for match in words_found]
+        hits = [i for i, match in enumerate(words_found) if terms and _is_hit(match.group(), terms)]
+        if hits or not terms:
+            return _excerpt(text, spans, _best_window(hits, words), words, terms)
+    first = next((text for text in texts if text), "")
+    if not first:
+        return mark_safe("")
+    return _excerpt(first, [m.span() for m in _WORD.finditer(first)], 0, words, terms)
+
+
+def _best_window(hits: list[int], words: int) -> int:
+    """The first word of the window of ``words`` words holding the most hits."""
+    if not hits:
+        return 0
+    best_start, best_count = hits[0], 0
+    for i, hit in enumerate(hits):
+        count = sum(1 for other in hits[i:] if other < hit + words)
+        if count > best_count:
+            best_start, best_count = hit, count
+    return max(0, best_start - words // 4)
+
+
+def _excerpt(text: str, spans: list[tuple[int, int]], first_word: int, words: int, terms: list[Term]) -> SafeString:
+    if not spans:
+        return mark_safe(escape(text[:200]))
+    last_word = min(len(spans), first_word + words) - 1
+    start = 0 if first_word == 0 else spans[first_word][0]
+    end = len(text) if last_word == len(spans) - 1 else spans[last_word][1]
+    body = _marked(text, terms, start, end)
+    return mark_safe(("… " if start > 0 else "") + body + (" …" if end < len(text) else ""))
