@@ -21,7 +21,10 @@ OWN_COMMANDS = {
     "assess": "Recompute stored progress assessments.",
     "progress-calc": "Assess series from a JSON-lines file: gcmhub progress-calc --batch IN.jsonl.",
     "commitments": "Commitments: import FILE [--dry-run], export -o FILE, remind.",
-    "practices": "Good practices: extract FILE [--format jsonl] proposes practices found in a report.",
+    "practices": (
+        "Good practices: extract FILE [--format jsonl] proposes practices found in a report; "
+        "reindex rebuilds the search index."
+    ),
     "manage": "Any Django management command (e.g. gcmhub manage check --deploy).",
 }
 

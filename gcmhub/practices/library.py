@@ -26,6 +26,7 @@ from gcmhub.practices import documents
 from gcmhub.practices.extraction import extract_candidates
 from gcmhub.practices.extraction.pages import join_pages
 from gcmhub.practices.models import Candidate, Document, DocumentPage, Stage
+from gcmhub.practices.search.indexing import index_document
 
 logger = logging.getLogger(__name__)
 
@@ -246,6 +247,8 @@ def store_pages(document: Document, pages: list[str]) -> None:
             for number, (offset, text) in enumerate(zip(offsets, pages, strict=True), start=1)
         )
         Document.objects.filter(pk=document.pk).update(page_count=len(pages))
+        # Bulk inserts send no signals: the search index is told here.
+        index_document(document.pk)
 
 
 def store_candidates(document: Document, found: list) -> int:

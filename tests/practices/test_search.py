@@ -302,8 +302,10 @@ def test_the_search_page_shows_results_facets_and_marks(client, catalogue):
     assert "<mark>recruitment</mark>" in html
     assert 'name="objective" value="6"' in html
     assert 'name="stage" value="pre_departure" checked' in html
-    french = client.get("/fr/practices/search/", {"q": "RECRUTEMENT éthique"})
-    assert french.status_code == 200
+    french = client.get("/fr/practices/search/", {"q": "ÉTHICAL"}).content.decode()
+    assert "Rechercher des bonnes pratiques" in french
+    assert "1 pratique pour « ÉTHICAL »." in french
+    assert "<mark>Ethical</mark>" in french
 
 
 def test_the_search_page_survives_odd_input(client, catalogue):
@@ -340,3 +342,43 @@ def test_a_rolled_back_write_leaves_no_stale_facets(catalogue):
     except RuntimeError:
         pass
     assert facet(search_practices(PUBLIC, ""), "stage") == before
+
+
+def test_matching_ids_give_the_search_order_for_list_apis(catalogue):
+    from gcmhub.practices.search import matching_ids
+
+    assert matching_ids(PUBLIC, "recruitment") == [h.practice.pk for h in search_practices(PUBLIC, "recruitment").hits]
+    assert matching_ids(PUBLIC, "", {"stage": "transit"}) == [catalogue[2].pk]
+
+
+def test_pages_stored_in_bulk_by_the_library_are_searchable(db):
+    from gcmhub.practices.library import store_pages
+
+    report = make_document("Workshop report", [])
+    store_pages(report, ["Opening remarks.", "The city of Prato opened a one-stop shop for newcomers."])
+    assert [(hit.document, hit.page) for hit in search_documents(PUBLIC, "prato one-stop")] == [(report, 2)]
+
+
+def test_real_queries_find_the_demo_practices(db):
+    from gcmhub.practices.demo import load_demo_practices
+
+    load_demo_practices()
+    for query in ("remittances", "fair recruitment", "child detention alternatives", "RECRUITMENT fees"):
+        assert search_practices(PUBLIC, query).total >= 1, query
+    assert search_documents(PUBLIC, "Prato")
+
+
+def test_the_reindex_command_rebuilds_the_index(three_languages):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM practices_search_facet")
+        cursor.execute("UPDATE practices_search_state SET token = 'emptied'")
+    assert search_practices(PUBLIC, "", {"stage": "destination"}).total == 0
+    out = StringIO()
+    call_command("practices", "reindex", stdout=out)
+    assert "3 practices, 0 documents" in out.getvalue()
+    assert search_practices(PUBLIC, "", {"stage": "destination"}).total == 3

@@ -25,6 +25,7 @@ PAGES = {
     "country": "/{lang}/countries/KEN/",
     "country progress": "/{lang}/countries/KEN/progress/",
     "search": "/{lang}/search/?q=migra",
+    "practice search": "/{lang}/practices/search/?q=migra",
     "not found": "/{lang}/no-such-page/",
 }
 LANGUAGES = {"en": tuple(PAGES), "fr": ("home", "indicator", "search", "not found")}

@@ -10,6 +10,7 @@ docs/practices-search.md.
 Public entry points::
 
     search_practices(user, query, filters, sort, page) -> SearchResult
+    matching_ids(user, query, filters, sort) -> list[int]  (for list APIs)
     search_documents(user, query) -> list[DocumentHit]
     similar_practices(user, practice, limit=5) -> list[Practice]
     index_practices(ids), index_document(id), rebuild_index()
@@ -23,6 +24,7 @@ from gcmhub.practices.search.query import (
     FacetValue,
     PracticeHit,
     SearchResult,
+    matching_ids,
     search_documents,
     search_practices,
     similar_practices,
@@ -37,6 +39,7 @@ __all__ = [
     "SearchResult",
     "index_document",
     "index_practices",
+    "matching_ids",
     "rebuild_index",
     "search_documents",
     "search_practices",

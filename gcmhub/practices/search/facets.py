@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.actors.models import Organization
+from gcmhub.i18n import current_language
 from gcmhub.practices.models import Practice, Stage
 
 FACET_LABELS = {
@@ -28,19 +31,25 @@ def _population_labels() -> dict:
     return POPULATION_GROUPS
 
 
-def _labels(facet: str, values: set[str]) -> dict[str, str]:
+@lru_cache(maxsize=16)
+def _reference_labels(facet: str, language: str) -> dict[str, str]:
+    """Labels of objectives and areas: reference data, read once per process
+    and language (``gcmhub init`` reloads them; restart after it)."""
     if facet == "objective":
         from gcmhub.framework.models import Objective
 
-        numbers = [int(value) for value in values if value.isdigit()]
-        return {
-            str(o.number): f"{o.number}. {o.tr('short_title')}" for o in Objective.objects.filter(number__in=numbers)
-        }
-    if facet in ("area", "region"):
-        from gcmhub.geo.models import Area
+        return {str(o.number): f"{o.number}. {o.tr('short_title')}" for o in Objective.objects.all()}
+    from gcmhub.geo.models import Area
 
-        column = "iso3" if facet == "area" else "m49"
-        return {getattr(a, column): a.tr("name") for a in Area.objects.filter(**{f"{column}__in": values})}
+    if facet == "area":
+        return {a.iso3: a.tr("name") for a in Area.objects.exclude(iso3="")}
+    return {a.m49: a.tr("name") for a in Area.objects.filter(kind=Area.Kind.REGION)}
+
+
+def _labels(facet: str, values: set[str]) -> dict[str, str]:
+    if facet in ("objective", "area", "region"):
+        known = _reference_labels(facet, current_language())
+        return {value: known.get(value, value) for value in values}
     choices = {
         "stage": dict(Stage.choices),
         "state": dict(Practice.State.choices),

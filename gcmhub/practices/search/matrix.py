@@ -12,10 +12,14 @@ next search.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
+
+
+MEMO_SIZE = 64
 
 
 @dataclass
@@ -28,6 +32,21 @@ class Matrix:
     codes: np.ndarray  # code of each facet entry
     values: list[tuple[str, str]]  # (facet, value) of each code
     code_of: dict[tuple[str, str], int]
+    # Text matches of recent queries: refining a search (a facet, a page, the
+    # order) asks the engine again for the same words. Dropped with the matrix.
+    memo: OrderedDict = field(default_factory=OrderedDict)
+
+    def remember(self, key, compute):
+        with _lock:
+            if key in self.memo:
+                self.memo.move_to_end(key)
+                return self.memo[key]
+        value = compute()
+        with _lock:
+            self.memo[key] = value
+            while len(self.memo) > MEMO_SIZE:
+                self.memo.popitem(last=False)
+        return value
 
     def rows_of(self, practice_ids) -> np.ndarray:
         """Row numbers of these practice ids (ids not indexed are dropped)."""

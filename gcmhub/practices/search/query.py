@@ -115,27 +115,45 @@ def search_practices(
     sort = sort if sort in SORTS else "relevance"
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, int(page))
-    table = matrix.current_matrix()
-
-    mask = _visible_rows(user, table)
-    for facet, values in cleaned.items():
-        mask &= table.with_any(facet, values)
-    scores = np.zeros(len(table.ids))
-    if terms:
-        matched = _ids(*current_backend().match_practices(terms))
-        mask &= table.mask_of(matched)
-        if sort == "relevance":
-            scores = _scores(table, terms, len(matched))
-    rows = np.flatnonzero(mask)
-    # Best score first, then newest, then highest id: a stable order for pages.
-    ordered = rows[np.lexsort((-table.ids[rows], -table.dates[rows], -scores[rows]))]
+    table, mask, ordered, scores = _ranked_rows(user, terms, cleaned, sort)
     chosen = ordered[(page - 1) * per_page : page * per_page]
     ranked = [(int(table.ids[row]), float(scores[row])) for row in chosen]
 
     counts = table.counts(mask) if with_facets else None
     hits = _load_hits(ranked, terms)
     facets = facet_labels.describe(counts, cleaned) if counts is not None else []
-    return SearchResult(query, cleaned, sort, page, per_page, len(rows), hits, facets)
+    return SearchResult(query, cleaned, sort, page, per_page, len(ordered), hits, facets)
+
+
+def _ranked_rows(user, terms: list[Term], filters: dict[str, list[str]], sort: str):
+    """``(matrix, result mask, result rows best first, score per row)``."""
+    table = matrix.current_matrix()
+    mask = _visible_rows(user, table)
+    for facet, values in filters.items():
+        mask &= table.with_any(facet, values)
+    scores = np.zeros(len(table.ids))
+    if terms:
+        matched = table.remember(("match", tuple(terms)), lambda: table.mask_of(_match(terms)))
+        mask &= matched
+        if sort == "relevance":
+            scores = table.remember(("scores", tuple(terms)), lambda: _scores(table, terms, int(matched.sum())))
+    rows = np.flatnonzero(mask)
+    # Best score first, then newest, then highest id: a stable order for pages.
+    ordered = rows[np.lexsort((-table.ids[rows], -table.dates[rows], -scores[rows]))]
+    return table, mask, ordered, scores
+
+
+def matching_ids(user, query: str = "", filters: dict | None = None, sort: str = "relevance") -> list[int]:
+    """Ids of every practice ``search_practices`` would list, in its order:
+    for a list API that pages a queryset itself, e.g.
+    ``practices.filter(pk__in=matching_ids(user, q))``."""
+    sort = sort if sort in SORTS else "relevance"
+    table, _mask, ordered, _scores = _ranked_rows(user, query_terms(query), clean_filters(filters), sort)
+    return table.ids[ordered].tolist()
+
+
+def _match(terms: list[Term], **options) -> list[int]:
+    return _ids(*current_backend().match_practices(terms, **options))
 
 
 def _ids(sql: str, params: list) -> list[int]:

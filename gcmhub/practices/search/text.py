@@ -76,9 +76,20 @@ def _fold_word(word: str) -> str:
     return fold(word).replace(" ", "")
 
 
+@lru_cache(maxsize=256)
+def _matcher(terms: tuple[Term, ...]):
+    """A cached ``word -> bool`` for these terms: snippets test the same words again and again."""
+
+    @lru_cache(maxsize=20_000)
+    def is_hit(word: str) -> bool:
+        folded = _fold_word(word)
+        return any(term.matches(folded) for term in terms)
+
+    return is_hit
+
+
 def _is_hit(word: str, terms: list[Term]) -> bool:
-    folded = _fold_word(word)
-    return any(term.matches(folded) for term in terms)
+    return _matcher(tuple(terms))(word)
 
 
 def highlight(text: str, terms: list[Term]) -> SafeString:
@@ -104,8 +115,9 @@ def snippet(texts: list[str], terms: list[Term], words: int = SNIPPET_WORDS) -> 
     for text in texts:
         if not text:
             continue
-        spans = [match.span() for match in _WORD.finditer(text)]
-        hits = [i for i, match in enumerate(_WORD.finditer(text)) if terms and _is_hit(match.group(), terms)]
+        words_found = list(_WORD.finditer(text))
+        spans = [match.span() for match in words_found]
+        hits = [i for i, match in enumerate(words_found) if terms and _is_hit(match.group(), terms)]
         if hits or not terms:
             return _excerpt(text, spans, _best_window(hits, words), words, terms)
     first = next((text for text in texts if text), "")

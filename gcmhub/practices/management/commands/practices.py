@@ -43,9 +43,21 @@ class Command(BaseCommand):
             "--no-semantic", dest="semantic", action="store_false", help="Keyword-only, even if the extra is installed."
         )
 
+        subcommands.add_parser(
+            "reindex", help="Rebuild the search index of practices and documents (after bulk writes)."
+        )
+
     def handle(self, *args, **options):
         if options["subcommand"] == "extract":
             self._extract(options)
+        elif options["subcommand"] == "reindex":
+            from gcmhub.practices.search import rebuild_index
+
+            practices, documents = rebuild_index()
+            self.stdout.write(
+                _("Search index rebuilt: %(practices)d practices, %(documents)d documents.")
+                % {"practices": practices, "documents": documents}
+            )
 
     def _extract(self, options: dict) -> None:
         path: Path = options["file"]
