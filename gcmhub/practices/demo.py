@@ -5,8 +5,9 @@ reviewed from it (``data/demo_practices.yaml``), published.
 The summaries are GCM Hub's paraphrases; the passage each source quotes is
 read from the report at load time (located by page and offsets, after the
 report's SHA-256 is checked), so the report's sentences are never part of
-the product. The practices carry ``is_demo`` (their review was done for the
-demonstration, not by a reviewer of the site) and say so on their pages.
+the product. They are real practices from a real report, so they are not
+marked ``is_demo`` (which labels invented records); the document they cite
+is on every practice page.
 Candidates the extractor proposed for the same passages are marked as
 accepted into them; the others wait in the curation queue for trying it out.
 """
@@ -100,7 +101,6 @@ def _publish(document: Document, pages: dict, item: dict) -> Practice:
         "areas": item["areas"],
         "objectives": item["objectives"],
         "population_groups": item.get("population_groups", []),
-        "is_demo": True,
         "sources": [
             {
                 "document": document.pk,
