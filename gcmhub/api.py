@@ -158,6 +158,7 @@ def index(request):
 
 def _mount_routers() -> None:
     from gcmhub.actors.api import router as actors_router
+    from gcmhub.explorer.api import router as explorer_router
     from gcmhub.framework.api import router as framework_router
     from gcmhub.geo.api import router as geo_router
     from gcmhub.indicators.api import router as indicators_router
@@ -170,6 +171,7 @@ def _mount_routers() -> None:
     api.add_router("/", indicators_router)
     api.add_router("/", progress_router)
     api.add_router("/", search_router)
+    api.add_router("/", explorer_router)
 
 
 _mount_routers()

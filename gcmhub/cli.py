@@ -22,6 +22,7 @@ OWN_COMMANDS = {
     "progress-calc": "Assess series from a JSON-lines file: gcmhub progress-calc --batch IN.jsonl.",
     "commitments": "Commitments: import FILE [--dry-run], export -o FILE, remind.",
     "practices": "Good practices: extract FILE [--format jsonl] proposes practices found in a report.",
+    "explorer": "Migration data explorer: import-incidents FILE..., rebuild [--force].",
     "manage": "Any Django management command (e.g. gcmhub manage check --deploy).",
 }
 

@@ -59,8 +59,8 @@ def rebuild(*, force: bool = False) -> dict:
         rows = 0
         if redo_measures:
             codes = [m.code for m in redo_measures]
-            CorridorValue.objects.filter(measure__in=codes).delete()
-            AreaTotal.objects.filter(measure__in=[f"{c}:{side}" for c in codes for side in ("in", "out")]).delete()
+            _delete(CorridorValue.objects.filter(measure__in=codes))
+            _delete(AreaTotal.objects.filter(measure__in=[f"{c}:{side}" for c in codes for side in ("in", "out")]))
             sources = dict(DataSource.objects.values_list("pk", "name"))
             resolved: dict[str, int | None] = {}
             for measure in redo_measures:
@@ -72,9 +72,9 @@ def rebuild(*, force: bool = False) -> dict:
                 unresolved[measure.code] = missed
         redo_slices = {int(pk) for pk in changed}
         if force:
-            SeriesSlice.objects.all().delete()
+            _delete(SeriesSlice.objects.all())
         else:
-            SeriesSlice.objects.filter(series_id__in=redo_slices | {int(pk) for pk in gone}).delete()
+            _delete(SeriesSlice.objects.filter(series_id__in=redo_slices | {int(pk) for pk in gone}))
         _slices(sorted(redo_slices))
         built.built_at = timezone.now()
         built.data_versions = versions
@@ -93,10 +93,10 @@ def rebuild(*, force: bool = False) -> dict:
     return summary
 
 
-def _counterpart_area(text: str, resolved: dict[str, int | None]) -> int | None:
+def _counterpart_area(text: str, resolved: dict[str, int | None], aliases: dict[str, str]) -> int | None:
     if text not in resolved:
         try:
-            area = get_resolver().resolve(text)
+            area = get_resolver().resolve(aliases.get(text, text))
             resolved[text] = area.pk if area.kind == "country" else None
         except AreaNameError:
             resolved[text] = None
@@ -115,6 +115,8 @@ def _corridors(measure, series_id: int, sources: dict, resolved: dict) -> tuple[
         .values_list("id", "area_id", "period", "year", "dimension_key", "value", "source_id")
     )
     wanted = _wanted_pairs(measure)
+    aliases = dict(measure.aliases)
+    resolved = {} if aliases else resolved  # a source's own aliases must not leak into the shared cache
     totals_in: dict = defaultdict(lambda: [0.0, 0])
     totals_out: dict = defaultdict(lambda: [0.0, 0])
     missed: dict[str, int] = defaultdict(int)
@@ -128,7 +130,7 @@ def _corridors(measure, series_id: int, sources: dict, resolved: dict) -> tuple[
         entry = totals_in[(area_id, year)]
         entry[0] += value
         entry[1] += 1
-        origin = _counterpart_area(counterpart, resolved)
+        origin = _counterpart_area(counterpart, resolved, aliases)
         if origin is None:
             missed[counterpart] += 1
             continue
@@ -154,13 +156,19 @@ def _corridors(measure, series_id: int, sources: dict, resolved: dict) -> tuple[
     return len(staged), dict(sorted(missed.items()))
 
 
+def _delete(queryset) -> None:
+    """One DELETE statement: ``QuerySet.delete()`` would load every row to send
+    its delete signals (the data-version receiver listens), one bump per row."""
+    queryset._raw_delete(queryset.db)
+
+
 def _insert(model, columns: list[str], rows: list) -> None:
     """Plain ``executemany`` in chunks: these tables are rebuilt by the hundred thousand."""
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c[:-3] if c.endswith("_id") else c).column)
-                      for c in columns)  # fmt: skip
+    fields = {f.attname: f.column for f in model._meta.concrete_fields}
+    names = ", ".join(connection.ops.quote_name(fields[c]) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
     with connection.cursor() as cursor:

@@ -24,6 +24,9 @@ COUNTERPART = "COUNTERPART_AREA"
 REMITTANCE_COST_TARGET = 3.0  # SDG 10.c.1: below 3 per cent by 2030
 
 
+DESA_ALIASES = (("Congo", "COG"),)
+
+
 @dataclass(frozen=True)
 class CorridorMeasure:
     code: str
@@ -34,15 +37,19 @@ class CorridorMeasure:
     source: str
     # How a year is summarised when the series has several periods in it.
     periodicity: str = "annual"  # "annual" or "quarterly" (the year's latest quarter is shown)
+    # Counterpart names this source uses in a sense the general resolver finds
+    # ambiguous: DESA's "Congo" is the Republic of the Congo (it lists the
+    # Democratic Republic of the Congo under that name).
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 CORRIDOR_MEASURES = (
     CorridorMeasure("migrant_stock", "SM.POP.TOTL", "", _("International migrants (stock)"), "NUMBER",
-                    "UN DESA Population Division, International Migrant Stock"),
+                    "UN DESA Population Division, International Migrant Stock", aliases=DESA_ALIASES),
     CorridorMeasure("migrant_stock_female", "SM.POP.TOTL", "F", _("International migrants, women"), "NUMBER",
-                    "UN DESA Population Division, International Migrant Stock"),
+                    "UN DESA Population Division, International Migrant Stock", aliases=DESA_ALIASES),
     CorridorMeasure("migrant_stock_male", "SM.POP.TOTL", "M", _("International migrants, men"), "NUMBER",
-                    "UN DESA Population Division, International Migrant Stock"),
+                    "UN DESA Population Division, International Migrant Stock", aliases=DESA_ALIASES),
     CorridorMeasure("refugees", "UNHCR_POPULATION_REFUGEES", "", _("Refugees (end-year stock)"), "NUMBER",
                     "UNHCR Refugee Population Statistics Database"),
     CorridorMeasure("asylum_seekers", "UNHCR_POPULATION_ASYLUM_SEEKERS", "", _("Asylum seekers (end-year stock)"),
