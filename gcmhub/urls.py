@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("", include("gcmhub.actors.urls")),
     path("", include("gcmhub.indicators.urls")),
     path("", include("gcmhub.progress.urls")),
+    path("", include("gcmhub.explorer.urls")),
     prefix_default_language=True,
 )

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gcmhub import dataversion
+from gcmhub.geo.models import Area
 from gcmhub.geo.resolver import AreaNameError, get_resolver
 from gcmhub.indicators.keys import parse_dimension_key
 from gcmhub.indicators.models import DataSource, Observation, Series
@@ -122,10 +123,13 @@ def _corridors(measure, series_id: int, sources: dict, resolved: dict) -> tuple[
     missed: dict[str, int] = defaultdict(int)
     staged = []
     latest: dict = {}
+    countries = set(Area.objects.countries().values_list("pk", flat=True))
     for obs_id, area_id, period, year, key, value, source_id in observations.iterator(chunk_size=CHUNK):
         pairs = dict(parse_dimension_key(key))
         if len(pairs) != wanted or pairs.get("SEX", "") != measure.sex or COUNTERPART not in pairs:
             continue
+        if area_id not in countries:
+            continue  # a region as destination (DESA's matrix has a few): corridors join countries
         counterpart = pairs[COUNTERPART]
         entry = totals_in[(area_id, year)]
         entry[0] += value

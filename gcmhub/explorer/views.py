@@ -1,0 +1,248 @@
+"""Explorer pages: a country's migration profile, one corridor, the largest corridors, the map.
+
+Each page shows the numbers of ``services`` (the API serves the same) as
+accessible tables; downloads link to the API with ``format=csv|xlsx`` and
+the page's own state, so a download holds exactly what is shown.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gcmhub.errors import InvalidInput, NotFound
+from gcmhub.pagecache import public_page_cache
+
+from . import services
+from .measures import CORRIDOR_MEASURE, CORRIDOR_MEASURES, REMITTANCE_COST_TARGET, unit_label
+
+TIME_SECTIONS = {"immigrants", "emigrants", "refugees", "remittances", "remittance_costs", "deaths"}
+RANK_SECTIONS = {"top_origins", "top_destinations"}
+
+
+def pivot(figures) -> dict:
+    """Figures as a table: one row per period, one column per measure (label and unit)."""
+    columns: list[tuple[str, str]] = []
+    for figure in figures:
+        column = (figure.measure + ("@" + figure.area if figure.measure == "deaths_region" else ""), figure.label)
+        if column not in columns:
+            columns.append(column)
+    keys = [key for key, _label in columns]
+    cells: dict[str, dict[str, object]] = {}
+    units: dict[str, str] = {}
+    sources: dict[str, set[str]] = {}
+    for figure in figures:
+        key = figure.measure + ("@" + figure.area if figure.measure == "deaths_region" else "")
+        cells.setdefault(figure.period, {})[key] = figure
+        units[key] = unit_label(figure.unit)
+        sources.setdefault(figure.source, set()).add(figure.series)
+    rows = [{"period": period, "cells": [cells[period].get(key) for key in keys]} for period in sorted(cells)]
+    return {
+        "columns": [{"key": key, "label": label, "unit": units.get(key, "")} for key, label in columns],
+        "rows": rows,
+        "sources": sorted((source, sorted(series)) for source, series in sources.items()),
+    }
+
+
+def _api(name: str, *args, **query) -> str:
+    url = reverse(f"api:{name}", args=args)
+    query = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _downloads(name: str, *args, **query) -> list[dict]:
+    return [
+        {"label": "CSV", "url": _api(name, *args, format="csv", **query)},
+        {"label": "XLSX", "url": _api(name, *args, format="xlsx", **query)},
+        {"label": "JSON", "url": _api(name, *args, **query)},
+    ]
+
+
+@public_page_cache
+def profile(request, key: str):
+    try:
+        data = services.profile(key)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    iso3 = data["area"]["iso3"]
+    if key != iso3:
+        return redirect("explorer:profile", key=iso3, permanent=True)
+    sections = []
+    for section in data["sections"]:
+        entry = {"section": section, "kind": "time" if section.key in TIME_SECTIONS else "rank"}
+        if entry["kind"] == "time":
+            entry["table"] = pivot(section.figures)
+        else:
+            entry["ranks"] = _ranked(section)
+        series = sorted({(f.series, f.area) for f in section.figures if f.observation_id})
+        entry["links"] = [(code, _api("series_observations", code, area=area)) for code, area in series]
+        sections.append(entry)
+    context = {
+        "data": data,
+        "sections": sections,
+        "downloads": _downloads("get_profile", iso3),
+    }
+    return render(request, "explorer/profile.html", context)
+
+
+def _ranked(section) -> list[dict]:
+    from gcmhub.geo.models import Area
+
+    codes = {f.counterpart for f in section.figures} | {f.area for f in section.figures}
+    names = {area.iso3: area.tr("name") for area in Area.objects.filter(iso3__in=codes)}
+    rows = []
+    for figure in section.figures:
+        other = figure.counterpart if section.key == "top_origins" else figure.area
+        rows.append({"figure": figure, "name": names.get(other, other), "code": other})
+    return rows
+
+
+@public_page_cache
+def corridor(request, origin: str, destination: str):
+    try:
+        data = services.corridor(origin, destination)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    o, d = data["origin"]["iso3"], data["destination"]["iso3"]
+    if (origin, destination) != (o, d):
+        return redirect("explorer:corridor", origin=o, destination=d, permanent=True)
+    stock = [f for f in data["figures"] if f.measure != "remittance_cost"]
+    cost = [f for f in data["figures"] if f.measure == "remittance_cost"]
+    context = {
+        "data": data,
+        "stock_table": pivot(stock),
+        "cost_table": pivot(cost),
+        "target": REMITTANCE_COST_TARGET,
+        "downloads": _downloads("get_corridor", o, d),
+        "reverse_url": reverse("explorer:corridor", kwargs={"origin": d, "destination": o}),
+    }
+    return render(request, "explorer/corridor.html", context)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+@public_page_cache
+def corridors(request):
+    measure = request.GET.get("measure") or "migrant_stock"
+    if measure not in CORRIDOR_MEASURE:
+        measure = "migrant_stock"
+    year = _int_or_none(request.GET.get("year"))
+    region = (request.GET.get("region") or "").strip() or None
+    limit = min(max(_int_or_none(request.GET.get("limit")) or 20, 1), services.MAX_CORRIDORS)
+    error = ""
+    try:
+        data = services.corridors(year=year, measure=measure, region=region, limit=limit)
+    except InvalidInput as exc:
+        error = exc.message
+        data = services.corridors(year=year, measure=measure, limit=limit)
+        region = None
+    from gcmhub.geo.models import Area
+
+    regions = Area.objects.filter(kind__in=["region", "subregion"]).order_by("kind", "name_en")
+    context = {
+        "data": data,
+        "measures": CORRIDOR_MEASURES,
+        "measure": CORRIDOR_MEASURE[measure],
+        "region": region,
+        "regions": regions,
+        "limit": limit,
+        "error": error,
+        "downloads": _downloads("list_corridors", measure=measure, year=data["year"], region=region, limit=limit),
+        "unit": unit_label(CORRIDOR_MEASURE[measure].unit),
+    }
+    return render(request, "explorer/corridors.html", context)
+
+
+def _map_state(request) -> tuple[str, int | None, str]:
+    return request.GET.get("series") or "SM.POP.TOTL", _int_or_none(request.GET.get("year")), request.GET.get("dim") or ""
+
+
+def _map_spec(data: dict, *, inline: bool) -> dict:
+    from django.templatetags.static import static
+
+    from gcmhub.i18n import current_language
+    from gcmhub.indicators import charts
+    from gcmhub.progress import maps
+
+    rows = [(item["m49"], item["name"], item["period"], item["value"]) for item in data["items"] if item["value"] is not None]
+    topology = (
+        {"values": maps.topology(), "format": {"type": "topojson", "feature": "countries"}}
+        if inline
+        else {"url": static(maps.TOPOLOGY_STATIC), "format": {"type": "topojson", "feature": "countries"}}
+    )
+    description = _("Map of %(series)s in %(year)s; countries in grey have no data. The table gives the same values.") % {
+        "series": data["series"], "year": data["year"]}  # fmt: skip
+    return charts.value_map_spec(
+        rows, topology=topology, description=description, legend_title=unit_label(data["unit"]) or _("Value"),
+        value_title=_("Value"), period_title=_("Period"), language=current_language(),
+    )  # fmt: skip
+
+
+@public_page_cache
+def map_page(request):
+    from gcmhub.indicators.views import spec_json
+
+    series, year, dim = _map_state(request)
+    error = ""
+    try:
+        data = services.map_values(series, year, dim)
+    except InvalidInput as exc:
+        error = exc.message
+        data = None
+    state = {"series": series, "year": (data or {}).get("year"), "dim": dim}
+    context = {
+        "data": data,
+        "error": error,
+        "series_code": series,
+        "dim": dim,
+        "all_series": _map_series(),
+        "dims": [(key.replace("=", ":").replace("|", ","), dim_label(key)) for key in (data or {}).get("dimensions", [])],
+        "with_data": [item for item in (data or {}).get("items", []) if item["value"] is not None],
+        "no_data": [item for item in (data or {}).get("items", []) if item["value"] is None],
+        "downloads": _downloads("get_map", **state) if data else [],
+        "images": [{"label": kind.upper(), "url": reverse("explorer:map_image", args=[kind]) + "?" + urlencode(
+            {k: v for k, v in state.items() if v})} for kind in ("svg", "png")] if data else [],  # fmt: skip
+        "embed": request.GET.get("embed") == "1",
+        "spec_json": spec_json(_map_spec(data, inline=False)) if data else "",
+    }
+    return render(request, "explorer/map.html", context)
+
+
+@public_page_cache
+def map_image(request, kind: str):
+    """The map as an SVG or PNG file, drawn on the server (vl-convert, offline)."""
+    from gcmhub.indicators import charts
+
+    series, year, dim = _map_state(request)
+    try:
+        data = services.map_values(series, year, dim)
+    except InvalidInput as exc:
+        raise Http404(exc.message) from None
+    spec = _map_spec(data, inline=True)
+    name = f"map-{data['series']}-{data['year']}.{kind}"
+    if kind == "svg":
+        response = HttpResponse(charts.render_svg(spec), content_type="image/svg+xml")
+    else:
+        response = HttpResponse(charts.render_png(spec), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _map_series() -> list[str]:
+    from .models import SeriesSlice
+
+    codes = SeriesSlice.objects.values_list("series__code", flat=True).distinct()
+    return sorted(set(codes))
+
+
+def dim_label(key: str) -> str:
+    return key.replace("=", ":") if key else _("Headline (no disaggregation)")
