@@ -17,6 +17,9 @@ class Command(BaseCommand):
         incidents.add_argument("--dry-run", action="store_true")
         rebuild = sub.add_parser("rebuild", help="Recompute the explorer's precomputed tables.")
         rebuild.add_argument("--force", action="store_true", help="Redo everything, not only changed series.")
+        extract = sub.add_parser("demo-extract", help="Rewrite gcmhub/explorer/demo_data from the shared datasets.")
+        extract.add_argument("--shared", default=None, help="The shared data folder (default: settings.SHARED_DATA_DIR).")
+        sub.add_parser("load-demo", help="Import the committed demo extract and rebuild the aggregates.")
 
     def handle(self, *args, action, **options):
         if action == "import-incidents":
@@ -33,6 +36,21 @@ class Command(BaseCommand):
                 f"{result.read} incidents read: {result.created} {verb}created, {result.updated} {verb}updated, "
                 f"{result.unchanged} unchanged" + (f" (batch #{result.batch_id})" if result.batch_id else "")
             )
+        elif action == "demo-extract":
+            from pathlib import Path
+
+            from django.conf import settings
+
+            from gcmhub.explorer.demo import build_extract
+
+            shared = Path(options["shared"]) if options["shared"] else Path(settings.SHARED_DATA_DIR)
+            for name, rows in build_extract(shared).items():
+                self.stdout.write(f"{name}: {rows} rows")
+        elif action == "load-demo":
+            from gcmhub.explorer.demo import load_demo
+
+            for item in load_demo():
+                self.stdout.write(f"Explorer data {item.file}: {'already loaded' if item.skipped else f'{item.written} values'}")
         elif action == "rebuild":
             from gcmhub.explorer.aggregates import rebuild
 

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         accounts = create_demo_accounts()
         self._load_action_texts()
         self._load_indicators()
+        self._load_explorer()
         # Imports queue recomputation for the task worker; a freshly built demo
         # site should show its scorecards before any worker has run.
         call_command("assess", verbosity=options["verbosity"])
@@ -49,6 +50,15 @@ class Command(BaseCommand):
             f"Official action texts {report.file}: {len(report.objectives)} objectives, "
             f"{report.actions_changed} texts changed"
         )
+
+    def _load_explorer(self):
+        # Real corridors (DESA matrix, RPW, UNHCR) and Missing Migrants incidents,
+        # verbatim cuts of ../shared/data imported by the normal importers.
+        from gcmhub.explorer.demo import load_demo
+
+        for item in load_demo():
+            state = "already loaded" if item.skipped else f"{item.written} values"
+            self.stdout.write(f"Explorer data {item.file}: {state}")
 
     def _load_indicators(self):
         # Real statistics (UNSD SDG database, UN DESA migrant stock) from the
