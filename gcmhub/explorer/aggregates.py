@@ -81,6 +81,10 @@ def rebuild(*, force: bool = False) -> dict:
         built.data_versions = versions
         built.corridor_rows = CorridorValue.objects.count()
         built.unresolved = unresolved
+        built.measure_years = {
+            m.code: sorted(CorridorValue.objects.filter(measure=m.code).values_list("year", flat=True).distinct())
+            for m in CORRIDOR_MEASURES
+        }
         built.seconds = time.perf_counter() - started
         built.save()
         dataversion.bump()
@@ -156,8 +160,24 @@ def _corridors(measure, series_id: int, sources: dict, resolved: dict) -> tuple[
     if measure.code in ADDITIVE:
         totals = [[area, f"{measure.code}:in", year, v, n] for (area, year), (v, n) in totals_in.items()]
         totals += [[area, f"{measure.code}:out", year, v, n] for (area, year), (v, n) in totals_out.items()]
-        _insert(AreaTotal, ["area_id", "measure", "year", "value", "corridors"], totals)
+    else:
+        totals = _averages(measure.code, staged)
+    _insert(AreaTotal, ["area_id", "measure", "year", "value", "corridors"], totals)
     return len(staged), dict(sorted(missed.items()))
+
+
+def _averages(code: str, staged: list) -> list:
+    """A non-additive measure (the cost of remitting): per area and year, the mean of
+    the corridors' latest value in the year — ":in" over corridors ending in the area
+    (money sent from it), ":out" over those starting there (money sent to it)."""
+    sums: dict = defaultdict(lambda: [0.0, 0])
+    for _code, origin, destination, _period, year, value, latest, *_rest in staged:
+        if not latest:
+            continue
+        for key in ((destination, "in", year), (origin, "out", year)):
+            sums[key][0] += value
+            sums[key][1] += 1
+    return [[area, f"{code}:{side}", year, v / n, n] for (area, side, year), (v, n) in sums.items()]
 
 
 def _delete(queryset) -> None:

@@ -49,7 +49,9 @@ class CorridorValue(models.Model):
 
 class AreaTotal(models.Model):
     area = models.ForeignKey("geo.Area", on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    measure = models.CharField(_("measure"), max_length=40)  # "migrant_stock:out", "refugees:in", …
+    # "migrant_stock:out" (sum of the corridors from the area), "refugees:in" (to it),
+    # "remittance_cost:in" (mean cost of the corridors sending from it), …
+    measure = models.CharField(_("measure"), max_length=40)
     year = models.SmallIntegerField(_("year"))
     value = models.FloatField(_("value"))
     corridors = models.IntegerField(_("corridors summed"))
@@ -81,6 +83,7 @@ class BuildState(models.Model):
     corridor_rows = models.IntegerField(default=0)
     unresolved = models.JSONField(_("counterparts that name no area"), default=dict)
     seconds = models.FloatField(default=0)
+    measure_years = models.JSONField(_("years of each corridor measure"), default=dict)
 
     class Meta:
         verbose_name = _("explorer build")

@@ -68,25 +68,47 @@ def area_code(area: Area) -> str:
     return area.iso3 or area.m49
 
 
+_areas: dict = {"key": None, "index": {}}
+
+
+def area_index() -> dict[int, tuple[str, str]]:
+    """Area id → (code, name in the current language), read once per data version."""
+    from gcmhub import dataversion
+    from gcmhub.i18n import current_language
+
+    key = (dataversion.current().key, current_language())
+    if _areas["key"] != key:
+        index = {area.pk: (area_code(area), area.tr("name")) for area in Area.objects.only(
+            "pk", "iso3", "m49", "name_en", "name_fr", "name_es")}  # fmt: skip
+        _areas.update(key=key, index=index)
+    return _areas["index"]
+
+
+CORRIDOR_FIELDS = ("measure", "origin_id", "destination_id", "period", "year", "value", "observation_id", "source_name")
+
+
 # --- profile -----------------------------------------------------------------------
 
 
 def profile(iso3: str) -> dict:
     """A country's migration profile: sections of figures over time."""
     area = get_country(iso3)
-    series = {s.code: s for s in Series.objects.filter(code__in=_profile_series_codes())}
+    codes = _profile_series_codes()
+    series = {s.pk: s for s in Series.objects.filter(code__in=codes)}
+    observations = _area_observations(area, series)
+    totals = list(AreaTotal.objects.filter(area=area).order_by("measure", "year").values_list("measure", "year", "value", "corridors"))
     sections = [
-        _country_section("immigrants", _("Immigrant stock"), area, series,
+        _country_section("immigrants", _("Immigrant stock"), observations,
                          ("immigrants", "immigrants_female", "immigrants_male", "immigrants_share")),
-        _totals_section("emigrants", _("Emigrant stock (sum of the origin–destination matrix)"), area,
+        _totals_section("emigrants", _("Emigrant stock (sum of the origin–destination matrix)"), area, totals,
                         ("migrant_stock:out", "migrant_stock_female:out", "migrant_stock_male:out")),
-        _top_section("top_origins", _("Top countries of origin"), area, "migrant_stock", "destination"),
-        _top_section("top_destinations", _("Top countries of destination"), area, "migrant_stock", "origin"),
-        _totals_section("refugees", _("Refugees and asylum seekers hosted and originating"), area,
+        _top_section("top_origins", _("Top countries of origin"), area, totals, "destination"),
+        _top_section("top_destinations", _("Top countries of destination"), area, totals, "origin"),
+        _totals_section("refugees", _("Refugees and asylum seekers hosted and originating"), area, totals,
                         ("refugees:in", "asylum_seekers:in", "refugees:out", "asylum_seekers:out")),
-        _country_section("remittances", _("Remittances received and paid"), area, series,
+        _country_section("remittances", _("Remittances received and paid"), observations,
                          ("remittances_received", "remittances_paid", "remittances_gdp", "remittance_cost_sdg")),
-        _cost_section(area),
+        _cost_section(area, totals),
         _deaths_section(area, series),
     ]  # fmt: skip
     return {"area": _area_out(area), "sections": sections}
@@ -100,32 +122,35 @@ def _area_out(area: Area) -> dict:
     return {"iso3": area.iso3, "m49": area.m49, "name": area.tr("name")}
 
 
-def _observation_figures(measure, label, series: Series, area: Area, sex: str, unit: str) -> list[Figure]:
-    key = dimension_key([("SEX", sex)] if sex else [])
+def _area_observations(area: Area, series: dict, keys=("", "SEX=F", "SEX=M")) -> dict:
+    """(series code, sex) → [(id, period, year, value, source)] for one area, in one query."""
+    found: dict = {}
     rows = (
-        Observation.objects.filter(series=series, area=area, dimension_key=key)
+        Observation.objects.filter(series_id__in=list(series), area=area, dimension_key__in=keys)
         .exclude(value__isnull=True)
-        .values_list("id", "period", "year", "value", "source__name")
-        .order_by("period")
+        .values_list("series_id", "dimension_key", "id", "period", "year", "value", "source__name")
+        .order_by("series_id", "dimension_key", "period")
     )
-    return [
-        Figure(measure, label, year, period, value, unit, series.code, source or "", area_code(area), "", sex, obs_id)
-        for obs_id, period, year, value, source in rows
-    ]
+    for series_id, key, *rest in rows:
+        found.setdefault((series[series_id].code, key[4:] if key else ""), []).append(rest)
+    found["__area__"] = area_code(area)
+    return found
 
 
-def _country_section(key, title, area, series, codes) -> Section:
+def _country_section(key, title, observations, codes) -> Section:
     section = Section(key, title)
     for measure in COUNTRY_MEASURES:
         if measure.code not in codes:
             continue
         for code in measure.series:
-            if code in series:
-                figures = _observation_figures(measure.code, str(measure.label), series[code], area, measure.sex,
-                                               measure.unit)  # fmt: skip
-                if figures:
-                    section.figures.extend(figures)
-                    break
+            rows = observations.get((code, measure.sex))
+            if rows:
+                section.figures.extend(
+                    Figure(measure.code, str(measure.label), year, period, value, measure.unit, code, source or "",
+                           observations["__area__"], "", measure.sex, obs_id)
+                    for obs_id, period, year, value, source in rows
+                )  # fmt: skip
+                break
     return section
 
 
@@ -140,15 +165,14 @@ TOTAL_LABELS = {
 }
 
 
-def _totals_section(key, title, area, measures) -> Section:
+def _totals_section(key, title, area, totals, measures) -> Section:
     section = Section(key, title)
-    rows = AreaTotal.objects.filter(area=area, measure__in=measures).order_by("measure", "year")
     order = {m: i for i, m in enumerate(measures)}
-    for total in sorted(rows, key=lambda t: (order[t.measure], t.year)):
-        base = CORRIDOR_MEASURE[total.measure.split(":")[0]]
+    for measure, year, value, corridors in sorted((t for t in totals if t[0] in order), key=lambda t: (order[t[0]], t[1])):
+        base = CORRIDOR_MEASURE[measure.split(":")[0]]
         section.figures.append(Figure(
-            total.measure, str(TOTAL_LABELS.get(total.measure, total.measure)), total.year, str(total.year),
-            total.value, base.unit, base.series, base.source, area_code(area), "", base.sex, None, total.corridors,
+            measure, str(TOTAL_LABELS.get(measure, measure)), year, str(year), value, base.unit, base.series,
+            base.source, area_code(area), "", base.sex, None, corridors,
         ))  # fmt: skip
     return section
 
@@ -157,45 +181,44 @@ def latest_year(measure: str, **filters) -> int | None:
     return CorridorValue.objects.filter(measure=measure, **filters).aggregate(y=Max("year"))["y"]
 
 
-def _top_section(key, title, area, measure, side) -> Section:
+def _top_section(key, title, area, totals, side) -> Section:
     section = Section(key, title)
-    year = latest_year(measure, **{side: area})
+    total = "migrant_stock:in" if side == "destination" else "migrant_stock:out"
+    year = max((t[1] for t in totals if t[0] == total), default=None)
     if year is None:
         return section
-    other = "origin" if side == "destination" else "destination"
     rows = (
-        CorridorValue.objects.filter(measure=measure, year=year, is_year_latest=True, **{side: area})
-        .select_related(other)
-        .order_by("-value")[:TOP]
+        CorridorValue.objects.filter(measure="migrant_stock", year=year, is_year_latest=True, **{side: area})
+        .order_by("-value")
+        .values_list(*CORRIDOR_FIELDS)[:TOP]
     )
     section.figures = [_corridor_figure(row) for row in rows]
     return section
 
 
-def _corridor_figure(row: CorridorValue) -> Figure:
-    measure = CORRIDOR_MEASURE[row.measure]
+def _corridor_figure(row: tuple) -> Figure:
+    code, origin_id, destination_id, period, year, value, observation_id, source_name = row
+    measure = CORRIDOR_MEASURE[code]
+    areas = area_index()
     return Figure(
-        row.measure, str(measure.label), row.year, row.period, row.value, measure.unit, measure.series,
-        row.source_name or measure.source, area_code(row.destination), area_code(row.origin), measure.sex, row.observation_id,
+        code, str(measure.label), year, period, value, measure.unit, measure.series,
+        source_name or measure.source, areas[destination_id][0], areas[origin_id][0], measure.sex, observation_id,
     )  # fmt: skip
 
 
-def _cost_section(area: Area) -> Section:
-    """Average cost of the corridors to and from the country, latest year each."""
+def _cost_section(area: Area, totals) -> Section:
+    """Mean cost of the corridors to and from the country, latest year each (precomputed)."""
     section = Section("remittance_costs", _("Cost of sending money to and from the country (RPW corridors)"))
-    for side, label in (("destination", _("Sending from the country")), ("origin", _("Sending to the country"))):
-        year = latest_year("remittance_cost", **{side: area})
-        if year is None:
+    measure = CORRIDOR_MEASURE["remittance_cost"]
+    for side, label in (("in", _("Sending from the country")), ("out", _("Sending to the country"))):
+        rows = [t for t in totals if t[0] == f"remittance_cost:{side}"]
+        if not rows:
             continue
-        values = list(
-            CorridorValue.objects.filter(measure="remittance_cost", year=year, is_year_latest=True, **{side: area})
-            .values_list("value", flat=True)
-        )
-        measure = CORRIDOR_MEASURE["remittance_cost"]
+        _code, year, value, corridors = max(rows, key=lambda t: t[1])
         section.figures.append(Figure(
-            f"remittance_cost:{'from' if side == 'destination' else 'to'}", f"{label} ({_('average of corridors')})",
-            year, str(year), sum(values) / len(values), measure.unit, measure.series, measure.source,
-            area_code(area), "", "", None, len(values),
+            f"remittance_cost:{'from' if side == 'in' else 'to'}", f"{label} ({_('average of corridors')})",
+            year, str(year), value, measure.unit, measure.series, measure.source, area_code(area), "", "", None,
+            corridors,
         ))  # fmt: skip
     section.note = _("SDG 10.c.1 target: below %(target)s %% by 2030.") % {"target": f"{REMITTANCE_COST_TARGET:g}"}
     return section
@@ -204,14 +227,21 @@ def _cost_section(area: Area) -> Section:
 def _deaths_section(area: Area, series: dict) -> Section:
     section = Section("deaths", _("Deaths and disappearances recorded during migration in the region"))
     section.note = _("Recorded by the IOM Missing Migrants Project for the sub-region and region, not by nationality.")
-    deaths = series.get("SM_DTH_MIGR")
-    if deaths is None:
+    deaths = next((s for s in series.values() if s.code == "SM_DTH_MIGR"), None)
+    regions = [r for r in (area.subregion, area.region) if r is not None]
+    if deaths is None or not regions:
         return section
-    for region in (area.subregion, area.region):
-        if region is None:
-            continue
-        for figure in _observation_figures("deaths_region", region.tr("name"), deaths, region, "", "NUMBER"):
-            section.figures.append(figure)
+    rows = (
+        Observation.objects.filter(series=deaths, area__in=regions, dimension_key="")
+        .exclude(value__isnull=True)
+        .values_list("area_id", "id", "period", "year", "value", "source__name")
+        .order_by("period")
+    )
+    names = {r.pk: (area_code(r), r.tr("name")) for r in regions}
+    for area_id, obs_id, period, year, value, source in rows:
+        code, name = names[area_id]
+        section.figures.append(Figure("deaths_region", name, year, period, value, "NUMBER", deaths.code, source or "",
+                                      code, "", "", obs_id))  # fmt: skip
     return section
 
 
@@ -221,15 +251,11 @@ def _deaths_section(area: Area, series: dict) -> Section:
 def corridor(origin: str, destination: str) -> dict:
     """Everything about ORIGIN → DESTINATION, and the way back."""
     source, target = get_country(origin), get_country(destination)
-    rows = (
-        CorridorValue.objects.filter(origin=source, destination=target)
-        .select_related("origin", "destination")
-        .order_by("measure", "period")
-    )
+    rows = CorridorValue.objects.filter(origin=source, destination=target).values_list(*CORRIDOR_FIELDS)
     figures = [_corridor_figure(row) for row in rows]
     order = {m.code: i for i, m in enumerate(CORRIDOR_MEASURES)}
     figures.sort(key=lambda f: (order[f.measure], f.period))
-    reverse_count = CorridorValue.objects.filter(origin=target, destination=source).count()
+    reverse_count = CorridorValue.objects.filter(origin=target, destination=source)[:1].count()
     cost = [f for f in figures if f.measure == "remittance_cost"]
     latest_cost = cost[-1] if cost else None
     return {
@@ -268,18 +294,18 @@ def corridors(*, origin: str | None = None, destination: str | None = None, year
         year = CorridorValue.objects.filter(filters).aggregate(y=Max("year"))["y"]
     rows = []
     if year is not None:
-        rows = list(
-            CorridorValue.objects.filter(filters, year=year)
-            .select_related("origin", "destination")
-            .order_by("-value", "origin__iso3", "destination__iso3")[:limit]
-        )
-    years = sorted(CorridorValue.objects.filter(measure=measure).values_list("year", flat=True).distinct())
+        rows = list(CorridorValue.objects.filter(filters, year=year).order_by("-value", "pk").values_list(*CORRIDOR_FIELDS)[:limit])
+    from .models import BuildState
+
+    built = BuildState.objects.order_by("pk").values_list("measure_years", flat=True).first() or {}
+    years = list(built.get(measure, []))
+    areas = area_index()
     return {
         "measure": measure,
         "year": year,
         "years": years,
-        "items": [dict(_corridor_figure(row).as_dict(), origin_name=row.origin.tr("name"),
-                       destination_name=row.destination.tr("name")) for row in rows],  # fmt: skip
+        "items": [dict(_corridor_figure(row).as_dict(), origin_name=areas[row[1]][1], destination_name=areas[row[2]][1])
+                  for row in rows],  # fmt: skip
     }
 
 
