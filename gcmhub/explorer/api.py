@@ -7,6 +7,7 @@ by ``services``.
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 from django.http import HttpResponse
@@ -161,6 +162,20 @@ def tabular_response(request, fmt, rows, columns, filters, *, name: str, title: 
     return response
 
 
+def _plain(value):
+    """Figures and sections (dataclasses) as the JSON objects the schemas document."""
+    if hasattr(value, "__dataclass_fields__"):
+        return vars(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def json_response(data: dict) -> HttpResponse:
+    """The answer, serialised once: validating hundreds of figures through the
+    response schema cost more than reading them (the schema still documents it,
+    and tests/api/test_contract.py checks the answers against it)."""
+    return HttpResponse(json.dumps(data, default=_plain, ensure_ascii=False), content_type="application/json")
+
+
 def profile_rows(data: dict) -> list[dict]:
     return [figure.as_dict() for section in data["sections"] for figure in section.figures]
 
@@ -178,7 +193,7 @@ def get_profile(request, iso3: Code, format: Format | None = None):  # noqa: A00
     data = services.profile(iso3)
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return data
+        return json_response(data)
     return tabular_response(request, fmt, profile_rows(data), tabular.FIGURE_COLUMNS, {"country": data["area"]["iso3"]},
                             name=f"migration-profile-{data['area']['iso3']}", title=f"Migration profile: {data['area']['name']}")  # fmt: skip
 
@@ -200,7 +215,7 @@ def list_corridors(request, origin: Code | None = None, destination: Code | None
                               limit=limit)  # fmt: skip
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return data
+        return json_response(data)
     items = [dict(item, origin=item["counterpart"], destination=item["area"]) for item in data["items"]]
     filters = {"measure": measure, "year": data["year"], "origin": origin, "destination": destination,
                "region": region, "limit": limit}  # fmt: skip
@@ -220,7 +235,7 @@ def get_corridor(request, origin: Code, destination: Code, format: Format | None
     data = services.corridor(origin, destination)
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return data
+        return json_response(data)
     rows = [dict(f.as_dict(), origin=f.counterpart, destination=f.area, origin_name=data["origin"]["name"],
                  destination_name=data["destination"]["name"]) for f in data["figures"]]  # fmt: skip
     code = f"{data['origin']['iso3']}-{data['destination']['iso3']}"
@@ -242,7 +257,7 @@ def get_map(request, series: Code, year: Year | None = None, dim: Text(200) | No
     data = services.map_values(series, year, dim)
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return data
+        return json_response(data)
     rows = [dict(item, unit=data["unit"], series=data["series"]) for item in data["items"]]
     filters = {"series": data["series"], "year": data["year"], "dim": data["dim"] or "headline"}
     return tabular_response(request, fmt, rows, tabular.MAP_COLUMNS, filters, name=f"map-{data['series']}-{data['year']}",
@@ -263,7 +278,7 @@ def list_incidents(request, year: Year | None = None, region: Code | None = None
     data = services.incidents(year=year, region=region, bbox=bbox, cause=cause)
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return data
+        return json_response(data)
     rows = [dict(item, unit="NUMBER", source=data["source"]) for item in data["items"]]
     filters = {"year": year, "region": region, "bbox": bbox, "cause": cause}
     return tabular_response(request, fmt, rows, tabular.INCIDENT_COLUMNS, filters, name="missing-migrants-incidents",
