@@ -8,10 +8,11 @@ by ``services``.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
+from pydantic import Field as PydanticField
 
 from gcmhub.apischema import Code, ErrorOut, Text, Year
 
@@ -20,7 +21,7 @@ from . import services, tabular
 router = Router(tags=["explorer"])
 
 Format = Literal["json", "csv", "xlsx"]
-Limit = int
+CorridorLimit = Annotated[int, PydanticField(ge=1, le=services.MAX_CORRIDORS)]
 
 
 class ExplorerFigureOut(Schema):
@@ -206,7 +207,7 @@ def get_profile(request, iso3: Code, format: Format | None = None):  # noqa: A00
 )
 def list_corridors(request, origin: Code | None = None, destination: Code | None = None, year: Year | None = None,
                    measure: Code = "migrant_stock", region: Code | None = None,
-                   limit: int = Field(20, ge=1, le=services.MAX_CORRIDORS), format: Format | None = None):  # noqa: A002  # fmt: skip
+                   limit: CorridorLimit = 20, format: Format | None = None):  # noqa: A002  # fmt: skip
     """Corridors ORIGIN → DESTINATION ranked by value for one `measure` (migrant_stock,
     migrant_stock_female, migrant_stock_male, refugees, asylum_seekers, remittance_cost)
     and `year` (default: the latest with data); `origin`, `destination` (ISO3) and
