@@ -211,6 +211,7 @@ def map_page(request):
         "downloads": _downloads("get_map", **state) if data else [],
         "images": [{"label": kind.upper(), "url": reverse("explorer:map_image", args=[kind]) + "?" + urlencode(
             {k: v for k, v in state.items() if v})} for kind in ("svg", "png")] if data else [],  # fmt: skip
+        "year_step": _year_step((data or {}).get("years", [])),
         "embed": request.GET.get("embed") == "1",
         "spec_json": spec_json(_map_spec(data, inline=False)) if data else "",
     }
@@ -235,6 +236,15 @@ def map_image(request, kind: str):
         response = HttpResponse(charts.render_png(spec), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _year_step(years: list[int]) -> int:
+    """The slider's step: the years' common spacing (5 for DESA's 1990, 1995, …)."""
+    from functools import reduce
+    from math import gcd
+
+    gaps = [b - a for a, b in zip(years, years[1:], strict=False)]
+    return reduce(gcd, gaps) if gaps else 1
 
 
 def _map_series() -> list[str]:
