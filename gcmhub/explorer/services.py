@@ -9,7 +9,7 @@ a stored zero stays 0.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
@@ -53,7 +53,7 @@ class Figure:
     summed: int | None = None  # how many stored values a total adds up
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(vars(self))
 
 
 @dataclass
@@ -192,14 +192,14 @@ def _top_section(key, title, area, totals, side) -> Section:
         .order_by("-value")
         .values_list(*CORRIDOR_FIELDS)[:TOP]
     )
-    section.figures = [_corridor_figure(row) for row in rows]
+    areas = area_index()
+    section.figures = [_corridor_figure(row, areas) for row in rows]
     return section
 
 
-def _corridor_figure(row: tuple) -> Figure:
+def _corridor_figure(row: tuple, areas: dict) -> Figure:
     code, origin_id, destination_id, period, year, value, observation_id, source_name = row
     measure = CORRIDOR_MEASURE[code]
-    areas = area_index()
     return Figure(
         code, str(measure.label), year, period, value, measure.unit, measure.series,
         source_name or measure.source, areas[destination_id][0], areas[origin_id][0], measure.sex, observation_id,
@@ -252,7 +252,8 @@ def corridor(origin: str, destination: str) -> dict:
     """Everything about ORIGIN → DESTINATION, and the way back."""
     source, target = get_country(origin), get_country(destination)
     rows = CorridorValue.objects.filter(origin=source, destination=target).values_list(*CORRIDOR_FIELDS)
-    figures = [_corridor_figure(row) for row in rows]
+    areas = area_index()
+    figures = [_corridor_figure(row, areas) for row in rows]
     order = {m.code: i for i, m in enumerate(CORRIDOR_MEASURES)}
     figures.sort(key=lambda f: (order[f.measure], f.period))
     reverse_count = CorridorValue.objects.filter(origin=target, destination=source)[:1].count()
@@ -304,7 +305,7 @@ def corridors(*, origin: str | None = None, destination: str | None = None, year
         "measure": measure,
         "year": year,
         "years": years,
-        "items": [dict(_corridor_figure(row).as_dict(), origin_name=areas[row[1]][1], destination_name=areas[row[2]][1])
+        "items": [dict(_corridor_figure(row, areas).as_dict(), origin_name=areas[row[1]][1], destination_name=areas[row[2]][1])
                   for row in rows],  # fmt: skip
     }
 
@@ -407,16 +408,17 @@ def incidents(*, year: int | None = None, region: str | None = None, bbox: str |
     if cause:
         rows = rows.filter(cause__icontains=cause)
     limit = max(1, min(limit, MAX_INCIDENTS))
-    values = list(
-        rows.order_by("year", "date", "incident_id").values(
-            "incident_id", "year", "date", "mmp_region", "area__m49", "dead", "missing", "total", "cause", "route",
-            "latitude", "longitude", "location",
-        )[: limit + 1]
-    )  # fmt: skip
-    truncated = len(values) > limit
-    for item in values:
+    names = ("incident_id", "year", "date", "mmp_region", "subregion", "dead", "missing", "total", "cause", "route",
+             "latitude", "longitude", "location")  # fmt: skip
+    fields = [name if name != "subregion" else "area_id" for name in names]
+    areas = area_index()
+    values = []
+    for row in rows.order_by("year", "date", "incident_id").values_list(*fields)[: limit + 1]:
+        item = dict(zip(names, row, strict=True))
         item["date"] = item["date"].isoformat() if item["date"] else None
-        item["subregion"] = item.pop("area__m49")
+        item["subregion"] = areas[item["subregion"]][0] if item["subregion"] else None
+        values.append(item)
+    truncated = len(values) > limit
     return {
         "source": "IOM Missing Migrants Project",
         "unit": "NUMBER",
