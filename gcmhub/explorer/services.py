@@ -430,3 +430,7 @@ def incidents(*, year: int | None = None, region: str | None = None, bbox: str |
 
 def additive(measure: str) -> bool:
     return measure in ADDITIVE
+
+
+def incident_years() -> list[int]:
+    return sorted(Incident.objects.values_list("year", flat=True).distinct())

@@ -9,5 +9,6 @@ urlpatterns = [
     re_path(r"^explorer/corridors/(?P<origin>[A-Za-z]{3})-(?P<destination>[A-Za-z]{3})/$", views.corridor,
             name="corridor"),
     path("explorer/map/", views.map_page, name="map"),
+    path("explorer/incidents/", views.incidents_page, name="incidents"),
     re_path(r"^explorer/map/image\.(?P<kind>svg|png)$", views.map_image, name="map_image"),
 ]

@@ -256,3 +256,85 @@ def _map_series() -> list[str]:
 
 def dim_label(key: str) -> str:
     return key.replace("=", ":") if key else _("Headline (no disaggregation)")
+
+
+INCIDENTS_SHOWN = 300
+
+
+def _incident_spec(items: list[dict], description: str) -> dict:
+    """Points sized by the dead and missing over the bundled world topology."""
+    from django.templatetags.static import static
+
+    from gcmhub.indicators import charts
+    from gcmhub.progress import maps
+
+    topology = {"url": static(maps.TOPOLOGY_STATIC), "format": {"type": "topojson", "feature": "countries"}}
+    points = [
+        {"lon": i["longitude"], "lat": i["latitude"], "total": i["total"], "cause": i["cause"], "date": i["date"] or str(i["year"])}
+        for i in items if i["latitude"] is not None and i["longitude"] is not None
+    ]  # fmt: skip
+    frame = charts.world_map_frame(description, topology, width="container", height=420)
+    frame["layer"] = [
+        {"mark": {"type": "geoshape", "fill": charts.NO_DATA_FILL, "stroke": "#ffffff", "strokeWidth": 0.5, "aria": False}},
+        {
+            "data": {"values": points},
+            "mark": {"type": "circle", "opacity": 0.6, "color": "#b2182b"},
+            "encoding": {
+                "longitude": {"field": "lon", "type": "quantitative"},
+                "latitude": {"field": "lat", "type": "quantitative"},
+                "size": {"field": "total", "type": "quantitative", "title": _("Dead and missing"),
+                         "scale": {"range": [10, 600]}, "legend": {"orient": "bottom"}},
+                "tooltip": [
+                    {"field": "date", "type": "nominal", "title": _("Date")},
+                    {"field": "total", "type": "quantitative", "title": _("Dead and missing")},
+                    {"field": "cause", "type": "nominal", "title": _("Cause of death")},
+                ],
+            },
+        },
+    ]  # fmt: skip
+    frame["config"] = {"view": {"stroke": None}}
+    return frame
+
+
+@public_page_cache
+def incidents_page(request):
+    """The incident map: Missing Migrants incidents of a year, sized by the dead and missing."""
+    from collections import defaultdict
+
+
+    year = _int_or_none(request.GET.get("year"))
+    years = services.incident_years()
+    if year is None and years:
+        year = years[-1]
+    region = (request.GET.get("region") or "").strip() or None
+    cause = (request.GET.get("cause") or "").strip() or None
+    error = ""
+    try:
+        data = services.incidents(year=year, region=region, cause=cause)
+    except InvalidInput as exc:
+        error, data = exc.message, services.incidents(year=year)
+    by_region: dict = defaultdict(lambda: [0, 0])
+    for item in data["items"]:
+        entry = by_region[item["mmp_region"] or _("Unknown")]
+        entry[0] += 1
+        entry[1] += item["total"]
+    from gcmhub.indicators.views import spec_json
+
+    description = _("Map of %(count)s Missing Migrants incidents in %(year)s; each point is sized by the number of "
+                    "dead and missing. The tables give the same figures.") % {"count": len(data["items"]), "year": year}  # fmt: skip
+    state = {"year": year, "region": region, "cause": cause}
+    context = {
+        "data": data,
+        "year": year,
+        "years": years,
+        "region": region or "",
+        "cause": cause or "",
+        "error": error,
+        "by_region": sorted(by_region.items(), key=lambda kv: -kv[1][1]),
+        "largest": sorted(data["items"], key=lambda i: -i["total"])[:INCIDENTS_SHOWN],
+        "shown": INCIDENTS_SHOWN,
+        "downloads": _downloads("list_incidents", **state),
+        "spec_json": spec_json(_incident_spec(data["items"], description)),
+        "description": description,
+    }
+    return render(request, "explorer/incidents.html", context)

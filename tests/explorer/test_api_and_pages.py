@@ -128,3 +128,12 @@ def test_map_page_state_table_and_embed(loaded, client):
     assert spec["layer"][1]["transform"][1] == {"filter": "isValid(datum.value)"}
     embed = client.get("/en/explorer/map/?series=SM.POP.TOTL&year=2020&embed=1").content.decode()
     assert "explorer-embed" in embed and "site-header" not in embed
+
+
+def test_incident_page_map_and_tables(loaded, client):
+    html = client.get("/en/explorer/incidents/?year=2019").content.decode()
+    assert "2019: 2 incidents, 6 dead and missing." in " ".join(html.split())
+    spec = json.loads(html.split('data-target="explorer-incident-map">', 1)[1].split("</script>", 1)[0])
+    points = spec["layer"][1]["data"]["values"]
+    assert sorted((p["lat"], p["lon"], p["total"]) for p in points) == [(29.5, -104.1, 2), (35.9, -3.8, 4)]
+    assert "/api/v1/explorer/incidents?format=csv&amp;year=2019" in html

@@ -17,7 +17,8 @@
         year.setAttribute("aria-valuetext", year.value);
       });
     }
-    ["id_year", "id_dim", "id_series"].forEach(function (id) {
+    var auto = form.dataset.auto ? form.dataset.auto.split(" ") : ["id_year", "id_dim", "id_series"];
+    auto.forEach(function (id) {
       var control = document.getElementById(id);
       if (control) {
         control.addEventListener("change", function () {
