@@ -81,12 +81,68 @@ def profile(request, key: str):
         series = sorted({(f.series, f.area) for f in section.figures if f.observation_id})
         entry["links"] = [(code, _api("series_observations", code, area=area)) for code, area in series]
         sections.append(entry)
+    flows = _flow_spec(data)
     context = {
         "data": data,
         "sections": sections,
+        "flow_spec_json": _spec_json(flows) if flows else "",
         "downloads": _downloads("get_profile", iso3),
     }
     return render(request, "explorer/profile.html", context)
+
+
+def _spec_json(spec: dict) -> str:
+    from gcmhub.indicators.views import spec_json
+
+    return spec_json(spec)
+
+
+def _flow_spec(data: dict) -> dict | None:
+    """Lines from the country to its top destinations and from its top origins, weighted by migrants."""
+    from django.templatetags.static import static
+
+    from gcmhub.geo.models import Area
+    from gcmhub.indicators import charts
+    from gcmhub.progress import maps
+
+    figures = [(s.key, f) for s in data["sections"] if s.key in RANK_SECTIONS for f in s.figures]
+    if not figures:
+        return None
+    codes = {f.area for _k, f in figures} | {f.counterpart for _k, f in figures}
+    places = {a.iso3: (a.longitude, a.latitude, a.tr("name")) for a in Area.objects.filter(iso3__in=codes)}
+    lines = []
+    for key, f in figures:
+        start, end = places.get(f.counterpart), places.get(f.area)
+        if not start or not end or None in start[:2] or None in end[:2]:
+            continue
+        lines.append({"lon": start[0], "lat": start[1], "lon2": end[0], "lat2": end[1], "value": f.value,
+                      "route": f"{start[2]} → {end[2]}",
+                      "kind": str(_("to the country") if key == "top_origins" else _("from the country"))})  # fmt: skip
+    topology = {"url": static(maps.TOPOLOGY_STATIC), "format": {"type": "topojson", "feature": "countries"}}
+    description = _("Map of the largest migration corridors to and from %(name)s; the tables give the same figures.") % {
+        "name": data["area"]["name"]}  # fmt: skip
+    frame = charts.world_map_frame(description, topology, width="container", height=380)
+    frame["layer"] = [
+        {"mark": {"type": "geoshape", "fill": charts.NO_DATA_FILL, "stroke": "#ffffff", "strokeWidth": 0.5, "aria": False}},
+        {
+            "data": {"values": lines},
+            "mark": {"type": "rule", "opacity": 0.7},
+            "encoding": {
+                "longitude": {"field": "lon", "type": "quantitative"},
+                "latitude": {"field": "lat", "type": "quantitative"},
+                "longitude2": {"field": "lon2"},
+                "latitude2": {"field": "lat2"},
+                "strokeWidth": {"field": "value", "type": "quantitative", "title": _("Migrants"),
+                                "scale": {"range": [1, 10]}, "legend": {"orient": "bottom", "format": ",.3~s"}},
+                "color": {"field": "kind", "type": "nominal", "title": _("Corridor"),
+                          "scale": {"range": ["#2166ac", "#b2182b"]}, "legend": {"orient": "bottom"}},
+                "tooltip": [{"field": "route", "type": "nominal", "title": _("Corridor")},
+                            {"field": "value", "type": "quantitative", "title": _("Migrants"), "format": ","}],
+            },
+        },
+    ]  # fmt: skip
+    frame["config"] = {"view": {"stroke": None}}
+    return frame
 
 
 def _ranked(section) -> list[dict]:

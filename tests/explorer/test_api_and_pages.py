@@ -137,3 +137,11 @@ def test_incident_page_map_and_tables(loaded, client):
     points = spec["layer"][1]["data"]["values"]
     assert sorted((p["lat"], p["lon"], p["total"]) for p in points) == [(29.5, -104.1, 2), (35.9, -3.8, 4)]
     assert "/api/v1/explorer/incidents?format=csv&amp;year=2019" in html
+
+
+def test_profile_flow_map_has_the_top_corridors(loaded, client):
+    html = client.get("/en/countries/MEX/migration/").content.decode()
+    spec = json.loads(html.split('data-target="explorer-flow-map">', 1)[1].split("</script>", 1)[0])
+    lines = sorted((line["route"], line["value"]) for line in spec["layer"][1]["data"]["values"])
+    assert lines == [("Guatemala → Mexico", 42874), ("Mexico → United States of America", 11489684),
+                     ("United States of America → Mexico", 762290)]  # fmt: skip
