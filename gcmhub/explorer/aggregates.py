@@ -87,6 +87,7 @@ def rebuild(*, force: bool = False) -> dict:
         }
         built.seconds = time.perf_counter() - started
         built.save()
+        _analyze()
         dataversion.bump()
     summary = {
         "measures": [m.code for m in redo_measures],
@@ -178,6 +179,17 @@ def _averages(code: str, staged: list) -> list:
             sums[key][0] += value
             sums[key][1] += 1
     return [[area, f"{code}:{side}", year, v / n, n] for (area, side, year), (v, n) in sums.items()]
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for the rebuilt tables: on PostgreSQL a table just
+    refilled by the hundred thousand keeps its old (or no) statistics until
+    autovacuum comes by, and the planner may then scan instead of seeking."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in (CorridorValue, AreaTotal, SeriesSlice)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 def _delete(queryset) -> None:
