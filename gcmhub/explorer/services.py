@@ -434,3 +434,42 @@ def additive(measure: str) -> bool:
 
 def incident_years() -> list[int]:
     return sorted(Incident.objects.values_list("year", flat=True).distinct())
+
+
+MAX_COMPARED = 5
+
+
+def compare(series_code: str, countries: list[str], dim: str | None = None, year: int | None = None) -> dict:
+    """Up to five countries on one series: their values over time, and their rank among
+    all countries in ``year`` (default: the latest year of the map)."""
+    series = Series.objects.filter(code=series_code).first()
+    if series is None:
+        raise InvalidInput(_("There is no series “%(code)s”.") % {"code": series_code}, field="series")
+    codes = [c.strip().upper() for c in countries if c.strip()][:MAX_COMPARED]
+    areas = [get_country(code) for code in dict.fromkeys(codes)]
+    key = dimension_key(parse_dim(dim))
+    rows = (
+        Observation.objects.filter(series=series, area__in=areas, dimension_key=key)
+        .exclude(value__isnull=True)
+        .values_list("area_id", "period", "value", "id")
+        .order_by("period")
+    )
+    by_area: dict = {area.pk: [] for area in areas}
+    for area_id, period, value, obs_id in rows:
+        by_area[area_id].append({"period": period, "value": value, "observation_id": obs_id})
+    ranking = map_values(series.code, year, dim)
+    ranked = sorted((i for i in ranking["items"] if i["value"] is not None), key=lambda i: -i["value"])
+    position = {item["iso3"]: index + 1 for index, item in enumerate(ranked)}
+    return {
+        "series": series.code,
+        "series_name": series.description,
+        "unit": series.unit,
+        "dim": key,
+        "year": ranking["year"],
+        "ranked_countries": len(ranked),
+        "countries": [
+            {"iso3": area.iso3, "name": area.tr("name"), "points": by_area[area.pk],
+             "rank": position.get(area.iso3), "value": next((i["value"] for i in ranking["items"] if i["iso3"] == area.iso3), None)}
+            for area in areas
+        ],  # fmt: skip
+    }

@@ -10,5 +10,6 @@ urlpatterns = [
             name="corridor"),
     path("explorer/map/", views.map_page, name="map"),
     path("explorer/incidents/", views.incidents_page, name="incidents"),
+    path("explorer/compare/", views.compare_page, name="compare"),
     re_path(r"^explorer/map/image\.(?P<kind>svg|png)$", views.map_image, name="map_image"),
 ]

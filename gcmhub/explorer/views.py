@@ -394,3 +394,43 @@ def incidents_page(request):
         "description": description,
     }
     return render(request, "explorer/incidents.html", context)
+
+
+@public_page_cache
+def compare_page(request):
+    """Up to five countries on one series: lines over time, a table, and their ranks."""
+    from gcmhub.geo.models import Area
+    from gcmhub.i18n import current_language
+    from gcmhub.indicators import charts
+
+    series = request.GET.get("series") or "SM.POP.TOTL"
+    countries = [c for c in request.GET.getlist("country") if c][: services.MAX_COMPARED] or ["MEX", "USA"]
+    dim = request.GET.get("dim") or ""
+    year = _int_or_none(request.GET.get("year"))
+    error, data, spec, table = "", None, "", None
+    try:
+        data = services.compare(series, countries, dim, year)
+    except (InvalidInput, NotFound) as exc:
+        error = exc.message
+    if data:
+        lines = [charts.Line(c["name"], [(p["period"], p["value"]) for p in c["points"]], area=c["name"])
+                 for c in data["countries"]]  # fmt: skip
+        description = _("Line chart of %(series)s for %(countries)s; the table gives the same values.") % {
+            "series": data["series"], "countries": ", ".join(c["name"] for c in data["countries"])}  # fmt: skip
+        spec = _spec_json(charts.line_chart_spec(
+            lines, title=data["series"], y_title=unit_label(data["unit"]), x_title=_("Year"),
+            legend_title=_("Country"), description=description, value_title=_("Value"), period_title=_("Period"),
+            language=current_language(),
+        ))  # fmt: skip
+        periods = sorted({p["period"] for c in data["countries"] for p in c["points"]})
+        values = {(c["iso3"], p["period"]): p["value"] for c in data["countries"] for p in c["points"]}
+        table = {"periods": periods, "rows": [
+            {"period": period, "cells": [values.get((c["iso3"], period)) for c in data["countries"]]} for period in periods
+        ]}  # fmt: skip
+    slots = (countries + [""] * services.MAX_COMPARED)[: services.MAX_COMPARED]
+    context = {
+        "data": data, "error": error, "spec_json": spec, "table": table, "series_code": series, "dim": dim,
+        "slots": slots, "all_series": _map_series(),
+        "countries": Area.objects.countries().order_by("name_en"),
+    }  # fmt: skip
+    return render(request, "explorer/compare.html", context)

@@ -145,3 +145,13 @@ def test_profile_flow_map_has_the_top_corridors(loaded, client):
     lines = sorted((line["route"], line["value"]) for line in spec["layer"][1]["data"]["values"])
     assert lines == [("Guatemala → Mexico", 42874), ("Mexico → United States of America", 11489684),
                      ("United States of America → Mexico", 762290)]  # fmt: skip
+
+
+def test_compare_values_and_ranks(loaded, client):
+    data = services.compare("SM.POP.TOTL", ["MEX", "USA"], None, 2020)
+    mexico, usa = data["countries"]
+    assert [p["value"] for p in mexico["points"] if p["period"] == "2020"] == [1197624]
+    assert usa["rank"] == 1 and mexico["rank"] > 1
+    html = client.get("/en/explorer/compare/?series=SM.POP.TOTL&country=MEX&country=USA&year=2020").content.decode()
+    assert "1,197,624" in html and 'class="vega-spec"' in html
+    assert '<option value="MEX" selected>' in html
