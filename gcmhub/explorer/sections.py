@@ -8,8 +8,21 @@ from django.utils.translation import gettext as _
 from gcmhub.geo.sections import CountrySection, register_country_section
 
 
+def has_migration_data(area) -> bool:
+    from gcmhub.indicators.models import Observation, Series
+
+    from .measures import COUNTRY_MEASURES
+    from .models import AreaTotal
+
+    if AreaTotal.objects.filter(area=area).exists():
+        return True
+    codes = {code for measure in COUNTRY_MEASURES for code in measure.series}
+    return Observation.objects.filter(series__in=Series.objects.filter(code__in=codes), area=area).exists()
+
+
 def migration_profile_section(area) -> CountrySection | None:
-    if not area.iso3:
+    """A link to the profile, for a country the explorer has data about (else none, as the registry asks)."""
+    if not area.iso3 or not has_migration_data(area):
         return None
     return CountrySection(
         title=_("Migration profile"),
