@@ -22,7 +22,7 @@ def has_migration_data(area) -> bool:
 
 def migration_profile_section(area) -> CountrySection | None:
     """A link to the profile, for a country the explorer has data about (else none, as the registry asks)."""
-    if not area.iso3 or not has_migration_data(area):
+    if area.pk is None or not area.iso3 or not has_migration_data(area):
         return None
     return CountrySection(
         title=_("Migration profile"),
