@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gcmhub.errors import InvalidInput
 from gcmhub.geo.models import Area
@@ -155,13 +156,13 @@ def _country_section(key, title, observations, codes) -> Section:
 
 
 TOTAL_LABELS = {
-    "migrant_stock:out": _("Emigrants (both sexes)"),
-    "migrant_stock_female:out": _("Emigrants, women"),
-    "migrant_stock_male:out": _("Emigrants, men"),
-    "refugees:in": _("Refugees hosted"),
-    "asylum_seekers:in": _("Asylum seekers hosted"),
-    "refugees:out": _("Refugees originating from the country"),
-    "asylum_seekers:out": _("Asylum seekers originating from the country"),
+    "migrant_stock:out": gettext_lazy("Emigrants (both sexes)"),
+    "migrant_stock_female:out": gettext_lazy("Emigrants, women"),
+    "migrant_stock_male:out": gettext_lazy("Emigrants, men"),
+    "refugees:in": gettext_lazy("Refugees hosted"),
+    "asylum_seekers:in": gettext_lazy("Asylum seekers hosted"),
+    "refugees:out": gettext_lazy("Refugees originating from the country"),
+    "asylum_seekers:out": gettext_lazy("Asylum seekers originating from the country"),
 }
 
 

@@ -40,6 +40,7 @@ from .services import check_import_permission, file_sha256
 
 FORMAT = "missing-migrants-incidents"
 MAX_PROBLEMS = 100
+LOOKUP_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,13 @@ def import_incidents(actor, paths: Iterable[str | Path], *, dry_run: bool = Fals
     if problem_count:
         raise ImportRejected(problems, problem_count)
     rows = [_row(record, groupings) for record, _path in records.values()]
-    stored = {
-        incident.incident_id: incident
-        for incident in Incident.objects.filter(incident_id__in=list(records)).only(*_COMPARED, "incident_id", "pk")
-    } if len(records) < 20000 else {i.incident_id: i for i in Incident.objects.only(*_COMPARED, "incident_id", "pk")}
+    stored: dict[str, Incident] = {}
+    ids = list(records)
+    for start in range(0, len(ids), LOOKUP_CHUNK):  # bounded IN lists (SQLite's variable limit)
+        for incident in Incident.objects.filter(incident_id__in=ids[start : start + LOOKUP_CHUNK]).only(
+            *_COMPARED, "incident_id", "pk"
+        ):
+            stored[incident.incident_id] = incident
     new, changed, unchanged = [], [], 0
     for row in rows:
         before = stored.get(row.incident_id)

@@ -155,3 +155,8 @@ def test_compare_values_and_ranks(loaded, client):
     html = client.get("/en/explorer/compare/?series=SM.POP.TOTL&country=MEX&country=USA&year=2020").content.decode()
     assert "1,197,624" in html and 'class="vega-spec"' in html
     assert '<option value="MEX" selected>' in html
+
+
+def test_profile_in_french(loaded, client):
+    html = client.get("/fr/countries/MEX/migration/").content.decode()
+    assert "Profil migratoire" in html and "Réfugiés accueillis" in html and "Émigrants (les deux sexes)" in html
