@@ -160,6 +160,7 @@ def _mount_routers() -> None:
     from gcmhub.actors.api import router as actors_router
     from gcmhub.commitments.api import router as commitments_router
     from gcmhub.commitments.coordination_api import router as coordination_router
+    from gcmhub.explorer.api import router as explorer_router
     from gcmhub.framework.api import router as framework_router
     from gcmhub.geo.api import router as geo_router
     from gcmhub.indicators.api import router as indicators_router
@@ -176,6 +177,7 @@ def _mount_routers() -> None:
     api.add_router("/", search_router)
     api.add_router("/", commitments_router)
     api.add_router("/", coordination_router)
+    api.add_router("/", explorer_router)
 
 
 _mount_routers()

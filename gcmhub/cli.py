@@ -25,6 +25,7 @@ OWN_COMMANDS = {
         "Good practices: extract FILE [--format jsonl] proposes practices found in a report; "
         "reindex rebuilds the search index."
     ),
+    "explorer": "Migration data explorer: import-incidents FILE..., rebuild [--force].",
     "manage": "Any Django management command (e.g. gcmhub manage check --deploy).",
 }
 

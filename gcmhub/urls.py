@@ -24,5 +24,6 @@ urlpatterns += i18n_patterns(
     path("", include("gcmhub.commitments.coordination_urls")),
     path("", include("gcmhub.practices.urls")),
     path("", include("gcmhub.practices.search.urls")),
+    path("", include("gcmhub.explorer.urls")),
     prefix_default_language=True,
 )

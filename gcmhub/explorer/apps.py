@@ -6,3 +6,9 @@ class ExplorerConfig(AppConfig):
     name = "gcmhub.explorer"
     label = "explorer"
     verbose_name = _("Migration data explorer")
+
+    def ready(self) -> None:
+        from . import sections, signals
+
+        signals.connect()
+        sections.register()

@@ -423,3 +423,47 @@ class Target(models.Model):
             return self.direction
         indicator = self.series.indicator
         return indicator.direction if indicator else Direction.POSITIVE
+
+
+class Incident(models.Model):
+    """One incident of the IOM Missing Migrants Project, with its place.
+
+    The ``missing-migrants`` reader sums incidents into SDG 10.7.3
+    observations; the explorer's incident map needs the incidents themselves
+    — coordinates, cause, route — which observations cannot hold. Written by
+    ``incidents.import_incidents`` (all or nothing, one row per incident id);
+    read by the explorer through the (year, area) and (latitude, longitude)
+    indexes.
+    """
+
+    incident_id = models.CharField(_("incident id"), max_length=60, unique=True)
+    year = models.SmallIntegerField(_("year"))
+    date = models.DateField(_("date"), null=True, blank=True)
+    # The MMP's own region ("Mediterranean", "US-Mexico Border"): not an M49 area.
+    mmp_region = models.CharField(_("Missing Migrants region"), max_length=100, blank=True, default="")
+    # The UNSD geographical grouping (an M49 sub-region); empty when uncategorised (mostly at sea).
+    area = models.ForeignKey(
+        "geo.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    dead = models.IntegerField(_("dead"), null=True, blank=True)
+    missing = models.IntegerField(_("missing"), null=True, blank=True)
+    total = models.IntegerField(_("dead and missing"))
+    cause = models.CharField(_("cause of death"), max_length=300, blank=True, default="")
+    route = models.CharField(_("migration route"), max_length=200, blank=True, default="")
+    location = models.TextField(_("location"), blank=True, default="")
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    source = models.ForeignKey(DataSource, null=True, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["year", "date", "incident_id"]
+        verbose_name = _("missing migrants incident")
+        verbose_name_plural = _("missing migrants incidents")
+        indexes = [
+            models.Index(fields=["year", "area"], name="indicators_incident_year_area"),
+            models.Index(fields=["latitude", "longitude"], name="indicators_incident_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} ({self.year}): {self.total}"

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from .context import Context
@@ -97,6 +98,11 @@ class _Columns:
             header.require("Total Number of Dead and Missing")
         self.grouping = header.require("UNSD Geographical Grouping")
         self.location = header.find("Location of death", "Location Description", "Location of Incident")
+        # Read only by read_incident_details (the explorer's incident map).
+        self.coordinates = header.find("Coordinates", "Location Coordinates")
+        self.cause = header.find("Cause of Death", "Cause of death")
+        self.route = header.find("Migration route", "Migration Route", "Migrantion route")
+        self.region = header.find("Region", "Region of Incident")
 
 
 def _cell(row, position) -> str:
@@ -209,3 +215,108 @@ def _incidents(ctx: Context, header, columns, rows):
             yield result
     if count == 0:
         raise FormatError(ctx.file, "has a header but no data rows")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRecord:
+    """One incident as ``read_incident_details`` yields it."""
+
+    incident_id: str
+    year: int
+    date: str | None
+    grouping: str | None  # an M49 sub-region name, None when uncategorised
+    total: float
+    dead: float | None
+    missing: float | None
+    mmp_region: str
+    cause: str
+    route: str
+    location: str
+    latitude: float | None
+    longitude: float | None
+    line: int
+
+
+def parse_coordinates(text: str) -> tuple[float, float] | None:
+    """``"35.88, -3.81"`` (latitude, longitude) → floats; ``None`` for blank.
+
+    Raises ValueError for text that is not two numbers in range.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    parts = [part.strip() for part in text.replace(";", ",").split(",")]
+    if len(parts) != 2:
+        raise ValueError(f"{text!r} is not 'latitude, longitude'")
+    try:
+        latitude, longitude = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise ValueError(f"{text!r} is not 'latitude, longitude'") from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(f"{text!r} is outside the range of latitudes and longitudes")
+    return latitude, longitude
+
+
+def read_incident_details(path, *, options=None, stats: ReadStats | None = None) -> Iterator[IncidentRecord | Problem]:
+    """Every incident of a Missing Migrants export, with its coordinates.
+
+    The same columns and checks as ``read`` (a row refused there is refused
+    here), plus the place (``Coordinates`` / ``Location Coordinates``), the
+    cause, the route and the MMP region. Repeated incident ids are problems.
+    """
+    ctx = Context(path, stats, options)
+    with CsvSource(path, encoding=ctx.options.get("encoding")) as source:
+        rows = source.rows()
+        header = None
+        for line, row in rows:
+            if any(cell.strip() for cell in row):
+                header = HeaderIndex(row, ctx.file, line)
+                break
+        if header is None:
+            raise FormatError(ctx.file, "the file is empty")
+        source.expect_width(len(header))
+        columns = _Columns(header)
+        seen: dict[str, int] = {}
+        count = 0
+        for line, row in rows:
+            if not any(cell.strip() for cell in row):
+                continue
+            count += 1
+            ctx.stats.rows += 1
+            result = _incident(ctx, header, columns, line, row)
+            if isinstance(result, Problem):
+                yield result
+                continue
+            year, date, grouping, total = result
+            ident = _cell(row, columns.id) or f"line {line}"
+            if ident in seen:
+                yield ctx.problem(line, header.names[columns.id] if columns.id is not None else None,
+                                  f"incident {ident} was already read at line {seen[ident]}", row)  # fmt: skip
+                continue
+            seen[ident] = line
+            try:
+                place = parse_coordinates(_cell(row, columns.coordinates))
+            except ValueError as exc:
+                yield ctx.problem(line, header.names[columns.coordinates], str(exc), row)
+                continue
+            dead = _optional_count(_cell(row, columns.dead))
+            missing = _optional_count(_cell(row, columns.missing))
+            ctx.stats.observations += 1
+            yield IncidentRecord(
+                ident, year, date, grouping, total, dead, missing,
+                _cell(row, columns.region), _cell(row, columns.cause), _cell(row, columns.route),
+                re.sub(r"\s+", " ", _cell(row, columns.location)),
+                place[0] if place else None, place[1] if place else None, line,
+            )  # fmt: skip
+    if count == 0:
+        raise FormatError(ctx.file, "has a header but no data rows")
+    return ctx.stats
+
+
+def _optional_count(text: str) -> float | None:
+    """A dead or missing count; the older exports' negative estimates (-1) mean unknown."""
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return None
+    return value if value is not None and value >= 0 else None

@@ -22,6 +22,7 @@ class Command(BaseCommand):
         self._load_indicators()
         self._load_commitments()
         self._load_practices()
+        self._load_explorer()
         # Imports queue recomputation for the task worker; a freshly built demo
         # site should show its scorecards before any worker has run.
         call_command("assess", verbosity=options["verbosity"])
@@ -64,6 +65,14 @@ class Command(BaseCommand):
                 f"Demo commitments ({DEMO_AREA}, invented): {loaded['organizations']} organisations, "
                 f"{loaded['commitments']} commitments, {loaded['updates']} updates"
             )
+    def _load_explorer(self):
+        # Real corridors (DESA matrix, RPW, UNHCR) and Missing Migrants incidents,
+        # verbatim cuts of ../shared/data imported by the normal importers.
+        from gcmhub.explorer.demo import load_demo
+
+        for item in load_demo():
+            state = "already loaded" if item.skipped else f"{item.written} values"
+            self.stdout.write(f"Explorer data {item.file}: {state}")
 
     def _load_indicators(self):
         # Real statistics (UNSD SDG database, UN DESA migrant stock) from the

@@ -1,0 +1,476 @@
+"""What the explorer's pages and API read: one function per view.
+
+Each returns plain dicts and lists (``Figure`` rows), so the page, the JSON
+and the CSV/XLSX downloads are built from the same numbers. Values are
+copied from stored observations (``observation_id`` says which) or summed
+from them (totals say how many values they add up). ``None`` is "no data";
+a stored zero stays 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gcmhub.errors import InvalidInput
+from gcmhub.geo.models import Area
+from gcmhub.geo.services import get_country
+from gcmhub.indicators.keys import dimension_key
+from gcmhub.indicators.models import Incident, Observation, Series
+
+from .measures import (
+    ADDITIVE,
+    CORRIDOR_MEASURE,
+    CORRIDOR_MEASURES,
+    COUNTRY_MEASURES,
+    REMITTANCE_COST_TARGET,
+)
+from .models import AreaTotal, CorridorValue, SeriesSlice
+
+TOP = 10
+MAX_CORRIDORS = 500
+MAX_INCIDENTS = 20_000
+
+
+@dataclass
+class Figure:
+    """One number as every view shows it."""
+
+    measure: str
+    label: str
+    year: int
+    period: str
+    value: float | None
+    unit: str
+    series: str
+    source: str
+    area: str = ""  # ISO3 (or M49 of a region)
+    counterpart: str = ""
+    sex: str = ""
+    observation_id: int | None = None
+    summed: int | None = None  # how many stored values a total adds up
+
+    def as_dict(self) -> dict:
+        return dict(vars(self))
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    note: str = ""
+
+
+def area_code(area: Area) -> str:
+    return area.iso3 or area.m49
+
+
+_areas: dict = {"key": None, "index": {}}
+
+
+def area_index() -> dict[int, tuple[str, str]]:
+    """Area id → (code, name in the current language), read once per data version."""
+    from gcmhub import dataversion
+    from gcmhub.i18n import current_language
+
+    key = (dataversion.current().key, current_language())
+    if _areas["key"] != key:
+        index = {area.pk: (area_code(area), area.tr("name")) for area in Area.objects.only(
+            "pk", "iso3", "m49", "name_en", "name_fr", "name_es")}  # fmt: skip
+        _areas.update(key=key, index=index)
+    return _areas["index"]
+
+
+CORRIDOR_FIELDS = ("measure", "origin_id", "destination_id", "period", "year", "value", "observation_id", "source_name")
+
+
+# --- profile -----------------------------------------------------------------------
+
+
+def profile(iso3: str) -> dict:
+    """A country's migration profile: sections of figures over time."""
+    area = get_country(iso3)
+    codes = _profile_series_codes()
+    series = {s.pk: s for s in Series.objects.filter(code__in=codes)}
+    observations = _area_observations(area, series)
+    totals = list(AreaTotal.objects.filter(area=area).order_by("measure", "year").values_list("measure", "year", "value", "corridors"))
+    sections = [
+        _country_section("immigrants", _("Immigrant stock"), observations,
+                         ("immigrants", "immigrants_female", "immigrants_male", "immigrants_share")),
+        _totals_section("emigrants", _("Emigrant stock (sum of the origin–destination matrix)"), area, totals,
+                        ("migrant_stock:out", "migrant_stock_female:out", "migrant_stock_male:out")),
+        _top_section("top_origins", _("Top countries of origin"), area, totals, "destination"),
+        _top_section("top_destinations", _("Top countries of destination"), area, totals, "origin"),
+        _totals_section("refugees", _("Refugees and asylum seekers hosted and originating"), area, totals,
+                        ("refugees:in", "asylum_seekers:in", "refugees:out", "asylum_seekers:out")),
+        _country_section("remittances", _("Remittances received and paid"), observations,
+                         ("remittances_received", "remittances_paid", "remittances_gdp", "remittance_cost_sdg")),
+        _cost_section(area, totals),
+        _deaths_section(area, series),
+    ]  # fmt: skip
+    return {"area": _area_out(area), "sections": sections}
+
+
+def _profile_series_codes() -> set[str]:
+    return {code for m in COUNTRY_MEASURES for code in m.series}
+
+
+def _area_out(area: Area) -> dict:
+    return {"iso3": area.iso3, "m49": area.m49, "name": area.tr("name")}
+
+
+def _area_observations(area: Area, series: dict, keys=("", "SEX=F", "SEX=M")) -> dict:
+    """(series code, sex) → [(id, period, year, value, source)] for one area, in one query."""
+    found: dict = {}
+    rows = (
+        Observation.objects.filter(series_id__in=list(series), area=area, dimension_key__in=keys)
+        .exclude(value__isnull=True)
+        .values_list("series_id", "dimension_key", "id", "period", "year", "value", "source__name")
+        .order_by("series_id", "dimension_key", "period")
+    )
+    for series_id, key, *rest in rows:
+        found.setdefault((series[series_id].code, key[4:] if key else ""), []).append(rest)
+    found["__area__"] = area_code(area)
+    return found
+
+
+def _country_section(key, title, observations, codes) -> Section:
+    section = Section(key, title)
+    for measure in COUNTRY_MEASURES:
+        if measure.code not in codes:
+            continue
+        for code in measure.series:
+            rows = observations.get((code, measure.sex))
+            if rows:
+                section.figures.extend(
+                    Figure(measure.code, str(measure.label), year, period, value, measure.unit, code, source or "",
+                           observations["__area__"], "", measure.sex, obs_id)
+                    for obs_id, period, year, value, source in rows
+                )  # fmt: skip
+                break
+    return section
+
+
+TOTAL_LABELS = {
+    "migrant_stock:out": gettext_lazy("Emigrants (both sexes)"),
+    "migrant_stock_female:out": gettext_lazy("Emigrants, women"),
+    "migrant_stock_male:out": gettext_lazy("Emigrants, men"),
+    "refugees:in": gettext_lazy("Refugees hosted"),
+    "asylum_seekers:in": gettext_lazy("Asylum seekers hosted"),
+    "refugees:out": gettext_lazy("Refugees originating from the country"),
+    "asylum_seekers:out": gettext_lazy("Asylum seekers originating from the country"),
+}
+
+
+def _totals_section(key, title, area, totals, measures) -> Section:
+    section = Section(key, title)
+    order = {m: i for i, m in enumerate(measures)}
+    for measure, year, value, corridors in sorted((t for t in totals if t[0] in order), key=lambda t: (order[t[0]], t[1])):
+        base = CORRIDOR_MEASURE[measure.split(":")[0]]
+        section.figures.append(Figure(
+            measure, str(TOTAL_LABELS.get(measure, measure)), year, str(year), value, base.unit, base.series,
+            base.source, area_code(area), "", base.sex, None, corridors,
+        ))  # fmt: skip
+    return section
+
+
+def latest_year(measure: str, **filters) -> int | None:
+    return CorridorValue.objects.filter(measure=measure, **filters).aggregate(y=Max("year"))["y"]
+
+
+def _top_section(key, title, area, totals, side) -> Section:
+    section = Section(key, title)
+    total = "migrant_stock:in" if side == "destination" else "migrant_stock:out"
+    year = max((t[1] for t in totals if t[0] == total), default=None)
+    if year is None:
+        return section
+    rows = (
+        CorridorValue.objects.filter(measure="migrant_stock", year=year, is_year_latest=True, **{side: area})
+        .order_by("-value")
+        .values_list(*CORRIDOR_FIELDS)[:TOP]
+    )
+    areas = area_index()
+    section.figures = [_corridor_figure(row, areas) for row in rows]
+    return section
+
+
+def _corridor_figure(row: tuple, areas: dict) -> Figure:
+    code, origin_id, destination_id, period, year, value, observation_id, source_name = row
+    measure = CORRIDOR_MEASURE[code]
+    return Figure(
+        code, str(measure.label), year, period, value, measure.unit, measure.series,
+        source_name or measure.source, areas[destination_id][0], areas[origin_id][0], measure.sex, observation_id,
+    )  # fmt: skip
+
+
+def _cost_section(area: Area, totals) -> Section:
+    """Mean cost of the corridors to and from the country, latest year each (precomputed)."""
+    section = Section("remittance_costs", _("Cost of sending money to and from the country (RPW corridors)"))
+    measure = CORRIDOR_MEASURE["remittance_cost"]
+    for side, label in (("in", _("Sending from the country")), ("out", _("Sending to the country"))):
+        rows = [t for t in totals if t[0] == f"remittance_cost:{side}"]
+        if not rows:
+            continue
+        _code, year, value, corridors = max(rows, key=lambda t: t[1])
+        section.figures.append(Figure(
+            f"remittance_cost:{'from' if side == 'in' else 'to'}", f"{label} ({_('average of corridors')})",
+            year, str(year), value, measure.unit, measure.series, measure.source, area_code(area), "", "", None,
+            corridors,
+        ))  # fmt: skip
+    section.note = _("SDG 10.c.1 target: below %(target)s %% by 2030.") % {"target": f"{REMITTANCE_COST_TARGET:g}"}
+    return section
+
+
+def _deaths_section(area: Area, series: dict) -> Section:
+    section = Section("deaths", _("Deaths and disappearances recorded during migration in the region"))
+    section.note = _("Recorded by the IOM Missing Migrants Project for the sub-region and region, not by nationality.")
+    deaths = next((s for s in series.values() if s.code == "SM_DTH_MIGR"), None)
+    regions = [r for r in (area.subregion, area.region) if r is not None]
+    if deaths is None or not regions:
+        return section
+    rows = (
+        Observation.objects.filter(series=deaths, area__in=regions, dimension_key="")
+        .exclude(value__isnull=True)
+        .values_list("area_id", "id", "period", "year", "value", "source__name")
+        .order_by("period")
+    )
+    names = {r.pk: (area_code(r), r.tr("name")) for r in regions}
+    for area_id, obs_id, period, year, value, source in rows:
+        code, name = names[area_id]
+        section.figures.append(Figure("deaths_region", name, year, period, value, "NUMBER", deaths.code, source or "",
+                                      code, "", "", obs_id))  # fmt: skip
+    return section
+
+
+# --- corridors --------------------------------------------------------------------
+
+
+def corridor(origin: str, destination: str) -> dict:
+    """Everything about ORIGIN → DESTINATION, and the way back."""
+    source, target = get_country(origin), get_country(destination)
+    rows = CorridorValue.objects.filter(origin=source, destination=target).values_list(*CORRIDOR_FIELDS)
+    areas = area_index()
+    figures = [_corridor_figure(row, areas) for row in rows]
+    order = {m.code: i for i, m in enumerate(CORRIDOR_MEASURES)}
+    figures.sort(key=lambda f: (order[f.measure], f.period))
+    reverse_count = CorridorValue.objects.filter(origin=target, destination=source)[:1].count()
+    cost = [f for f in figures if f.measure == "remittance_cost"]
+    latest_cost = cost[-1] if cost else None
+    return {
+        "origin": _area_out(source),
+        "destination": _area_out(target),
+        "figures": figures,
+        "remittance_cost_target": REMITTANCE_COST_TARGET,
+        "latest_remittance_cost": latest_cost,
+        "meets_target": None if latest_cost is None else latest_cost.value < REMITTANCE_COST_TARGET,
+        "reverse_has_data": reverse_count > 0,
+    }
+
+
+def corridors(*, origin: str | None = None, destination: str | None = None, year: int | None = None,
+              measure: str = "migrant_stock", region: str | None = None, limit: int = 20) -> dict:  # fmt: skip
+    """The largest corridors of a measure in a year (latest year with data by default)."""
+    if measure not in CORRIDOR_MEASURE:
+        raise InvalidInput(
+            _("Unknown measure “%(measure)s”; choose one of %(choices)s.")
+            % {"measure": measure, "choices": ", ".join(CORRIDOR_MEASURE)},
+            field="measure",
+        )
+    limit = max(1, min(limit, MAX_CORRIDORS))
+    filters = Q(measure=measure, is_year_latest=True)
+    if origin:
+        filters &= Q(origin=get_country(origin))
+    if destination:
+        filters &= Q(destination=get_country(destination))
+    if region:
+        region_area = Area.objects.filter(Q(m49=region.zfill(3)) if region.isdigit() else Q(iso3=region.upper())).first()
+        if region_area is None:
+            raise InvalidInput(_("There is no region with the code “%(code)s”.") % {"code": region}, field="region")
+        members = Area.objects.within(region_area.m49).values("pk")
+        filters &= Q(origin__in=members) | Q(destination__in=members)
+    if year is None:
+        year = CorridorValue.objects.filter(filters).aggregate(y=Max("year"))["y"]
+    rows = []
+    if year is not None:
+        rows = list(CorridorValue.objects.filter(filters, year=year).order_by("-value", "pk").values_list(*CORRIDOR_FIELDS)[:limit])
+    from .models import BuildState
+
+    built = BuildState.objects.order_by("pk").values_list("measure_years", flat=True).first() or {}
+    years = list(built.get(measure, []))
+    areas = area_index()
+    return {
+        "measure": measure,
+        "year": year,
+        "years": years,
+        "items": [dict(_corridor_figure(row, areas).as_dict(), origin_name=areas[row[1]][1], destination_name=areas[row[2]][1])
+                  for row in rows],  # fmt: skip
+    }
+
+
+# --- map -------------------------------------------------------------------------
+
+
+def parse_dim(text: str | None) -> list[tuple[str, str]]:
+    """``SEX:F`` (several joined by ``,``) → pairs; ``""`` → the headline."""
+    pairs = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        code, sep, value = part.partition(":")
+        if not sep or not code or not value:
+            raise InvalidInput(_("“%(dim)s” is not CODE:VALUE (for example SEX:F).") % {"dim": part}, field="dim")
+        pairs.append((code.strip().upper(), value.strip()))
+    return pairs
+
+
+def map_values(series_code: str, year: int | None = None, dim: str | None = None) -> dict:
+    """One value per country for one series, year and disaggregation (None = no data).
+
+    The periods asked for come from ``SeriesSlice``, so the query is a seek
+    per country on the observation's unique index. Where a year holds several
+    periods (quarters), the latest one with a value is shown, and named.
+    """
+    series = Series.objects.filter(code=series_code).first()
+    if series is None:
+        raise InvalidInput(_("There is no series “%(code)s”.") % {"code": series_code}, field="series")
+    key = dimension_key(parse_dim(dim))
+    slices = SeriesSlice.objects.filter(series=series)
+    years = sorted(set(slices.values_list("year", flat=True)))
+    keys = sorted(set(slices.values_list("dimension_key", flat=True)))
+    if year is None:
+        year = max((y for y, k in slices.values_list("year", "dimension_key") if k == key), default=None)
+    periods = sorted(slices.filter(year=year, dimension_key=key).values_list("period", flat=True)) if year else []
+    countries = list(Area.objects.countries().order_by("name_en").values_list("pk", "iso3", "m49", "name_en"))
+    found: dict[int, tuple] = {}
+    if periods:
+        rows = Observation.objects.filter(
+            series=series, area_id__in=[pk for pk, *_ in countries], period__in=periods, dimension_key=key
+        ).values_list("area_id", "period", "value", "id", "source__name")
+        for area_id, period, value, obs_id, source in rows:
+            if value is None:
+                continue
+            if area_id not in found or found[area_id][0] < period:
+                found[area_id] = (period, value, obs_id, source or "")
+    items = []
+    for pk, iso3, m49, name in countries:
+        period, value, obs_id, source = found.get(pk, (None, None, None, None))
+        items.append({"iso3": iso3, "m49": m49, "name": name, "value": value, "period": period,
+                      "observation_id": obs_id, "source": source})  # fmt: skip
+    return {
+        "series": series.code,
+        "series_name": series.description,
+        "unit": series.unit,
+        "year": year,
+        "dim": key,
+        "years": years,
+        "dimensions": keys,
+        "items": items,
+    }
+
+
+# --- incidents -------------------------------------------------------------------
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """``west,south,east,north`` in degrees."""
+    if not text:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InvalidInput(_("bbox must be four numbers: west,south,east,north."), field="bbox") from None
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise InvalidInput(_("bbox is outside the range of longitudes and latitudes."), field="bbox")
+    return west, south, east, north
+
+
+def incidents(*, year: int | None = None, region: str | None = None, bbox: str | None = None,
+              cause: str | None = None, limit: int = MAX_INCIDENTS) -> dict:  # fmt: skip
+    rows = Incident.objects.all()
+    if year is not None:
+        rows = rows.filter(year=year)
+    if region:
+        area = Area.objects.filter(Q(m49=region.zfill(3)) if region.isdigit() else Q(iso3=region.upper())).first()
+        if area is None:
+            rows = rows.filter(mmp_region__iexact=region)
+        else:
+            rows = rows.filter(Q(area=area) | Q(area__in=Area.objects.within(area.m49).values("pk")))
+    box = parse_bbox(bbox)
+    if box:
+        west, south, east, north = box
+        rows = rows.filter(latitude__gte=south, latitude__lte=north)
+        rows = rows.filter(longitude__gte=west, longitude__lte=east) if west <= east else rows.filter(
+            Q(longitude__gte=west) | Q(longitude__lte=east))  # fmt: skip
+    if cause:
+        rows = rows.filter(cause__icontains=cause)
+    limit = max(1, min(limit, MAX_INCIDENTS))
+    names = ("incident_id", "year", "date", "mmp_region", "subregion", "dead", "missing", "total", "cause", "route",
+             "latitude", "longitude", "location")  # fmt: skip
+    fields = [name if name != "subregion" else "area_id" for name in names]
+    areas = area_index()
+    values = []
+    for row in rows.order_by("year", "date", "incident_id").values_list(*fields)[: limit + 1]:
+        item = dict(zip(names, row, strict=True))
+        item["date"] = item["date"].isoformat() if item["date"] else None
+        item["subregion"] = areas[item["subregion"]][0] if item["subregion"] else None
+        values.append(item)
+    truncated = len(values) > limit
+    return {
+        "source": "IOM Missing Migrants Project",
+        "unit": "NUMBER",
+        "items": values[:limit],
+        "truncated": truncated,
+        "total_dead_and_missing": sum(item["total"] for item in values[:limit]),
+    }
+
+
+def additive(measure: str) -> bool:
+    return measure in ADDITIVE
+
+
+def incident_years() -> list[int]:
+    return sorted(Incident.objects.values_list("year", flat=True).distinct())
+
+
+MAX_COMPARED = 5
+
+
+def compare(series_code: str, countries: list[str], dim: str | None = None, year: int | None = None) -> dict:
+    """Up to five countries on one series: their values over time, and their rank among
+    all countries in ``year`` (default: the latest year of the map)."""
+    series = Series.objects.filter(code=series_code).first()
+    if series is None:
+        raise InvalidInput(_("There is no series “%(code)s”.") % {"code": series_code}, field="series")
+    codes = [c.strip().upper() for c in countries if c.strip()][:MAX_COMPARED]
+    areas = [get_country(code) for code in dict.fromkeys(codes)]
+    key = dimension_key(parse_dim(dim))
+    rows = (
+        Observation.objects.filter(series=series, area__in=areas, dimension_key=key)
+        .exclude(value__isnull=True)
+        .values_list("area_id", "period", "value", "id")
+        .order_by("period")
+    )
+    by_area: dict = {area.pk: [] for area in areas}
+    for area_id, period, value, obs_id in rows:
+        by_area[area_id].append({"period": period, "value": value, "observation_id": obs_id})
+    ranking = map_values(series.code, year, dim)
+    ranked = sorted((i for i in ranking["items"] if i["value"] is not None), key=lambda i: -i["value"])
+    position = {item["iso3"]: index + 1 for index, item in enumerate(ranked)}
+    return {
+        "series": series.code,
+        "series_name": series.description,
+        "unit": series.unit,
+        "dim": key,
+        "year": ranking["year"],
+        "ranked_countries": len(ranked),
+        "countries": [
+            {"iso3": area.iso3, "name": area.tr("name"), "points": by_area[area.pk],
+             "rank": position.get(area.iso3), "value": next((i["value"] for i in ranking["items"] if i["iso3"] == area.iso3), None)}
+            for area in areas
+        ],  # fmt: skip
+    }
