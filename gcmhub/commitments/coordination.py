@@ -21,7 +21,7 @@ so every measure can be tested without a database and explained in a line:
 * ``stakeholder_map`` — organisations by type and by the objectives they
   engage in.
 
-docs/commitments-coordination.md describes each measure and its limits.
+docs/commitments.md ("Coordination") describes each measure and its limits.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ SHARED_TERMS_SHOWN = 8
 # alone are compared too (a one-line pledge against a page of description).
 LONGER_TEXT_RATIO = 3
 
-# Matching points (see docs/commitments-coordination.md).
+# Matching points (see docs/commitments.md ("Coordination")).
 POINTS_PRIMARY_OBJECTIVE = 30
 POINTS_OTHER_OBJECTIVE = 20
 POINTS_EXTRA_OBJECTIVE = 5

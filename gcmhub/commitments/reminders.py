@@ -5,7 +5,7 @@ from a scheduler (cron, a systemd timer). Every active user with an e-mail
 address and something waiting gets one message listing it, with a link to
 their inbox; users with nothing waiting get nothing. Mail goes through
 Django's mail backend: the console (standard output) unless
-``GCMHUB_EMAIL_BACKEND`` names another (see docs/commitments-cli.md).
+``GCMHUB_EMAIL_BACKEND`` names another (see docs/commitments.md ("Commitments: import, export, inbox…")).
 
 Nothing is recorded about what was sent: running it twice sends twice, so
 schedule it, do not loop it.

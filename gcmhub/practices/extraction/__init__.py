@@ -6,7 +6,7 @@ Entry points::
     candidates = extract_candidates(pages)      # list[Candidate]
 
 The method (pages, speakers, places, concrete measures, objectives, stage) is
-described in docs/practices-extraction.md. Nothing here touches the
+described in docs/practices.md ("Extracting practices from reports"). Nothing here touches the
 database or the network.
 """
 

@@ -5,7 +5,7 @@ default, PostgreSQL full-text search in production. Accents and capitals
 never matter, in English, French or Spanish (``text``); the index follows
 every save (``indexing``); results come with facet counts, highlighted
 snippets and a relevance or date order (``query``). See
-docs/practices-search.md.
+docs/practices.md ("Searching good practices and documents").
 
 Public entry points::
 

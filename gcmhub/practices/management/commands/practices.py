@@ -3,7 +3,7 @@
 Reads a report and prints the candidate practices found in it, one JSON
 object per line (the default) with the keys ``area``, ``actor``,
 ``speaker``, ``page``, ``summary``, ``objectives``, ``stage``,
-``confidence`` and ``span`` — see docs/practices-extraction.md. Works
+``confidence`` and ``span`` — see docs/practices.md ("Extracting practices from reports"). Works
 offline and without a database.
 """
 
