@@ -72,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         ManagementUtility(["gcmhub", *command_argv]).execute()
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`gcmhub practices extract … | head`): not a
+        # failure. Point stdout at /dev/null so Python's exit flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return 0
 
 
