@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.concurrency import VersionedModel, save_if_unchanged, stored_if_unchanged
+from gcmhub.text import long_text_field
 
 PENDING_CHANGES = "pending_changes"
 PENDING_FIELDS = (PENDING_CHANGES, "pending_by", "pending_since")
@@ -71,6 +72,28 @@ class PublishableModel(VersionedModel):
     def has_pending_changes(self) -> bool:
         return bool(self.pending_changes)
 
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    PUBLISHED = "published", _("Published")
+
+
+class ReviewedModel(PublishableModel):
+    """A publishable record with an explicit review step (commitments,
+    practices): its author submits it, a reviewer publishes it or sends it
+    back to draft with a reason, which its author then reads."""
+
+    review_state = models.CharField(
+        _("review state"), max_length=12, choices=ReviewState.choices, default=ReviewState.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    # The reason a reviewer gave when sending it back; cleared on the next submission.
+    rejection_reason = long_text_field(_("reason for rejection"))
+
+    class Meta:
+        abstract = True
 
 def content_fields(model) -> list[models.Field]:
     """The fields an edit may change: editable columns, not the publication state."""

@@ -53,3 +53,11 @@ def max_length(model, field_name: str) -> int:
     if not limits:
         raise ValueError(f"{model.__name__}.{field_name} has no maximum length")
     return min(limits)
+
+
+def long_text_field(verbose_name, limit: int = LONG_TEXT_MAX):
+    """A model ``TextField`` people write in: optional, bounded, text rules applied."""
+    from django.core.validators import MaxLengthValidator
+    from django.db import models
+
+    return models.TextField(verbose_name, blank=True, validators=[MaxLengthValidator(limit), validate_text])

@@ -20,15 +20,15 @@ permissions) live in ``flags.py``/``services.py``/``rules.py``, one place each.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from gcmhub.concurrency import VersionedModel
-from gcmhub.publishing import PublishableModel
-from gcmhub.text import LONG_TEXT_MAX, validate_text
+from gcmhub.publishing import ReviewedModel, ReviewState
+from gcmhub.text import long_text_field, validate_text
 
 # The GCM pledging initiative bounds a pledge's text at 3,000 characters; we
 # use the same bound for every kind so that texts move between kinds freely.
@@ -46,11 +46,8 @@ def years_after(day, years: int):
         return day.replace(year=day.year + years, day=28)
 
 
-def _long_text(verbose_name, limit: int = LONG_TEXT_MAX):
-    return models.TextField(verbose_name, blank=True, validators=[MaxLengthValidator(limit), validate_text])
 
-
-class Commitment(PublishableModel):
+class Commitment(ReviewedModel):
     class Kind(models.TextChoices):
         NATIONAL_ACTION = "national_action", _("National action")
         PLEDGE = "pledge", _("Pledge")
@@ -59,10 +56,7 @@ class Commitment(PublishableModel):
         REQUEST = "request", _("Request for support")
         RED_LINE = "red_line", _("Red line")
 
-    class ReviewState(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted for review")
-        PUBLISHED = "published", _("Published")
+    ReviewState = ReviewState
 
     class DescriptionFormat(models.TextChoices):
         PLAIN = "plain", _("Plain text")
@@ -100,7 +94,7 @@ class Commitment(PublishableModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     title = models.CharField(_("title"), max_length=TITLE_MAX, validators=[validate_text])
-    description = _long_text(_("description"), DESCRIPTION_MAX)
+    description = long_text_field(_("description"), DESCRIPTION_MAX)
     description_format = models.CharField(
         _("description format"), max_length=10, choices=DescriptionFormat.choices, default=DescriptionFormat.PLAIN
     )
@@ -159,15 +153,9 @@ class Commitment(PublishableModel):
         _("completion"), max_length=20, choices=Completion.choices, default=Completion.NOT_STARTED
     )
 
-    review_state = models.CharField(
-        _("review state"), max_length=12, choices=ReviewState.choices, default=ReviewState.DRAFT, db_index=True
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
-    # The reason a reviewer gave when sending it back; cleared on the next submission.
-    rejection_reason = _long_text(_("reason for rejection"))
     # Set when a reviewer publishes a commitment that fails the verifiability
     # checklist: the reason is shown publicly beside the checklist.
-    verifiability_exception = _long_text(_("why it was published although not verifiable"))
+    verifiability_exception = long_text_field(_("why it was published although not verifiable"))
     # The deadline: the due date, or the start (else creation) date plus the
     # horizon; kept by save() so that lists filter on "overdue" in the database.
     due_by = models.DateField(_("deadline"), null=True, blank=True, editable=False, db_index=True)
@@ -328,7 +316,7 @@ class CommitmentUpdate(VersionedModel):
     reported_on = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=20, choices=Commitment.Status.choices)
     completion = models.CharField(_("completion"), max_length=20, choices=Commitment.Completion.choices)
-    narrative = _long_text(_("narrative"))
+    narrative = long_text_field(_("narrative"))
     # The value of the commitment's own metric at this date, if it has one.
     metric_value = models.DecimalField(_("value of the metric"), max_digits=20, decimal_places=4, null=True, blank=True)
     # The organisation reporting (the owner or a partner) and the person.
@@ -345,7 +333,7 @@ class CommitmentUpdate(VersionedModel):
     verification = models.CharField(
         _("verification"), max_length=16, choices=Verification.choices, blank=True, db_index=True
     )
-    verification_note = _long_text(_("verification note"))
+    verification_note = long_text_field(_("verification note"))
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -442,7 +430,7 @@ class OverlapDecision(models.Model):
     first = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+")
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
-    note = _long_text(_("note"))
+    note = long_text_field(_("note"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )

@@ -12,20 +12,17 @@ Taxonomies (population groups, vulnerability factors) are codes kept as data
 """
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from gcmhub.publishing import PublishableModel
-from gcmhub.text import LONG_TEXT_MAX, validate_text
+from gcmhub.publishing import PublishableModel, ReviewedModel, ReviewState  # noqa: F401 (ReviewState: imported from here by services)
+from gcmhub.text import long_text_field, validate_text
 
 TITLE_MAX = 300
 PASSAGE_MAX = 2000
 
-
-def _long_text(verbose_name, limit: int = LONG_TEXT_MAX):
-    return models.TextField(verbose_name, blank=True, validators=[MaxLengthValidator(limit), validate_text])
 
 
 class Stage(models.TextChoices):
@@ -36,13 +33,7 @@ class Stage(models.TextChoices):
     ALL = "all", _("All stages")
 
 
-class ReviewState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted for review")
-    PUBLISHED = "published", _("Published")
-
-
-class Practice(PublishableModel):
+class Practice(ReviewedModel):
     class Level(models.TextChoices):
         LOCAL = "local", _("Local")
         NATIONAL = "national", _("National")
@@ -54,7 +45,7 @@ class Practice(PublishableModel):
         COMPLETED = "completed", _("Completed")
 
     title = models.CharField(_("title"), max_length=TITLE_MAX, validators=[validate_text])
-    summary = _long_text(_("summary"))
+    summary = long_text_field(_("summary"))
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
     areas = models.ManyToManyField("geo.Area", related_name="practices", verbose_name=_("countries or areas"))
     organizations = models.ManyToManyField(
@@ -77,18 +68,13 @@ class Practice(PublishableModel):
     period_start = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("to (year)"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ONGOING)
-    results = _long_text(_("results"))
-    evidence = _long_text(_("evidence of results"))
-    replicability = _long_text(_("replicability notes"))
+    results = long_text_field(_("results"))
+    evidence = long_text_field(_("evidence of results"))
+    replicability = long_text_field(_("replicability notes"))
     commitments = models.ManyToManyField(
         "commitments.Commitment", blank=True, related_name="practices", verbose_name=_("commitments")
     )
 
-    review_state = models.CharField(
-        _("review state"), max_length=12, choices=ReviewState.choices, default=ReviewState.DRAFT, db_index=True
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
-    rejection_reason = _long_text(_("reason for rejection"))
 
     is_demo = models.BooleanField(_("invented demo record"), default=False)
     created_by = models.ForeignKey(
@@ -232,7 +218,7 @@ class PracticeSource(models.Model):
     )
     url = models.URLField(_("link"), max_length=1000, blank=True, validators=[validate_text])
     page = models.PositiveIntegerField(_("page"), null=True, blank=True)
-    passage = _long_text(_("quoted passage"), PASSAGE_MAX)
+    passage = long_text_field(_("quoted passage"), PASSAGE_MAX)
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
 
