@@ -578,10 +578,7 @@ def reject_commitment(actor, commitment: Commitment, expected_version: int, reas
             commitment.save(update_fields=["rejection_reason"])
         return commitment
     commitment.review_state = Commitment.ReviewState.DRAFT
-    try:
-        commitment.full_clean(exclude=["objectives", "actions", "principles"])
-    except ValidationError as error:
-        raise InvalidCommitment.from_validation_error(error) from None
+    _validate(commitment)
     save_if_unchanged(commitment, expected_version)
     return commitment
 

@@ -75,7 +75,6 @@ class Practice(ReviewedModel):
         "commitments.Commitment", blank=True, related_name="practices", verbose_name=_("commitments")
     )
 
-
     is_demo = models.BooleanField(_("invented demo record"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

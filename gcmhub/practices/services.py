@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gcmhub import dataversion, publishing
+from gcmhub import publishing
 from gcmhub.actors.history import history_of
 from gcmhub.actors.models import Organization
 from gcmhub.actors.rules import is_admin, is_focal_point, is_reviewer
@@ -236,7 +236,6 @@ def publish_practice(actor, practice: Practice, expected_version: int) -> Practi
     practice.review_state = ReviewState.PUBLISHED
     practice.rejection_reason = ""
     publishing.publish(actor, practice, True, expected_version, validate=_validate)
-    dataversion.bump()
     return practice
 
 
@@ -263,7 +262,6 @@ def withdraw_practice(actor, practice: Practice, expected_version: int) -> Pract
         raise InvalidInput(_("This practice is not published."), field="review_state")
     practice.review_state = ReviewState.DRAFT
     publishing.publish(actor, practice, False, expected_version, validate=_validate)
-    dataversion.bump()
     return practice
 
 
