@@ -166,6 +166,8 @@ def _mount_routers() -> None:
     from gcmhub.indicators.api import router as indicators_router
     from gcmhub.practices.api import router as practices_router
     from gcmhub.progress.api import router as progress_router
+    from gcmhub.protection.api import router as protection_router
+    from gcmhub.reviews.api import router as reviews_router
     from gcmhub.web.api import router as search_router
 
     api.add_router("/", framework_router)
@@ -178,6 +180,8 @@ def _mount_routers() -> None:
     api.add_router("/", commitments_router)
     api.add_router("/", coordination_router)
     api.add_router("/", explorer_router)
+    api.add_router("/", reviews_router)
+    api.add_router("/", protection_router)
 
 
 _mount_routers()

@@ -26,6 +26,11 @@ OWN_COMMANDS = {
         "reindex rebuilds the search index."
     ),
     "explorer": "Migration data explorer: import-incidents FILE..., rebuild [--force].",
+    "reviews": (
+        "Reviews: report --area ISO3 --review ID --kind vgr|regional|vnr|10.7.2 "
+        "--format pdf|docx|html -o FILE."
+    ),
+    "services": "Service directory: import FILE (HSDS JSON or CSV package), export --format hsds-json|hsds-csv -o FILE.",
     "manage": "Any Django management command (e.g. gcmhub manage check --deploy).",
 }
 

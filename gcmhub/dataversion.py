@@ -34,7 +34,10 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-WATCHED_APPS = ("geo", "framework", "actors", "indicators", "progress", "commitments", "practices", "explorer")
+WATCHED_APPS = (
+    "geo", "framework", "actors", "indicators", "progress", "commitments", "practices", "explorer",
+    "reviews", "reports", "protection",
+)
 BOOKKEEPING_FIELDS = frozenset({"last_login", "last_used_at"})
 _ROW = 1
 

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "gcmhub.commitments",
     "gcmhub.practices",
     "gcmhub.explorer",
+    "gcmhub.reviews",
+    "gcmhub.reports",
+    "gcmhub.protection",
 ]
 
 MIDDLEWARE = [
