@@ -8,8 +8,11 @@ services check the same permission with the record they are about to save.
 
 Scopes, from the issue:
 
-* focal point: every commitment of their country, and those owned by an
-  organisation of their country;
+* focal point: reads and reports on every commitment of their country, and
+  those owned by an organisation of their country; creates, edits and deletes
+  only the records that are their country's: owned by an organisation of
+  their country, or by an international one (no country) in their country.
+  A Mexican focal point cannot write a draft in a Kenyan organisation's name;
 * contributor: commitments whose owner or one of whose partners is their
   organisation (they edit and report on them);
 * stakeholder: reads and reports on its organisation's commitments (owner
@@ -64,8 +67,19 @@ def is_unpublished(user, commitment) -> bool:
     return commitment is None or (not commitment.is_published and commitment.published_at is None)
 
 
-# A focal point's scope: their country's commitments and those of its organisations.
+@rules.predicate
+def owner_has_no_country(user, commitment) -> bool:
+    """The owner is an international organisation (or not chosen yet)."""
+    if commitment is None or commitment.owner_id is None:
+        return True
+    return commitment.owner.area_id is None
+
+
+# What a focal point sees and reports on: their country's commitments and those of its organisations.
 manages_commitment_area = manages_area_of("area_id") | manages_area_of("owner.area_id")
+# What a focal point writes: records that are their country's — the owner's
+# country decides, and the area only when the owner belongs to no country.
+writes_for_country = manages_area_of("owner.area_id") | (manages_area_of("area_id") & owner_has_no_country)
 member_of_owner = member_of_organization_of("owner_id")
 reviews = is_admin | is_reviewer
 
@@ -74,18 +88,18 @@ rules.add_perm(
     is_published_commitment | reviews | manages_commitment_area | member_of_owner_or_partner,
 )
 # Creating: for one's own country, or in the name of one's own organisation.
-rules.add_perm("commitments.add_commitment", is_admin | manages_commitment_area | member_of_owner)
+rules.add_perm("commitments.add_commitment", is_admin | writes_for_country | member_of_owner)
 rules.add_perm(
     "commitments.change_commitment",
     is_admin
-    | manages_commitment_area
+    | writes_for_country
     | (is_contributor & member_of_owner_or_partner)
     | (is_stakeholder & member_of_owner),
 )
 # Published commitments stay (with their history); editors delete what was never published.
 rules.add_perm(
     "commitments.delete_commitment",
-    is_admin | ((manages_commitment_area | member_of_owner) & is_unpublished),
+    is_admin | ((writes_for_country | member_of_owner) & is_unpublished),
 )
 rules.add_perm("commitments.publish_commitment", reviews)
 rules.add_perm("commitments.verify_commitment", reviews)

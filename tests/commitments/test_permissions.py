@@ -17,6 +17,7 @@ from django.http import Http404
 from gcmhub.commitments import services
 from gcmhub.commitments.inputs import CommitmentInput
 from gcmhub.commitments.models import Evidence
+from tests.actors.conftest import make_organization
 from tests.commitments.conftest import commitment_input
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,28 @@ def test_focal_point_cannot_move_a_record_out_of_their_country(people, make_comm
 def test_focal_point_cannot_create_in_another_country(people, mexico, orgs):
     with pytest.raises(PermissionDenied):
         services.create_commitment(people.focal_ken, commitment_input(mexico, orgs.mex_gov))
+
+
+def test_focal_point_writes_only_in_their_own_countrys_name(people, kenya, mexico, orgs):
+    # Whose record a commitment is follows its owner: a Mexican focal point may
+    # not write a draft in a Kenyan organisation's name, even one set in Mexico ...
+    with pytest.raises(PermissionDenied):
+        services.create_commitment(people.focal_mex, commitment_input(mexico, orgs.ken_gov))
+    # ... but may record Mexico's own pledge of support to Kenya,
+    abroad = services.create_commitment(people.focal_mex, commitment_input(kenya, orgs.mex_gov))
+    assert abroad.owner == orgs.mex_gov
+    # which Kenya's focal point sees but cannot rewrite,
+    assert services.get_visible_commitment(people.focal_ken, abroad.pk) == abroad
+    with pytest.raises(PermissionDenied):
+        _edit(people.focal_ken, abroad, title="Taken over")
+    # and an international organisation's commitment in Mexico, which only Mexico's focal point writes.
+    agency = make_organization("International Migration Agency", None)
+    international = services.create_commitment(people.focal_mex, commitment_input(mexico, agency))
+    with pytest.raises(PermissionDenied):
+        _edit(people.focal_ken, international, title="Taken over")
+    _edit(people.focal_mex, international, title="Renamed")
+    international.refresh_from_db()
+    assert international.title == "Renamed"
 
 
 def test_members_create_only_for_their_own_organisation(people, kenya, orgs):
