@@ -95,6 +95,28 @@ class ReviewedModel(PublishableModel):
     class Meta:
         abstract = True
 
+# The review step's state changes, in one place for every reviewed record.
+# They set the fields; the caller saves (with its version check and history).
+
+
+def mark_submitted(record: ReviewedModel) -> None:
+    """Sent to reviewers: a reason given for an earlier rejection no longer applies."""
+    record.review_state = ReviewState.SUBMITTED
+    record.submitted_at = timezone.now()
+    record.rejection_reason = ""
+
+
+def mark_published(record: ReviewedModel) -> None:
+    record.review_state = ReviewState.PUBLISHED
+    record.rejection_reason = ""
+
+
+def mark_rejected(record: ReviewedModel, reason: str) -> None:
+    """Back to its author as a draft, with the reviewer's reason."""
+    record.review_state = ReviewState.DRAFT
+    record.rejection_reason = reason
+
+
 def content_fields(model) -> list[models.Field]:
     """The fields an edit may change: editable columns, not the publication state."""
     return [

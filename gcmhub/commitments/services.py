@@ -507,9 +507,7 @@ def submit_commitment(actor, commitment: Commitment, expected_version: int) -> C
     require(actor, CHANGE, commitment)
     if commitment.review_state != Commitment.ReviewState.DRAFT:
         raise _invalid("review_state", _("Only a draft can be submitted for review."))
-    commitment.review_state = Commitment.ReviewState.SUBMITTED
-    commitment.submitted_at = timezone.now()
-    commitment.rejection_reason = ""
+    publishing.mark_submitted(commitment)
     commitment._history_user = actor
     save_if_unchanged(commitment, expected_version)
     return commitment
@@ -547,9 +545,8 @@ def approve_commitment(actor, commitment: Commitment, expected_version: int, exc
                 )
                 % {"missing": ", ".join(verifiability.missing(candidate))},
             )
-        commitment.review_state = Commitment.ReviewState.PUBLISHED
+        publishing.mark_published(commitment)
         commitment.verifiability_exception = exception_reason
-        commitment.rejection_reason = ""
         publishing.publish(actor, commitment, True, expected_version, validate=_validate)
     return commitment
 
@@ -577,7 +574,7 @@ def reject_commitment(actor, commitment: Commitment, expected_version: int, reas
             publishing.discard(actor, commitment, expected_version)
             commitment.save(update_fields=["rejection_reason"])
         return commitment
-    commitment.review_state = Commitment.ReviewState.DRAFT
+    publishing.mark_rejected(commitment, reason)
     _validate(commitment)
     save_if_unchanged(commitment, expected_version)
     return commitment

@@ -16,7 +16,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gcmhub import publishing
@@ -201,8 +200,7 @@ def submit_practice(actor, practice: Practice, expected_version: int) -> Practic
     if missing:
         field, message = missing[0]
         raise InvalidInput(message, field=field)
-    practice.review_state = ReviewState.SUBMITTED
-    practice.submitted_at = timezone.now()
+    publishing.mark_submitted(practice)
     practice._history_user = actor
     save_if_unchanged(practice, expected_version)
     return practice
@@ -233,8 +231,7 @@ def publish_practice(actor, practice: Practice, expected_version: int) -> Practi
     problems = review_problems(practice)
     if problems:
         raise InvalidInput(problems[0][1], field=problems[0][0])
-    practice.review_state = ReviewState.PUBLISHED
-    practice.rejection_reason = ""
+    publishing.mark_published(practice)
     publishing.publish(actor, practice, True, expected_version, validate=_validate)
     return practice
 
@@ -247,8 +244,7 @@ def reject_practice(actor, practice: Practice, expected_version: int, reason: st
         raise InvalidInput(_("Say why the practice is not published, so its contributor can improve it."), field="reason")
     if practice.review_state != ReviewState.SUBMITTED:
         raise InvalidInput(_("Only a submitted practice can be rejected."), field="review_state")
-    practice.review_state = ReviewState.DRAFT
-    practice.rejection_reason = reason
+    publishing.mark_rejected(practice, reason)
     _validate(practice)
     practice._history_user = actor
     save_if_unchanged(practice, expected_version)

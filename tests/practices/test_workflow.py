@@ -42,10 +42,11 @@ def test_rejection_needs_a_reason_and_returns_the_draft(draft, people):
     services.reject_practice(people.reviewer, stored(draft), 2, "No source page for the results.")
     rejected = stored(draft)
     assert (rejected.review_state, rejected.rejection_reason) == ("draft", "No source page for the results.")
-    # Resubmitting after an edit clears nothing but the state; publishing clears the reason.
+    # Resubmitting clears the old reason, as for commitments (publishing.mark_submitted).
     services.submit_practice(people.contributor, rejected, 3)
-    services.publish_practice(people.reviewer, stored(draft), 4)
     assert stored(draft).rejection_reason == ""
+    services.publish_practice(people.reviewer, stored(draft), 4)
+    assert stored(draft).review_state == "published"
 
 
 def test_submission_needs_an_objective_a_country_and_a_source(people):
