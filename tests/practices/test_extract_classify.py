@@ -15,6 +15,7 @@ from gcmhub.practices.extraction.stages import stage_of
         "A new law adopted in 2014 protects children from trafficking.",
         "The ministry signed a memorandum of understanding with two destination countries.",
         "Local authorities provided language classes to 3,000 newcomers.",
+        "The minister described an innovative approach whereby civil society had a permanent seat in talks.",
     ],
 )
 def test_concrete_measures(sentence):
@@ -30,6 +31,10 @@ def test_concrete_measures(sentence):
         "It was essential that the policy needed to respect international law.",
         "The discussion reflected clear agreement on the process.",
         "Migration was an opportunity, not a problem.",
+        # obligations, introductions of examples told elsewhere, and advice lists
+        "The minister said that holding centres had to be established at the border in 2018.",
+        "The envoy offered several examples of how the Government had set up programmes and centres.",
+        "The minister suggested three ways to help: (a) a hotline set up en route; (b) centres established in 2016.",
     ],
 )
 def test_opinions_and_general_calls_are_not_measures(sentence):

@@ -96,3 +96,14 @@ def test_unreadable_files_are_reported_with_their_name(tmp_path):
 def test_words_split_at_line_ends_are_joined():
     (sentence,) = split_sentences("The inte-\ngration programme opened in 2015.", [0])
     assert sentence.text == "The integration programme opened in 2015."
+
+
+def test_a_sentence_whose_final_year_the_transcription_dropped_still_ends():
+    # "... 240,000 people in [2016.] The Ministry ..." as the web transcription has it;
+    # "in The Hague" is a place, not a lost year.
+    text = "The week had benefited 240,000 people in The Ministry had also opened units in The Hague."
+    sentences = split_sentences(text, [0])
+    assert [sentence.text for sentence in sentences] == [
+        "The week had benefited 240,000 people in",
+        "The Ministry had also opened units in The Hague.",
+    ]

@@ -33,10 +33,11 @@ class MeasureEvidence:
     nouns: list[str] = field(default_factory=list)
     verbs: list[str] = field(default_factory=list)
     against: list[str] = field(default_factory=list)
+    introduces: bool = False  # announces examples given elsewhere
 
     @property
     def is_measure(self) -> bool:
-        return bool(self.nouns) and self.score >= THRESHOLD
+        return bool(self.nouns) and self.score >= THRESHOLD and not self.introduces
 
 
 THRESHOLD = 2.0
@@ -49,6 +50,7 @@ class _Lexicon:
     verbs: re.Pattern
     against: re.Pattern
     weak_against: re.Pattern
+    introductions: re.Pattern
     generic_subject: re.Pattern
 
 
@@ -68,6 +70,7 @@ def _lexicon() -> _Lexicon:
         verbs=_alternation(data["realised_verbs"]),
         against=_alternation(data["opinion_markers"]),
         weak_against=_alternation(data["weak_opinion_markers"]),
+        introductions=_alternation(data["introductions"]),
         generic_subject=re.compile(
             r"^(?:" + "|".join(re.escape(term) for term in data["generic_subjects"]) + r")\b", re.I
         ),
@@ -96,6 +99,13 @@ _SPEECH_VERBS = {
 }
 
 
+# "had to be established", "should be set up": the verb names what is wanted, not what was done.
+_OBLIGED = re.compile(
+    r"\b(?:(?:had|has|have|need|needs|needed|ought)\s+to|should|must|would|could)\s+(?:not\s+)?(?:also\s+)?be\s+\w+(?:\s+up)?",
+    re.I,
+)
+
+
 def past_actions(text: str) -> list[str]:
     """Past-perfect verbs of action in ``text`` ("had rejected")."""
     return [match.group(0).lower() for match in _PAST_ACTION.finditer(text) if match.group(1).lower() not in _SPEECH_VERBS]
@@ -118,7 +128,8 @@ def measure_evidence(text: str, named_measure: str = "") -> MeasureEvidence:
         if not actions:
             return MeasureEvidence(0.0)
         nouns = actions  # the action itself is the measure ("he had rejected ghettos")
-    verbs = _found(lexicon.verbs, text) or past_actions(text)
+    done = _OBLIGED.sub(" ", text)
+    verbs = _found(lexicon.verbs, done) or past_actions(done)
     against = _found(lexicon.against, text)
     weak = _found(lexicon.weak_against, text)
     score = 1.0 + min(len(nouns), 3) * 0.5
@@ -130,7 +141,15 @@ def measure_evidence(text: str, named_measure: str = "") -> MeasureEvidence:
     score -= 1.5 * len(against) + 0.5 * len(weak)
     if lexicon.generic_subject.match(text):
         score -= 1.5
-    return MeasureEvidence(score=score, nouns=nouns, verbs=verbs, against=against + weak)
+    introduces = bool(lexicon.introductions.search(text)) or _advice_list(text, lexicon)
+    return MeasureEvidence(score=score, nouns=nouns, verbs=verbs, against=against + weak, introduces=introduces)
+
+
+def _advice_list(text: str, lexicon: _Lexicon) -> bool:
+    """"X suggested five ways to ...: (a) ...; (b) ..." — the items are advice, not
+    measures, even when each names one, because the lead before the colon says so."""
+    lead, colon, _items = text.partition(":")
+    return bool(colon) and bool(lexicon.against.search(lead))
 
 
 def _found(pattern: re.Pattern, text: str) -> list[str]:

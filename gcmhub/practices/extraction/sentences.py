@@ -17,7 +17,14 @@ _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "jr", "sr", "st", "no", "nos", "e.g", "i.e", "etc", "n.d", "art", "para", "paras",
     "inc", "ltd", "co", "vs", "u.s", "u.k", "cf", "fig", "vol", "pp", "p", "op", "al", "approx", "dept", "govt",
 }
-_END = re.compile(r"[.!?]+[\"'”’)]?(?=\s+[\"'“‘(]?[A-Z0-9ÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑ])")
+_END = re.compile(
+    r"[.!?]+[\"'”’)]?(?=\s+[\"'“‘(]?[A-Z0-9ÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑ])"
+    # Web transcriptions drop a year that ends a sentence, full stop and all
+    # ("benefited 240,000 people in The Ministry had also ..."): a preposition
+    # that wants a year, right before a sentence opener, ends the sentence.
+    r"|\s(?:in|since|until|from)(?=\s+(?:The|It|This|These|Those|He|She|They)\s+"
+    r"(?!Hague|Gambia|Netherlands|Bahamas|Philippines|Niger|Sudan|Congo|Comoros|Maldives)\S)"
+)
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 # An unclosed parenthesis stops protecting full stops after this many characters.
 _MAX_PARENTHESIS = 600
