@@ -148,7 +148,7 @@ def test_charts_are_inline_svg_images_with_a_label_and_their_table():
     for svg in svgs:
         assert svg["attrs"]["role"] == "img" and svg["attrs"]["aria-label"] == alt
         assert svg["children"][0]["tag"] == "title" and text_of(svg["children"][0]) == alt
-        assert "width" not in svg["attrs"] and "viewbox" in svg["attrs"]
+        assert "viewbox" in svg["attrs"] and "width" in svg["attrs"]
         inner = [e for e in tree.elements if _inside(e, svg)]
         assert not [e for e in inner if "role" in e["attrs"] or "aria-label" in e["attrs"]]
         figure = svg["parent"]["parent"]

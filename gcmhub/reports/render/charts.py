@@ -221,12 +221,12 @@ def inline_svg(svg: str, *, label: str, id_prefix: str, css_class: str = "report
     The root becomes ``role="img"`` with ``aria-label`` and a ``<title>`` (the
     chart's alt text); Vega's own ARIA inside is dropped (an image has no
     children for assistive technology); ids get ``id_prefix`` so several
-    charts on one page do not share clip paths; fixed width and height go (the
-    CSS class sizes it; the viewBox keeps its proportions); nothing that runs,
-    loads or styles inline survives.
+    charts on one page do not share clip paths; width and height stay as the
+    natural size (the CSS class lets it shrink to the page, the viewBox keeps
+    its proportions); nothing that runs, loads or styles inline survives.
     """
     root = _clean_tree(ET.fromstring(svg), prefix=id_prefix, keep_aria=False)
-    width, height = (root.attrib.pop(name, None) for name in ("width", "height"))
+    width, height = root.get("width"), root.get("height")
     if "viewBox" not in root.attrib and width and height:
         root.set("viewBox", f"0 0 {width} {height}")
     for name in list(root.attrib):
