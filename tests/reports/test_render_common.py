@@ -118,3 +118,13 @@ def test_chart_width_font_and_locale():
 def test_specs_that_would_fetch_are_refused(spec):
     with pytest.raises(charts.ChartError):
         charts.prepare_spec(spec)
+
+
+def test_database_values_in_a_spec():
+    import datetime
+    from decimal import Decimal
+
+    spec = {**SPEC, "data": {"values": [{"k": datetime.date(2024, 1, 1), "v": Decimal("2.5")}]}}
+    assert "2024-01-01" in charts.chart_svg(spec, "en")
+    with pytest.raises(charts.ChartError, match="not JSON"):
+        charts.chart_svg({**SPEC, "data": {"values": [{"k": object()}]}}, "en")
