@@ -358,10 +358,13 @@ def _save_relations(service: Service, relations: dict) -> None:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def create_service(actor, data: ServiceInput, *, verified_on: datetime.date | None = None) -> Service:
-    """A new draft; the actor must be in scope for it (their country, or their organisation)."""
+def create_service(
+    actor, data: ServiceInput, *, verified_on: datetime.date | None = None, hsds_id: str = ""
+) -> Service:
+    """A new draft; the actor must be in scope for it (their country, or their organisation).
+    ``verified_on`` (a reviewer's or the operator's import) and ``hsds_id`` come from an HSDS import."""
     require(actor, ADD)
-    service = Service(created_by=actor if actor is not None and actor.pk else None)
+    service = Service(created_by=actor if actor is not None and actor.pk else None, hsds_id=hsds_id[:100])
     _apply(service, data)
     require(actor, ADD, service)
     relations = _relations_of(data)
