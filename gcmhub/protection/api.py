@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from pydantic import StrictFloat, StrictInt
 
 from gcmhub import references
-from gcmhub.actors.api import OrganizationRef
+from gcmhub.actors.api import HistoryEntryOut, OrganizationRef
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, choices
 from gcmhub.errors import InvalidInput
@@ -282,3 +282,47 @@ def update_service(request, service_id: Id, payload: ServicePatch):
     data = _to_input(request.auth, services.editable_input(request.auth, service), given)
     live = services.update_service(request.auth, service, data, version)
     return Status(200 if live else 202, _reloaded(service))
+
+
+class ServicePublishIn(InputSchema):
+    version: Version
+    published: Flag = Field(True, description="false: withdraw it from publication")
+
+
+class ServiceVerifyIn(InputSchema):
+    version: Version
+    verified_on: datetime.date | None = Field(None, description="Default: today; never in the future")
+
+
+class ServiceVersionIn(InputSchema):
+    version: Version
+
+
+@router.post("/services/{service_id}/publish", response=ServiceOut, auth=bearer_auth)
+def publish_service(request, service_id: Id, payload: ServicePublishIn):
+    """A reviewer publishes the version they read (with its held change), or withdraws it."""
+    service = services.get_visible_service(request.auth, service_id)
+    services.publish_service(request.auth, service, payload.version, published=payload.published)
+    return _reloaded(service)
+
+
+@router.post("/services/{service_id}/verify", response=ServiceOut, auth=bearer_auth)
+def verify_service(request, service_id: Id, payload: ServiceVerifyIn):
+    """A reviewer checked the service is as described: it is no longer stale."""
+    service = services.get_visible_service(request.auth, service_id)
+    services.verify_service(request.auth, service, payload.version, on=payload.verified_on)
+    return _reloaded(service)
+
+
+@router.post("/services/{service_id}/discard-change", response=ServiceOut, auth=bearer_auth)
+def discard_change(request, service_id: Id, payload: ServiceVersionIn):
+    """Drop the change waiting for review; the published version stays."""
+    service = services.get_visible_service(request.auth, service_id)
+    services.discard_service_change(request.auth, service, payload.version)
+    return _reloaded(service)
+
+
+@router.get("/services/{service_id}/history", response=list[HistoryEntryOut], auth=read_auth)
+def service_history(request, service_id: Id):
+    """Every change of the service's own fields, newest first."""
+    return services.service_history(request.auth, services.get_visible_service(request.auth, service_id))

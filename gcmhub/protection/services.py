@@ -483,10 +483,14 @@ def delete_service(actor, service: Service, expected_version: int) -> None:
         service.delete()
 
 
-def service_history(user, service: Service):
-    from gcmhub.actors.history import history_of
+def service_history(reader, service: Service) -> list:
+    """The service's history as ``reader`` may see it: those who work on it
+    see usernames and held proposals, everyone else the editors' organisation or role."""
+    from gcmhub.actors import history
 
-    return history_of(user, service)
+    staff = may_see_staff_view(reader, service)
+    hidden = () if staff else ("last_verified_by",)
+    return history.history_of(service, reader=reader, show_usernames=staff, exclude=hidden)
 
 
 # --- referral pathways ----------------------------------------------------------------------------

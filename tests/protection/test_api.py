@@ -115,3 +115,37 @@ def test_export_in_both_formats(api, directory):
 
 def test_services_is_a_listed_collection(api):
     assert api.get("/").json()["links"]["collections"]["services"].endswith("/services")
+
+
+def test_reviewer_publishes_verifies_and_history(api, bearer, people, make_service):
+    service = make_service(published=False)
+    url = f"/services/{service.pk}"
+    version = api.get(url, headers=bearer(people.reviewer)).json()["version"]
+    assert api.post(f"{url}/publish", json={"version": version}, headers=bearer(people.provider)).status_code == 403
+    published = api.post(f"{url}/publish", json={"version": version}, headers=bearer(people.reviewer))
+    assert published.status_code == 200 and published.json()["is_published"] is True
+    verified = api.post(f"{url}/verify", json={"version": published.json()["version"], "verified_on": "2026-01-05"},
+                        headers=bearer(people.reviewer))  # fmt: skip
+    assert verified.status_code == 200 and verified.json()["last_verified_on"] == "2026-01-05"
+    again = api.post(f"{url}/verify", json={"version": published.json()["version"]}, headers=bearer(people.reviewer))
+    assert again.status_code == 409
+    # A held edit, then discarded by the provider who proposed it.
+    version = verified.json()["version"]
+    held = api.patch(url, json={"version": version, "cost": "Small fee"}, headers=bearer(people.provider))
+    assert held.status_code == 202
+    discarded = api.post(f"{url}/discard-change", json={"version": held.json()["version"]},
+                         headers=bearer(people.provider))  # fmt: skip
+    assert discarded.status_code == 200 and discarded.json()["has_pending_change"] is False
+    history = api.get(f"{url}/history").json()
+    assert history and all("reviewer" not in (entry.get("who") or "") for entry in history)
+
+
+def test_commitment_stages_are_checked(db):
+    from django.core.exceptions import ValidationError
+
+    from gcmhub.protection.taxonomy import validate_stages
+
+    validate_stages(["transit", "return"])
+    for bad in (["moon"], "transit", ["transit", "transit"], [1]):
+        with pytest.raises(ValidationError):
+            validate_stages(bad)
