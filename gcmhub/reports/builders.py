@@ -487,9 +487,11 @@ class _Builder:
                 _(
                     "Indicator results come from GCM Hub's stored progress assessments (method: %(method)s); "
                     "commitments and practices are the published records of the platform. "
-                    "Sections headed by an objective say so where no data exist."
+                    "Sections headed by an objective say so where no data exist. "
+                    "Objective titles are the official ones."
                 )
                 % {"method": self.d.scorecard.method if self.d.scorecard else "—"}
+                + self.cite(self.framework_source())
             )
         )
         if self.d.consultations:
@@ -906,16 +908,13 @@ class _Builder:
         answers = self.d.sdg_answers
         if not answers:
             return self._domain_cache
-        try:
-            from gcmhub.reviews.instruments import load_instrument, score
-
-            instrument = load_instrument(SDG_INSTRUMENT)
-            ratings = {key: (a.rating or a.score) for key, a in answers.items() if a.rating or a.score is not None}
-            result = score(instrument, ratings)
-        except Exception:  # noqa: BLE001 - an instrument problem must not stop the report
+        instrument = _instrument_or_none(SDG_INSTRUMENT)
+        if instrument is None:
             return self._domain_cache
-        for code, domain in _domain_results(result).items():
-            self._domain_cache[code] = domain
+        from gcmhub.reviews.instruments import score
+
+        result = score(instrument, {key: a.rating for key, a in answers.items() if a.rating})
+        self._domain_cache = _domain_results(result, self.language)
         return self._domain_cache
 
     def sdg_domains(self) -> Section:
@@ -936,16 +935,17 @@ class _Builder:
         scores = self._domain_scores()
         subsections = []
         instrument = _instrument_or_none(SDG_INSTRUMENT)
-        domains = _instrument_domains(instrument)
-        self.raw["sdg_answers"] = {k: (a.rating or (str(a.score) if a.score is not None else "")) for k, a in self.d.sdg_answers.items()}
+        domains = _instrument_domains(instrument, self.language)
+        self.raw["sdg_answers"] = {k: a.rating for k, a in self.d.sdg_answers.items()}
+        self.raw["sdg_domains"] = {k: v["score"] for k, v in scores.items()}
         for domain_key, domain_title, questions in domains:
             rows = []
-            for question_key, question_text in questions:
+            for question_key, number, question_text in questions:
                 answer = self.d.sdg_answers.get(question_key)
                 value = ""
-                if answer is not None:
-                    value = _answer_label(instrument, answer.rating) if answer.rating else self.num(answer.score)
-                rows.append([question_key, question_text, value or _("not answered")])
+                if answer is not None and answer.rating:
+                    value = _answer_label(instrument, answer.rating, self.language)
+                rows.append([number, question_text, value or _("not answered")])
             result = scores.get(domain_key)
             body: list = []
             if result:
@@ -1184,58 +1184,62 @@ def _instrument_or_none(code: str):
         from gcmhub.reviews.instruments import load_instrument
 
         return load_instrument(code)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - a broken instrument file must not stop the report
         return None
 
 
-def _text(value) -> str:
-    if isinstance(value, dict):
-        language = translation.get_language() or "en"
-        return str(value.get(language[:2]) or value.get("en") or "")
-    if value is None:
-        return ""
-    return str(value)
+def _policy_domain_names(language: str) -> dict[str, str]:
+    from gcmhub.framework.models import PolicyDomain
+
+    return {d.code: localized(d, "name", language) for d in PolicyDomain.objects.all()}
 
 
-def _instrument_domains(instrument) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(domain key, title, [(question key, text)]) of an instrument, whatever its exact classes."""
+def _level_labels(language: str) -> dict[int, str]:
+    from gcmhub.framework.models import PolicyDomainScore
+
+    return {s.score: localized(s, "label", language) for s in PolicyDomainScore.objects.all()}
+
+
+def _instrument_domains(instrument, language: str) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """(domain key, title, [(question key, number, text)]) of an instrument.
+    Domain names come from the framework's policy domains when the
+    instrument names none (10.7.2)."""
     if instrument is None:
         return []
+    names = _policy_domain_names(language)
     domains = []
-    for domain in getattr(instrument, "domains", []) or []:
-        key = getattr(domain, "key", None) or getattr(domain, "code", "")
-        title = _text(getattr(domain, "title", None) or getattr(domain, "name", None) or key)
-        questions = [
-            (getattr(q, "key", ""), _text(getattr(q, "text", None) or getattr(q, "title", None) or getattr(q, "key", "")))
-            for q in getattr(domain, "questions", []) or []
-        ]
-        domains.append((key, f"{key} — {title}" if title and title != key else key, questions))
+    for domain in instrument.domains:
+        title = domain.label(language) or names.get(domain.policy_domain or domain.key, "")
+        questions = [(q.key, q.number or q.key, q.label(language)) for q in domain.questions]
+        domains.append((domain.key, f"{domain.key} — {title}" if title else domain.key, questions))
     return domains
 
 
-def _answer_label(instrument, rating: str) -> str:
-    scale = getattr(instrument, "scale", None) or {}
-    if isinstance(scale, dict):
-        return _text(scale.get(rating, rating))
-    for level in scale:
-        if getattr(level, "value", getattr(level, "key", None)) == rating:
-            return _text(getattr(level, "label", rating))
-    return rating
+def _answer_label(instrument, rating: str, language: str) -> str:
+    option = instrument.scale.option(rating) if instrument is not None else None
+    return option.title(language) if option is not None else rating
 
 
-def _domain_results(result) -> dict[str, dict]:
-    """{domain code: {"score", "classification", "classification_label"}} from an InstrumentScore."""
-    domains = getattr(result, "domains", None) or {}
-    items = domains.items() if isinstance(domains, dict) else ((getattr(d, "key", ""), d) for d in domains)
+def _domain_results(result, language: str) -> dict[str, dict]:
+    """{domain key: {"score", "classification", "classification_label", "answered", "total"}}."""
+    labels = _level_labels(language)
     out = {}
-    for key, domain in items:
-        score = getattr(domain, "score", None)
-        classification = getattr(domain, "classification", "") or ""
-        label = getattr(domain, "classification_label", None) or _classification_label(classification)
+    for key, domain in result.domains.items():
+        level = domain.level
+        label = ""
+        if level is not None:
+            label = level.title(language) or labels.get(level.score, "") or _classification_label(level.code)
+        elif domain.answered < domain.total:
+            label = _("incomplete: %(answered)s of %(total)s sub-categories answered") % {
+                "answered": domain.answered,
+                "total": domain.total,
+            }
         out[str(key)] = {
-            "score": float(score) if score is not None else None,
-            "classification": classification,
-            "classification_label": _text(label),
+            "score": float(domain.value) if domain.value is not None else None,
+            "classification": level.code if level is not None else "",
+            "classification_label": label or _("no data"),
+            "answered": domain.answered,
+            "total": domain.total,
         }
     return out
 

@@ -149,3 +149,25 @@ def test_build_leaves_the_language_alone(review):
     with translation.override("en"):
         build_report(review, "vgr", "es")
         assert translation.get_language() == "en"
+
+
+def test_sdg_1072_answers_and_domain_scores(review):
+    from gcmhub.reviews.instruments import load_instrument
+    from gcmhub.reviews.models import Answer, AnswerSet
+
+    instrument = load_instrument("sdg-10.7.2")
+    answers = AnswerSet.objects.create(review=review, instrument_code="sdg-10.7.2", kind="official")
+    first = instrument.domains[0]
+    # Four of five "yes" in the first domain: 80, "meets"; the second domain half answered.
+    for index, question in enumerate(first.questions):
+        Answer.objects.create(answer_set=answers, question_key=question.key, rating="no" if index == 0 else "yes")
+    Answer.objects.create(answer_set=answers, question_key=instrument.domains[1].questions[0].key, rating="yes")
+    document, data = build(review, "10.7.2", "fr")
+    sections = _sections(document)
+    assert data["sdg_domains"][first.key] == 80.0
+    domain = sections[f"sdg-10-7-2-{first.key.lower().replace('_', '-')}"]
+    text = _text(domain)
+    assert "80" in text and "Oui" in text and "Non" in text
+    # A domain not fully answered gets no score (never a made-up one).
+    assert data["sdg_domains"][instrument.domains[1].key] is None
+    assert data["sdg_domains"][instrument.domains[2].key] is None
