@@ -48,7 +48,7 @@ def _kind(kind: str) -> str:
 
 def _review_url(review) -> str:
     try:
-        return reverse("reviews:detail", args=[review.pk])
+        return reverse("reviews:review", args=[review.pk])
     except Exception:  # noqa: BLE001 - the review pages are another app's
         return ""
 
