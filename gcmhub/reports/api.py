@@ -23,7 +23,7 @@ from gcmhub.apischema import Id, InputSchema, Page, Text, Version
 from gcmhub.errors import Forbidden, NotFound
 
 from . import services
-from .models import NARRATIVE_MAX, ReportNarrative, ReportRun, ReportSnapshot
+from .models import NARRATIVE_MAX, ReportRun, ReportSnapshot
 
 router = Router(tags=["reports"])
 
@@ -48,10 +48,6 @@ def _may_see_review(user, review) -> bool:
     except ImportError:  # pragma: no cover - until the reviews services exist
         return True
     return visible_reviews(user).filter(pk=review.pk).exists()
-
-
-def _base(request) -> str:
-    return "/api/v1"
 
 
 # --- runs -----------------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from gcmhub.actors.models import Organization, User
+from gcmhub.actors.models import User
 from gcmhub.framework.models import Objective
 from gcmhub.reviews.models import Answer, AnswerSet, Consultation, Review, ReviewMilestone
-from tests.actors.conftest import country, make_organization, make_user
-from tests.commitments.conftest import api, bearer, commitment_input, make_commitment, orgs  # noqa: F401
+from tests.actors.conftest import country, make_user
+from tests.commitments.conftest import api, bearer, make_commitment, orgs  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from gcmhub.reports import services
 from gcmhub.reports.models import ReportRun, ReportSnapshot, SnapshotChanged
 
 
-def _publish(user, review, kind="vgr", language="en", django_capture_on_commit_callbacks=None):
+def _publish(user, review, kind="vgr", language="en"):
     run = services.request_report(user, review, kind, "", language, purpose=ReportRun.Purpose.PUBLISH, enqueue=False)
     run = services.run_report(run.pk)
     assert run.state == "done", run.message

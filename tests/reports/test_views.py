@@ -1,9 +1,6 @@
 """Report pages: the reports page per role, generation from the page, the run
 status polled by JS, preview and narrative editing, public snapshots."""
 
-import re
-
-import pytest
 from django.urls import reverse
 from django.utils import translation
 
