@@ -210,3 +210,32 @@ def test_remote_chart_data_is_refused():
     )
     with pytest.raises(ChartError, match="inline"):
         render_pdf(doc)
+
+
+def test_structure_tags_headings_figures_with_alt_text_and_table_headers():
+    import collections
+
+    counts, alts = collections.Counter(), []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            kind = node.get("/S")
+            counts[kind] += 1
+            if kind == "/Figure":
+                alts.append(node.get("/Alt"))
+            if node.get("/K") is not None:
+                walk(node["/K"])
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(pdf_reader("en").trailer["/Root"]["/StructTreeRoot"])
+    doc = document("en")
+    top_level = len(doc.sections)
+    # Each top-level section, the contents and the sources are level-1 headings.
+    assert counts["/H1"] == top_level + 2
+    assert counts["/H2"] == 1  # the one subsection
+    assert alts == [doc.sections[1].blocks[1].alt_text] * 23
+    assert counts["/Table"] == 46 and counts["/TH"] == 46 * 2 + 23
+    assert counts["/TOC"] >= 1 and counts["/Caption"] == 23 + 46

@@ -28,6 +28,8 @@ import json
 import re
 import threading
 import xml.etree.ElementTree as ET
+from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -87,9 +89,23 @@ def prepare_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return prepared
 
 
+def _json_value(value: Any) -> Any:
+    # Builders may hand over database values: decimals are numbers, dates ISO strings.
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise ChartError(f"chart spec holds a {type(value).__name__}, which is not JSON")
+
+
 def spec_key(spec: dict[str, Any]) -> str:
     """The cache key of a spec: its canonical JSON."""
-    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if not isinstance(spec, dict):
+        raise ChartError("a chart spec must be a JSON object")
+    try:
+        text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_value)
+    except (TypeError, ValueError) as error:
+        raise ChartError(f"chart spec is not JSON: {error}") from error
     if len(text.encode()) > MAX_SPEC_BYTES:
         raise ChartError(f"chart spec larger than {MAX_SPEC_BYTES} bytes")
     return text
@@ -221,12 +237,12 @@ def inline_svg(svg: str, *, label: str, id_prefix: str, css_class: str = "report
     The root becomes ``role="img"`` with ``aria-label`` and a ``<title>`` (the
     chart's alt text); Vega's own ARIA inside is dropped (an image has no
     children for assistive technology); ids get ``id_prefix`` so several
-    charts on one page do not share clip paths; fixed width and height go (the
-    CSS class sizes it; the viewBox keeps its proportions); nothing that runs,
-    loads or styles inline survives.
+    charts on one page do not share clip paths; width and height stay as the
+    natural size (the CSS class lets it shrink to the page, the viewBox keeps
+    its proportions); nothing that runs, loads or styles inline survives.
     """
     root = _clean_tree(ET.fromstring(svg), prefix=id_prefix, keep_aria=False)
-    width, height = (root.attrib.pop(name, None) for name in ("width", "height"))
+    width, height = root.get("width"), root.get("height")
     if "viewBox" not in root.attrib and width and height:
         root.set("viewBox", f"0 0 {width} {height}")
     for name in list(root.attrib):

@@ -185,7 +185,8 @@ class _Writer:
         plan, document = self.plan, self.document
         if plan.area_name:
             area = self.paragraph()
-            run = area.add_run(plan.area_name.upper())
+            run = area.add_run(plan.area_name)
+            run.font.all_caps = True
             run.font.color.rgb = RGBColor(0x55, 0x5E, 0x68)
             area.paragraph_format.space_before = Pt(72)
         self.paragraph(plan.title, "Title")
