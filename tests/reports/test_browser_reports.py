@@ -73,6 +73,14 @@ def test_focal_point_produces_a_report_from_the_review_page(client, review, peop
         assert "/download/" in download.get_attribute("href")
         serious = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in {"serious", "critical"}]
         assert serious == []
+        # The preview, at phone width too.
+        page.goto(f"http://testserver/en/reviews/{review.pk}/reports/vgr/preview/")
+        assert page.locator("#section-objective-7 h3").inner_text().startswith("Objective 7 —")
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 800})
+            found = Axe().run(page).response["violations"]
+            serious = [v["id"] for v in found if v["impact"] in {"serious", "critical"}]
+            assert serious == [], width
 
     assert _serve(client, produce, on_request) == []
     run = ReportRun.objects.get()
