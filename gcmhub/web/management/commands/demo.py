@@ -27,6 +27,7 @@ class Command(BaseCommand):
         # Imports queue recomputation for the task worker; a freshly built demo
         # site should show its scorecards before any worker has run.
         call_command("assess", verbosity=options["verbosity"])
+        self._load_reports()
         # Mark this var/ folder as a demo site so the login page lists the
         # invented accounts (see settings.DEMO_MODE).
         settings.DEMO_MARKER.write_text("This site was built by `gcmhub demo`.\n")
@@ -97,6 +98,20 @@ class Command(BaseCommand):
         for item in load_demo_indicators():
             state = "already loaded" if item.skipped else f"{item.created} values"
             self.stdout.write(f"Indicator data {item.file}: {state}")
+
+    def _load_reports(self):
+        # A published report (PDF, DOCX, HTML) of the invented demo review,
+        # after the reviews demo and `assess` so it shows the scorecard.
+        from gcmhub.reports.demo import load_demo_report
+
+        result = load_demo_report()
+        if result.skipped:
+            self.stdout.write(f"Demo review report: {result.skipped}")
+        else:
+            self.stdout.write(
+                f"Demo review report (invented review): published at {result.snapshot.get_absolute_url()} "
+                f"in {result.seconds:.1f} s"
+            )
 
     def _load_practices(self):
         # Good practices reviewed from the shared workshop report, with their
