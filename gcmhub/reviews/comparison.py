@@ -30,7 +30,7 @@ The disagreement rule (method ``gcmhub-disagreement``, version 1):
     >>> row = compare_row(scale, "objective-7", "Objective 7",
     ...     Position("official", "Government", "well_developed"),
     ...     [Position("sc-1", "Union", "room_to_develop"), Position("sc-2", "NGO", "developing")])
-    >>> (row.spread, row.disagreement, [c.disagrees for c in row.scorecards])
+    >>> (int(row.spread), row.disagreement, [c.disagrees for c in row.scorecards])
     (2, True, [True, False])
 """
 
