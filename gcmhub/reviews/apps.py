@@ -6,3 +6,11 @@ class ReviewsConfig(AppConfig):
     name = "gcmhub.reviews"
     label = "reviews"
     verbose_name = _("Reviews and self-assessments")
+
+    def ready(self) -> None:
+        from gcmhub import references
+        from gcmhub.reviews.models import Review
+        from gcmhub.reviews.services import visible_reviews
+
+        # Draft reviews are private, also where another record refers to them.
+        references.register(Review, visible_reviews, "reviews.view_review")
