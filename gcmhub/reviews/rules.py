@@ -184,3 +184,6 @@ rules.add_perm(
     "reviews.comment_answer",
     is_official_set & is_draft_set & (runs_review | is_reviewer | contributor_of_review | is_assigned),
 )
+
+# Scorecards and public comments (their own module, registered with these).
+from gcmhub.reviews import scorecard_rules  # noqa: E402,F401

@@ -12,7 +12,7 @@ Scorecards (``AnswerSet`` with ``kind=scorecard``):
   academic or private-sector organisation creates, fills in, shares and
   publishes its own organisation's scorecard, and no other;
 * **independence**: before publication a draft scorecard is read only by its
-  organisation and administrators, and the official self-assessment is
+  organisation's stakeholders and administrators, and the official self-assessment is
   hidden from scorecard authors (``held_apart_from_official``), unless both
   sides chose to share (``share_before_publication`` on the official set and
   on the scorecard);
@@ -29,7 +29,7 @@ import rules
 from django.utils import timezone
 
 from gcmhub.actors.models import Organization
-from gcmhub.actors.rules import _acts, is_admin, is_reviewer, is_stakeholder, manages_area_of
+from gcmhub.actors.rules import _acts, is_admin, is_reviewer, is_stakeholder
 
 # The organisations that write independent scorecards (issue 11).
 STAKEHOLDER_KINDS = frozenset(
@@ -79,16 +79,6 @@ def writes_for_a_stakeholder_organisation(user) -> bool:
 
 
 @rules.predicate
-def member_of_scorecard_organisation(user, scorecard) -> bool:
-    """Any member (stakeholder or contributor) of the scorecard's organisation."""
-    if not _acts(user) or user.organization_id is None:
-        return False
-    if scorecard is None:
-        return True
-    return scorecard.organization_id == user.organization_id
-
-
-@rules.predicate
 def authors_scorecard(user, scorecard) -> bool:
     """A stakeholder of the scorecard's organisation."""
     return bool(
@@ -113,8 +103,11 @@ def review_readable(user, answer_set) -> bool:
 
 
 def on_official_side(user, review) -> bool:
-    """The focal point of the review's country, or a member of the coordinating organisation."""
-    if manages_area_of("area_id")(user, review):
+    """Whoever runs the review (its country's focal point; reviewers for a
+    regional review), or a member of the coordinating organisation."""
+    from gcmhub.reviews.rules import runs_review
+
+    if runs_review(user, review):
         return True
     return bool(
         _acts(user)
@@ -207,7 +200,7 @@ def review_visible(user, review) -> bool:
 rules.add_perm("reviews.add_scorecard", is_admin | (writes_for_a_stakeholder_organisation & review_visible))
 rules.add_perm(
     "reviews.view_scorecard",
-    (is_published_set & review_readable) | is_admin | member_of_scorecard_organisation | shared_with_official_side,
+    (is_published_set & review_readable) | is_admin | authors_scorecard | shared_with_official_side,
 )
 rules.add_perm("reviews.change_scorecard", (is_admin | authors_scorecard) & is_draft_set)
 rules.add_perm("reviews.publish_scorecard", (is_admin | authors_scorecard) & is_draft_set)
