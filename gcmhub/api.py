@@ -168,6 +168,7 @@ def _mount_routers() -> None:
     from gcmhub.progress.api import router as progress_router
     from gcmhub.protection.api import router as protection_router
     from gcmhub.reviews.api import router as reviews_router
+    from gcmhub.reviews.scorecards_api import router as scorecards_router
     from gcmhub.web.api import router as search_router
 
     api.add_router("/", framework_router)
@@ -181,6 +182,7 @@ def _mount_routers() -> None:
     api.add_router("/", coordination_router)
     api.add_router("/", explorer_router)
     api.add_router("/", reviews_router)
+    api.add_router("/", scorecards_router)
     api.add_router("/", protection_router)
 
 

@@ -137,9 +137,23 @@ def make_scorecard(review, author, ratings=None, *, publish=False, share=False, 
 
 
 class AnonymousByDefault(TestClient):
+    """Anonymous unless ``user=`` is given; a signed-in user sends a bearer
+    token of their own (as writes require)."""
+
+    tokens: dict = {}
+
     def request(self, method, path, data=None, json=None, **request_params):
         from django.contrib.auth.models import AnonymousUser
 
+        from gcmhub.actors.services import issue_token
+
+        user = request_params.get("user")
+        if user is not None and user.is_authenticated:
+            if user.pk not in self.tokens:
+                self.tokens[user.pk] = issue_token(None, user, "tests")[1]
+            headers = dict(request_params.pop("headers", None) or {})
+            headers["Authorization"] = f"Bearer {self.tokens[user.pk]}"
+            request_params["headers"] = headers
         request_params.setdefault("user", AnonymousUser())
         return super().request(method, path, data or {}, json, **request_params)
 
@@ -148,4 +162,6 @@ class AnonymousByDefault(TestClient):
 def sc_api():
     from gcmhub.api import api as ninja_api
 
-    return AnonymousByDefault(ninja_api)
+    client = AnonymousByDefault(ninja_api)
+    client.tokens = {}
+    return client
