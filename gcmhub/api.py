@@ -138,6 +138,7 @@ class IndexOut(Schema):
 COLLECTIONS = (
     "objectives", "principles", "sdg-indicators", "areas", "indicators",
     "organizations", "progress", "progress/timelines", "commitments", "practices", "documents",
+    "reviews",
 )  # fmt: skip
 
 

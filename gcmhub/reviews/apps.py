@@ -12,5 +12,8 @@ class ReviewsConfig(AppConfig):
         from gcmhub.reviews.models import Review
         from gcmhub.reviews.services import visible_reviews
 
+        from . import sections
+
+        sections.register()
         # Draft reviews are private, also where another record refers to them.
         references.register(Review, visible_reviews, "reviews.view_review")

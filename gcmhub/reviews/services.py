@@ -310,11 +310,12 @@ def start_self_assessment(actor, review: Review, instrument_code: str) -> Answer
         kind=AnswerSet.Kind.OFFICIAL,
         organization=review.coordinating_organization,
     )
+    suggested = suggestions_for_set(review, instrument) if "evidence" in instrument.fields else {}
     answers = [
         Answer(
             answer_set=answer_set,
             question_key=question.key,
-            evidence=suggested_evidence(review, instrument, question.key) if "evidence" in instrument.fields else [],
+            evidence=[{"type": s.type, "id": s.id} for s in suggested.get(question.key, [])],
         )
         for question in instrument.questions
     ]
@@ -623,3 +624,55 @@ def answer_counts(answer_set: AnswerSet) -> dict[str, int]:
     """Comments per question key."""
     rows = answer_set.answers.annotate(n=Count("comments")).values_list("question_key", "n")
     return dict(rows)
+
+
+def suggestions_for_set(review: Review, instrument: instruments.Instrument) -> dict[str, list[Suggestion]]:
+    """``suggestions`` for every objective question at once (a few queries in
+    all, not a few per question: the form shows 23 objectives)."""
+    from gcmhub.commitments.services import visible_commitments
+    from gcmhub.practices.services import visible_practices
+    from gcmhub.progress import services as progress
+
+    numbers = {q.key: int(q.key.split("-", 1)[1]) for q in instrument.questions if q.key.startswith("objective-")}
+    if not numbers:
+        return {}
+    key_of = {number: key for key, number in numbers.items()}
+    public = AnonymousUser()
+    ids = _area_ids(review.area)
+    found: dict[str, list[Suggestion]] = {key: [] for key in numbers}
+
+    def add(kind: str, number, pk: int, title: str) -> None:
+        key = key_of.get(number)
+        if key is not None and len([s for s in found[key] if s.type == kind]) < SUGGESTIONS_PER_TYPE:
+            if not any(s.type == kind and s.id == pk for s in found[key]):
+                found[key].append(Suggestion(kind, pk, title))
+
+    rows = (
+        visible_commitments(public)
+        .filter(area_id__in=ids, objectives__number__in=numbers.values())
+        .order_by("-created_at", "id")
+        .values_list("objectives__number", "pk", "title")
+    )
+    for number, pk, title in rows[:2000]:
+        add("commitment", number, pk, title)
+    if review.area.kind == Area.Kind.COUNTRY:
+        assessments = progress.assessments(area=review.area, dimension_key="").assessed()
+        by_pk = {a.pk: a for a in assessments[:2000]}
+        links = list(
+            assessments.filter(pk__in=by_pk).values_list(
+                "pk", "series__indicator__sdg_indicator__objective_links__objective__number"
+            )
+        ) + list(assessments.filter(pk__in=by_pk).values_list("pk", "series__indicator__objectives__number"))
+        for pk, number in links:
+            if number is not None:
+                assessment = by_pk[pk]
+                add("assessment", number, pk, f"{assessment.series.code} — {assessment.get_status_display()}")
+    practice_rows = (
+        visible_practices(public)
+        .filter(areas__in=ids, objective_links__objective__number__in=numbers.values())
+        .order_by("-id")
+        .values_list("objective_links__objective__number", "pk", "title")
+    )
+    for number, pk, title in practice_rows[:2000]:
+        add("practice", number, pk, title)
+    return found

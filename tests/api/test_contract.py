@@ -104,6 +104,9 @@ def records(settings, tmp_path):
     admin = User.objects.create_user("admin", password="a long test password", role=User.Role.ADMIN)
     User.objects.create_user("focal-ken", password="a long test password", role=User.Role.FOCAL_POINT, area=kenya)
     _token, key = issue_token(None, admin, "contract tests")
+    from gcmhub.reviews.services import create_review
+
+    create_review(None, {"area": kenya, "kind": "national", "title": "Kenya review", "status": "published"})
     return {"Authorization": f"Bearer {key}"}
 
 

@@ -71,3 +71,22 @@ def make_review(people):
         return services.create_review(actor or people.admin, review_data(area, **overrides))
 
     return make
+
+
+@pytest.fixture
+def api():
+    from gcmhub.api import api as ninja_api
+    from tests.commitments.conftest import AnonymousByDefault
+
+    return AnonymousByDefault(ninja_api)
+
+
+@pytest.fixture
+def bearer():
+    from gcmhub.actors.services import issue_token
+
+    def headers_for(user: User) -> dict:
+        _token, key = issue_token(None, user, "tests")
+        return {"Authorization": f"Bearer {key}"}
+
+    return headers_for
