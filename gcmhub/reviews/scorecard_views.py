@@ -148,7 +148,7 @@ def scorecard_detail(request, pk: int, scorecard_id: int):
         items.append(
             {
                 "answer": answer,
-                "label": question.label() if question else answer.question_key,
+                "label": scorecards.question_heading(instrument, question) if question else answer.question_key,
                 "rating_label": option.title() if option else "",
                 "form_rating": mine[0] if mine else answer.rating,
                 "form_justification": mine[1] if mine else answer.justification,
@@ -287,6 +287,7 @@ def comparison_page(request, pk: int):
         "instrument": instrument,
         "instrument_choices": _instrument_choices(),
         "result": result,
+        "official_hidden": result["official_state"] == "hidden",
         "data": data,
         "sources": data.sources,
         "question_rows": rows(data.questions),
@@ -326,7 +327,7 @@ def comment_list(request, pk: int):
         return redirect("scorecards:comments", pk=review.pk)
     official = scorecards.published_official_sets(review).filter(instrument_code=instruments.GCM_OBJECTIVES).first()
     instrument = instruments.load_instrument(instruments.GCM_OBJECTIVES)
-    labels = {q.key: q.label() for q in instrument.questions}
+    labels = {q.key: scorecards.question_heading(instrument, q) for q in instrument.questions}
     comments = scorecards.visible_comments(request.user, review)
     page = Paginator(comments, PER_PAGE).get_page(request.GET.get("page"))
     context = {

@@ -236,9 +236,20 @@ def withdraw_scorecard(actor, scorecard: AnswerSet, expected_version: int) -> An
 # --- the comparison --------------------------------------------------------------------
 
 
+def question_heading(instrument, question, language: str | None = None) -> str:
+    """"Objective 7 — <official title>" for the GCM objectives (titles from the
+    framework data), "1a — <wording>" for numbered questions."""
+    domain = instrument.domain(question.domain_key)
+    if domain is not None and domain.objective:
+        return _("Objective %(number)s — %(title)s") % {"number": domain.objective, "title": question.label(language)}
+    if question.number:
+        return f"{question.number} — {question.label(language)}"
+    return question.label(language)
+
+
 def _question_label(instrument, key: str, language: str | None = None) -> str:
     question = instrument.question(key)
-    return question.label(language) if question else key
+    return question_heading(instrument, question, language) if question else key
 
 
 def scale_of(instrument) -> comparison.Scale:
@@ -303,7 +314,7 @@ def build_comparison(user, review: Review, instrument_code: str = instruments.GC
         comparison.compare_row(
             scale,
             question.key,
-            question.label(language),
+            question_heading(instrument, question, language),
             position(official, question.key) if shown else None,
             [position(s, question.key) for s in scorecards],
             domain=question.domain_key,
