@@ -23,6 +23,7 @@ class Command(BaseCommand):
         self._load_commitments()
         self._load_practices()
         self._load_explorer()
+        self._load_reviews()
         # Imports queue recomputation for the task worker; a freshly built demo
         # site should show its scorecards before any worker has run.
         call_command("assess", verbosity=options["verbosity"])
@@ -65,6 +66,20 @@ class Command(BaseCommand):
                 f"Demo commitments ({DEMO_AREA}, invented): {loaded['organizations']} organisations, "
                 f"{loaded['commitments']} commitments, {loaded['updates']} updates"
             )
+    def _load_reviews(self):
+        # An invented voluntary GCM review for the demo country (labelled as such
+        # on every page), with a partly completed self-assessment.
+        from gcmhub.reviews.demo import DEMO_AREA, load_demo_reviews
+
+        loaded = load_demo_reviews()
+        if loaded.get("skipped"):
+            self.stdout.write(f"Demo review ({DEMO_AREA}, invented): {loaded['skipped']}")
+        else:
+            self.stdout.write(
+                f"Demo review ({DEMO_AREA}, invented): {loaded['milestones']} steps, "
+                f"{loaded['consultations']} consultations, self-assessment {loaded['answered']}/{loaded['total']}"
+            )
+
     def _load_explorer(self):
         # Real corridors (DESA matrix, RPW, UNHCR) and Missing Migrants incidents,
         # verbatim cuts of ../shared/data imported by the normal importers.
