@@ -126,3 +126,15 @@ def test_review_page_links_to_scorecards(client, review, sc_people):
     _login(client, sc_people.focal_ken)
     body = client.get(reverse("reviews:review", args=[review.pk])).content.decode()
     assert reverse("scorecards:comparison", args=[review.pk]) in body
+
+
+@pytest.mark.parametrize(
+    "language, heading, flag",
+    [("fr", "Objectif 1 —", "Désaccord"), ("es", "Objetivo 1 —", "Desacuerdo")],
+)
+def test_comparison_in_french_and_spanish(client, review, sc_people, language, heading, flag):
+    _publish_review(review)
+    publish_official(review)
+    make_scorecard(review, sc_people.ngo, {"objective-1": "room_to_develop"}, publish=True)
+    body = client.get(f"/{language}/reviews/{review.pk}/comparison/").content.decode()
+    assert heading in body and flag in body
