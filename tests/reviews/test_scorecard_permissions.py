@@ -50,6 +50,7 @@ def test_who_reads_and_withdraws_a_published_scorecard(review, sc_people):
     assert _allowed(sc_people, "reviews.withdraw_scorecard", published) == {"admin", "ngo", "reviewer"}
     review.status = "published"
     review.save()
+    published = type(published).objects.get(pk=published.pk)
     assert _allowed(sc_people, "reviews.view_scorecard", published) == set(ROLES)
 
 
