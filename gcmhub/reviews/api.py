@@ -13,13 +13,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StrictInt
 
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, choices
 from gcmhub.errors import EditConflict, InvalidInput
 from gcmhub.reviews import instruments, services
-from gcmhub.reviews.models import TITLE_MAX, Answer, Consultation, Review
+from gcmhub.reviews.models import TITLE_MAX, Review
 
 router = Router(tags=["reviews"])
 
@@ -28,10 +27,6 @@ StatusChoice = choices(Review.Status, "ReviewStatus")
 InstrumentCode = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{0,39}$", max_length=40)]
 # Answers per PUT: the largest instrument has well under this many questions.
 MAX_ANSWERS = 200
-
-
-def _limit(field: str) -> int:
-    return Answer._meta.get_field(field).validators[0].limit_value
 
 
 class ReviewAreaOut(Schema):

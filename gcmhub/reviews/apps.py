@@ -12,8 +12,9 @@ class ReviewsConfig(AppConfig):
         from gcmhub.reviews.models import Review
         from gcmhub.reviews.services import visible_reviews
 
-        from . import sections
+        from . import search, sections
 
         sections.register()
+        search.register()
         # Draft reviews are private, also where another record refers to them.
         references.register(Review, visible_reviews, "reviews.view_review")

@@ -8,7 +8,7 @@ permission check of ``rules.py``; pages, API and CLI call these functions.
   saved one at a time with their version (``save_answer``), so many people
   can fill in a self-assessment together and a stale save never overwrites
   someone else's; every change is in the answer's history.
-* Suggested evidence (``suggested_evidence``) comes from the area's published
+* Suggested evidence (``suggestions_for_set``) comes from the area's published
   commitments, progress assessments and practices linked to the objective; it
   pre-fills the evidence of a new self-assessment, never the rating.
 """
@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from gcmhub import dataversion  # noqa: F401  (reviews is a watched app: saves bump the version)
 from gcmhub.actors.models import Organization, User
 from gcmhub.actors.rules import is_admin, is_contributor, is_focal_point, is_member, is_reviewer
 from gcmhub.concurrency import save_if_unchanged
@@ -553,45 +552,9 @@ class Suggestion:
 
 def suggestions(review: Review, question_key: str) -> list[Suggestion]:
     """Published records of the review's area about the objective of
-    ``question_key`` (objective-N questions only)."""
-    if not question_key.startswith("objective-"):
-        return []
-    try:
-        number = int(question_key.split("-", 1)[1])
-    except ValueError:
-        return []
-    from gcmhub.commitments.services import visible_commitments
-    from gcmhub.practices.services import visible_practices
-    from gcmhub.progress import services as progress
-
-    public = AnonymousUser()
-    ids = _area_ids(review.area)
-    found: list[Suggestion] = []
-    commitments = (
-        visible_commitments(public)
-        .filter(area_id__in=ids, objectives__number=number)
-        .distinct()
-        .order_by("-created_at", "id")[:SUGGESTIONS_PER_TYPE]
-    )
-    found += [Suggestion("commitment", c.pk, c.title) for c in commitments]
-    if review.area.kind == Area.Kind.COUNTRY:
-        assessments = progress.assessments(area=review.area, objective=number, dimension_key="")
-        found += [
-            Suggestion("assessment", a.pk, f"{a.series.code} — {a.get_status_display()}")
-            for a in assessments.assessed()[:SUGGESTIONS_PER_TYPE]
-        ]
-    practices = (
-        visible_practices(public)
-        .filter(areas__in=ids, objective_links__objective__number=number)
-        .distinct()
-        .order_by("-id")[:SUGGESTIONS_PER_TYPE]
-    )
-    found += [Suggestion("practice", p.pk, p.title) for p in practices]
-    return found
-
-
-def suggested_evidence(review: Review, instrument: instruments.Instrument, question_key: str) -> list[dict]:
-    return [{"type": s.type, "id": s.id} for s in suggestions(review, question_key)]
+    ``question_key`` (objective-N questions of gcm-objectives only)."""
+    instrument = instruments.load_instrument(instruments.GCM_OBJECTIVES)
+    return suggestions_for_set(review, instrument).get(question_key, [])
 
 
 def describe_evidence(reader, items: list[dict]) -> list[dict]:

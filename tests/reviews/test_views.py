@@ -124,3 +124,21 @@ def test_country_section(review, kenya, people):
     assert reviews_section(kenya) is None
     services.update_review(people.focal_ken, review, {"status": Review.Status.PUBLISHED}, review.version)
     assert "1 published review" in reviews_section(kenya).summary
+
+
+def test_site_search_lists_only_reviews_the_reader_may_open(review, people):
+    from gcmhub.reviews.search import search_reviews
+    from gcmhub.web.search import SearchQuery
+
+    titles = lambda user: [r.title for r in search_reviews(SearchQuery("voluntary kenya", user, "en"))]  # noqa: E731
+    assert titles(people.focal_ken) == [review.title]
+    assert titles(people.focal_mex) == []
+
+
+def test_the_form_reads_all_23_objectives_in_a_few_queries(client, review, people, django_assert_max_num_queries):
+    # Not one query per question: suggestions, evidence, comments and
+    # permissions are read for the whole form at once (13 when written).
+    client.force_login(people.focal_ken)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("reviews:self-assessment", args=[review.pk]))
+    assert response.status_code == 200
