@@ -411,6 +411,9 @@ def _in_area(record, kind: str, area: Area) -> bool:
 def save_answer(actor, answer: Answer, data: dict, expected_version: int) -> Answer:
     """Save one answer if nobody saved it since ``expected_version`` (else
     EditConflict, 409): the rating, texts and evidence given in ``data``."""
+    if answer.answer_set.state != AnswerSet.State.DRAFT and actor is not None:
+        if actor.has_perm("reviews.view_answerset", answer.answer_set):
+            raise ReviewForbidden(_("This self-assessment is no longer a draft: reopen it to change its answers."))
     require(actor, "reviews.change_answer", answer)
     instrument = _instrument(answer.answer_set.instrument_code)
     cleaned = _answer_fields(instrument, data)

@@ -142,3 +142,20 @@ def test_the_form_reads_all_23_objectives_in_a_few_queries(client, review, peopl
     with django_assert_max_num_queries(25):
         response = client.get(reverse("reviews:self-assessment", args=[review.pk]))
     assert response.status_code == 200
+
+
+def test_review_pages_send_the_policy_and_need_no_inline_code(client, review, people):
+    from tests.web.test_csp import check_page
+
+    services.start_self_assessment(people.focal_ken, review, "sdg-10.7.2")
+    client.force_login(people.focal_ken)
+    for path in (
+        reverse("reviews:list"),
+        reverse("reviews:create"),
+        reverse("reviews:review", args=[review.pk]),
+        reverse("reviews:edit", args=[review.pk]),
+        reverse("reviews:self-assessment", args=[review.pk]),
+        reverse("reviews:self-assessment", args=[review.pk]) + "?instrument=sdg-10.7.2",
+        reverse("reviews:history", args=[review.pk, "objective-1"]),
+    ):
+        check_page(client, path)
