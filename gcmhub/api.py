@@ -170,6 +170,7 @@ def _mount_routers() -> None:
     from gcmhub.protection.api import router as protection_router
     from gcmhub.reports.api import router as reports_router
     from gcmhub.reviews.api import router as reviews_router
+    from gcmhub.reviews.scorecards_api import router as scorecards_router
     from gcmhub.web.api import router as search_router
 
     api.add_router("/", framework_router)
@@ -183,6 +184,7 @@ def _mount_routers() -> None:
     api.add_router("/", coordination_router)
     api.add_router("/", explorer_router)
     api.add_router("/", reviews_router)
+    api.add_router("/", scorecards_router)
     api.add_router("/", protection_router)
     api.add_router("/", reports_router)
 

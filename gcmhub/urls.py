@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("gcmhub.explorer.urls")),
     path("", include("gcmhub.reviews.urls")),
     path("", include("gcmhub.reports.urls")),
+    path("", include("gcmhub.reviews.scorecard_urls")),
     path("", include("gcmhub.protection.urls")),
     prefix_default_language=True,
 )

@@ -299,3 +299,7 @@ class AnswerComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+# Public comments on a published self-assessment (issue 11, "independent scorecards"), in their own module.
+from gcmhub.reviews.comment_models import ReviewComment  # noqa: E402,F401

@@ -187,3 +187,6 @@ rules.add_perm(
 # The working layer of a self-assessment (who is assigned, the comments):
 # for those who work on the review, never for the public, even once published.
 rules.add_perm("reviews.view_workings", is_admin | is_reviewer | runs_review | contributor_of_review)
+
+# Scorecards and public comments (their own module, registered with these).
+from gcmhub.reviews import scorecard_rules  # noqa: E402,F401

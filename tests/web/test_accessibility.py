@@ -178,3 +178,106 @@ def test_main_pages_have_no_serious_accessibility_problems_and_fit_a_phone(site_
     problems, requested = _run_checks(site_pages)
     assert problems == [], "\n".join(problems)
     assert all(path.startswith("/") for path in requested)  # nothing from another host
+
+
+# --- reviews: scorecards, comparison, comments, moderation (rv-score) ----------------------------
+
+
+def _scorecard_pages(client) -> dict:
+    """The scorecard pages of a published review with a published
+    self-assessment and two published scorecards (one disagreeing), fetched
+    as the people who see them: {path: (status, html)}."""
+    from tests.actors.conftest import country
+    from tests.reviews.scorecard_fixtures import make_scorecard, publish_official
+
+    from gcmhub.actors.models import Organization, User
+    from gcmhub.reviews import scorecards
+    from gcmhub.reviews import services as review_services
+
+    kenya = country("KEN")
+    ministry = Organization.objects.create(name="Example ministry (invented)", area=kenya, kind="ministry-agency",
+                                           is_published=True, is_demo=True)  # fmt: skip
+    ngo = Organization.objects.create(name="Example collective (invented)", area=kenya, kind="civil-society",
+                                      is_published=True, is_demo=True)  # fmt: skip
+    union = Organization.objects.create(name="Example union (invented)", area=kenya, kind="trade-union",
+                                        is_published=True, is_demo=True)  # fmt: skip
+    author = User.objects.create_user("a11y-ngo", role=User.Role.STAKEHOLDER, organization=ngo)
+    unionist = User.objects.create_user("a11y-union", role=User.Role.STAKEHOLDER, organization=union)
+    reviewer = User.objects.create_user("a11y-reviewer", role=User.Role.REVIEWER)
+    import datetime
+
+    today = datetime.date.today()
+    review = review_services.create_review(None, {
+        "area": kenya, "kind": "national", "title": "Example review (invented)", "status": "published",
+        "coordinating_organization": ministry, "is_demo": True,
+        "comments_open_from": today, "comments_open_until": today + datetime.timedelta(days=5),
+    })  # fmt: skip
+    publish_official(review)
+    published = make_scorecard(review, author, {"objective-1": "room_to_develop", "objective-2": "developing"},
+                               publish=True)  # fmt: skip
+    draft = make_scorecard(review, unionist, {"objective-3": "not_applicable"})
+    comment = scorecards.add_public_comment(author, review, "An invented comment.", question_key="objective-1")
+    scorecards.moderate_comment(reviewer, comment, "approve", comment.version)
+    scorecards.add_public_comment(unionist, review, "Another invented comment, pending.")
+    pages = {}
+    plan = [
+        (None, f"/en/reviews/{review.pk}/comparison/"),
+        (None, f"/fr/reviews/{review.pk}/comparison/"),
+        (None, f"/en/reviews/{review.pk}/comparison/?instrument=sdg-10.7.2"),
+        (None, f"/en/reviews/{review.pk}/scorecards/"),
+        (None, f"/en/reviews/{review.pk}/scorecards/{published.pk}/"),
+        (None, f"/en/reviews/{review.pk}/comments/"),
+        (unionist, f"/en/reviews/{review.pk}/scorecards/{draft.pk}/"),
+        (unionist, f"/es/reviews/{review.pk}/comments/"),
+        (reviewer, "/en/reviews/comments/moderation/"),
+    ]
+    for user, path in plan:
+        if user is not None:
+            client.force_login(user)
+        response = client.get(path)
+        client.logout()
+        assert response.status_code == 200, path
+        pages[path] = (response.status_code, response.content)
+    return pages
+
+
+def test_scorecard_pages_have_no_serious_accessibility_problems_and_fit_a_phone(client, settings):
+    skip_without_browser()
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    settings.DEMO_MODE = True
+    pages = _scorecard_pages(client)
+    axe = Axe()
+    problems = []
+
+    def serve(route):
+        path = route.request.url.removeprefix("http://testserver")
+        if path in pages:
+            route.fulfill(status=pages[path][0], body=pages[path][1], content_type="text/html; charset=utf-8")
+        elif (found := static_file(path)) is not None:
+            route.fulfill(status=200, body=found[0], content_type=found[1])
+        else:
+            route.fulfill(status=404, body=b"")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for width_name, width in WIDTHS.items():
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                page = context.new_page()
+                page.route("**/*", serve)
+                for path in pages:
+                    page.goto(f"http://testserver{path}")
+                    page.wait_for_load_state("networkidle")
+                    problems += _axe_problems(axe, page, f"{path} ({width_name})")
+                    if width_name == "phone":
+                        scroll, inner = page.evaluate(
+                            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+                        )
+                        if scroll > inner:
+                            problems.append(f"{path}: the page scrolls sideways ({scroll} > {inner} px)")
+                context.close()
+        finally:
+            browser.close()
+    assert problems == [], "\n".join(problems)

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         self._load_practices()
         self._load_explorer()
         self._load_reviews()
+        self._load_review_scorecards()
         # Imports queue recomputation for the task worker; a freshly built demo
         # site should show its scorecards before any worker has run.
         call_command("assess", verbosity=options["verbosity"])
@@ -79,6 +80,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo review ({DEMO_AREA}, invented): {loaded['milestones']} steps, "
                 f"{loaded['consultations']} consultations, self-assessment {loaded['answered']}/{loaded['total']}"
+            )
+
+    def _load_review_scorecards(self):
+        # Two invented stakeholder scorecards for the demo review, disagreeing
+        # with the official self-assessment on two objectives.
+        from gcmhub.reviews.demo_scorecards import load_demo_scorecards
+
+        loaded = load_demo_scorecards()
+        if loaded.get("skipped"):
+            self.stdout.write(f"Demo scorecards (invented): {loaded['skipped']}")
+        else:
+            self.stdout.write(
+                f"Demo scorecards (invented): {loaded['scorecards']} published, "
+                f"{loaded['disagreements']} objectives with a disagreement"
             )
 
     def _load_explorer(self):
