@@ -1,0 +1,200 @@
+"""Referral pathways: reading them and the one way to write them.
+
+A pathway is, for one situation in one country, the ordered steps a
+frontline worker follows: first contact, then specialised services, then
+follow-up. Its focal point (the country's) edits it; admins too. Every write
+goes through ``save_pathway``: the whole pathway (title, notes, steps and the
+services of each step) is replaced at once, after checking
+
+* the permission (``protection.change_referralpathway``),
+* the version read (``gcmhub.concurrency``: a stale one is an EditConflict),
+* the steps: at least one, at most ``MAX_STEPS``, kinds in the order
+  first contact → specialised → follow-up, each with something to do or a
+  service,
+* every service: published or otherwise readable by the editor
+  (``gcmhub.references``) and of the pathway's country.
+
+The pathway and each step keep their history (django-simple-history); the
+pathway's own history row records the steps in words (``steps_summary``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from gcmhub import references
+from gcmhub.actors.services import require_permission
+from gcmhub.concurrency import save_if_unchanged
+from gcmhub.errors import InvalidInput, NotFound
+from gcmhub.text import text_problem
+
+MAX_STEPS = 12
+MAX_SERVICES_PER_STEP = 20
+KIND_ORDER = ("first_contact", "specialised", "follow_up")
+TITLE_MAX = 300
+TEXT_MAX = 1000
+
+
+@dataclass
+class StepInput:
+    kind: str
+    description: str = ""
+    services: list[int] = field(default_factory=list)
+
+
+@dataclass
+class PathwayInput:
+    title: str
+    notes: str = ""
+    steps: list[StepInput] = field(default_factory=list)
+
+
+def visible_pathways(user) -> QuerySet:
+    """Every pathway is public (it holds no personal data); the services of
+    its steps are filtered on reading (``step_services``)."""
+    from gcmhub.protection.models import ReferralPathway, ReferralStep
+
+    steps = ReferralStep.objects.order_by("order").prefetch_related("services")
+    return ReferralPathway.objects.select_related("area", "situation").prefetch_related(
+        Prefetch("steps", queryset=steps)
+    )
+
+
+def get_pathway(user, pathway_id: int):
+    found = visible_pathways(user).filter(pk=pathway_id).first()
+    if found is None:
+        raise NotFound(_("No such referral pathway."))
+    return found
+
+
+def step_services(user, step) -> list:
+    """The services of ``step`` that ``user`` may read (the public: published ones)."""
+    return [service for service in step.services.all() if references.shown(user, service)]
+
+
+def filter_pathways(queryset: QuerySet, *, area: str = "", situation: str = "") -> QuerySet:
+    if area:
+        queryset = queryset.filter(area__iso3=area.upper())
+    if situation:
+        queryset = queryset.filter(situation__code=situation)
+    return queryset
+
+
+def _check_text(value: str, limit: int, name: str) -> str:
+    value = (value or "").strip()
+    problem = text_problem(value)
+    if problem:
+        raise InvalidInput(problem, field=name)
+    if len(value) > limit:
+        raise InvalidInput(_("At most %(limit)d characters.") % {"limit": limit}, field=name)
+    return value
+
+
+def _checked_steps(actor, area, steps: list[StepInput]) -> list[tuple[str, str, list]]:
+    from gcmhub.protection.models import Service
+
+    if not steps:
+        raise InvalidInput(_("A pathway has at least one step."), field="steps")
+    if len(steps) > MAX_STEPS:
+        raise InvalidInput(_("A pathway has at most %(count)d steps.") % {"count": MAX_STEPS}, field="steps")
+    checked, last_rank = [], 0
+    for position, step in enumerate(steps, start=1):
+        where = f"steps[{position}]"
+        if step.kind not in KIND_ORDER:
+            raise InvalidInput(_("Unknown kind of step: %(kind)s.") % {"kind": step.kind}, field=f"{where}.kind")
+        rank = KIND_ORDER.index(step.kind)
+        if rank < last_rank:
+            raise InvalidInput(
+                _("Step %(position)d comes too late: steps go from first contact to specialised services to follow-up.")
+                % {"position": position},
+                field=f"{where}.kind",
+            )
+        last_rank = rank
+        description = _check_text(step.description, TEXT_MAX, f"{where}.description")
+        if len(step.services) > MAX_SERVICES_PER_STEP:
+            raise InvalidInput(
+                _("At most %(count)d services per step.") % {"count": MAX_SERVICES_PER_STEP}, field=f"{where}.services"
+            )
+        services = []
+        for service_id in dict.fromkeys(step.services):
+            service = references.resolve(actor, Service, service_id, field=f"{where}.services")
+            if service.area_id != area.pk:
+                raise InvalidInput(
+                    _("Service %(id)s is not in this pathway's country.") % {"id": service_id},
+                    field=f"{where}.services",
+                )
+            services.append(service)
+        if not description and not services:
+            raise InvalidInput(_("Say what to do at this step or name a service."), field=f"{where}.description")
+        checked.append((step.kind, description, services))
+    return checked
+
+
+def _summary(steps) -> str:
+    return "\n".join(
+        f"{position}. {kind}: {description} [{', '.join(str(s.pk) for s in services)}]"
+        for position, (kind, description, services) in enumerate(steps, start=1)
+    )
+
+
+def _write_steps(pathway, steps) -> None:
+    from gcmhub.protection.models import ReferralStep
+
+    pathway.steps.all().delete()
+    for position, (kind, description, services) in enumerate(steps, start=1):
+        step = ReferralStep.objects.create(pathway=pathway, order=position, kind=kind, description=description)
+        step.services.set(services)
+
+
+def create_pathway(actor, *, area, situation, data: PathwayInput, is_demo: bool = False):
+    from gcmhub.protection.models import ReferralPathway
+
+    pathway = ReferralPathway(area=area, situation=situation, is_demo=is_demo)
+    require_permission(actor, "protection.add_referralpathway", pathway)
+    pathway.title = _check_text(data.title, TITLE_MAX, "title")
+    if not pathway.title:
+        raise InvalidInput(_("Give the pathway a title."), field="title")
+    pathway.notes = _check_text(data.notes, TEXT_MAX, "notes")
+    steps = _checked_steps(actor, area, data.steps)
+    with transaction.atomic():
+        pathway._history_user = actor
+        _set_summary(pathway, steps)
+        pathway.save()
+        _write_steps(pathway, steps)
+    return pathway
+
+
+def _set_summary(pathway, steps) -> None:
+    if hasattr(pathway, "steps_summary"):
+        pathway.steps_summary = _summary(steps)
+
+
+def save_pathway(actor, pathway, data: PathwayInput, expected_version: int):
+    """Replace the pathway's texts and steps (EditConflict if it changed since ``expected_version``)."""
+    require_permission(actor, "protection.change_referralpathway", pathway)
+    title = _check_text(data.title, TITLE_MAX, "title")
+    if not title:
+        raise InvalidInput(_("Give the pathway a title."), field="title")
+    notes = _check_text(data.notes, TEXT_MAX, "notes")
+    steps = _checked_steps(actor, pathway.area, data.steps)
+    with transaction.atomic():
+        pathway.title, pathway.notes = title, notes
+        pathway._history_user = actor
+        _set_summary(pathway, steps)
+        save_if_unchanged(pathway, expected_version)
+        _write_steps(pathway, steps)
+    return pathway
+
+
+def delete_pathway(actor, pathway, expected_version: int) -> None:
+    from gcmhub.concurrency import stored_if_unchanged
+
+    require_permission(actor, "protection.delete_referralpathway", pathway)
+    with transaction.atomic():
+        stored_if_unchanged(pathway, expected_version)
+        pathway._history_user = actor
+        pathway.delete()
