@@ -122,6 +122,12 @@ class Commitment(ReviewedModel):
     principles = models.ManyToManyField(
         "framework.Principle", blank=True, related_name="commitments", verbose_name=_("guiding principles")
     )
+    # Situations of vulnerability addressed and the migration stages concerned
+    # (the protection app's taxonomy; stage codes pre_departure|transit|destination|return).
+    situations = models.ManyToManyField(
+        "protection.Situation", blank=True, related_name="commitments", verbose_name=_("situations of vulnerability")
+    )
+    stages = models.JSONField(_("migration stages"), default=list, blank=True)
 
     # The commitment's own metric, where no indicator series fits.
     metric = models.CharField(_("metric"), max_length=300, blank=True, validators=[validate_text])

@@ -74,6 +74,10 @@ class Practice(ReviewedModel):
     commitments = models.ManyToManyField(
         "commitments.Commitment", blank=True, related_name="practices", verbose_name=_("commitments")
     )
+    # Situations of vulnerability addressed (the protection app's taxonomy).
+    situations = models.ManyToManyField(
+        "protection.Situation", blank=True, related_name="practices", verbose_name=_("situations of vulnerability")
+    )
 
     is_demo = models.BooleanField(_("invented demo record"), default=False)
     created_by = models.ForeignKey(

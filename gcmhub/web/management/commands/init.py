@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from gcmhub.framework.loader import load_framework
 from gcmhub.geo.loader import load_areas
+from gcmhub.protection.taxonomy import sync_situations
 
 
 class Command(BaseCommand):
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
         self.report("Areas", load_areas())
         self.report("Framework", load_framework())
+        # Also done after every migrate (protection's post_migrate); idempotent.
+        self.report("Situations of vulnerability", sync_situations())
         if not no_static:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS("GCM Hub is initialised."))
