@@ -138,6 +138,7 @@ class IndexOut(Schema):
 COLLECTIONS = (
     "objectives", "principles", "sdg-indicators", "areas", "indicators",
     "organizations", "progress", "progress/timelines", "commitments", "practices", "documents",
+    "referral-pathways",
 )  # fmt: skip
 
 
@@ -167,6 +168,7 @@ def _mount_routers() -> None:
     from gcmhub.practices.api import router as practices_router
     from gcmhub.progress.api import router as progress_router
     from gcmhub.protection.api import router as protection_router
+    from gcmhub.protection.web_api import router as protection_web_router
     from gcmhub.reviews.api import router as reviews_router
     from gcmhub.web.api import router as search_router
 
@@ -182,6 +184,7 @@ def _mount_routers() -> None:
     api.add_router("/", explorer_router)
     api.add_router("/", reviews_router)
     api.add_router("/", protection_router)
+    api.add_router("/", protection_web_router)
 
 
 _mount_routers()

@@ -23,3 +23,7 @@ class ProtectionConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_situations, sender=self, dispatch_uid="protection_sync_situations")
+
+        from . import sections
+
+        sections.register()

@@ -123,7 +123,8 @@ def _service_measures(area, today) -> list[gaps.Measure]:
     from gcmhub.protection.models import Service
     from gcmhub.protection.services import is_stale
 
-    services = Service.objects.filter(area=area, is_published=True).prefetch_related("situations")
+    # Suspended and closed services are hidden from the public (rules.py): not shown, not counted.
+    services = Service.objects.filter(area=area, is_published=True, state="active").prefetch_related("situations")
     return [
         gaps.Measure(
             "service",

@@ -198,3 +198,71 @@ def delete_pathway(actor, pathway, expected_version: int) -> None:
         stored_if_unchanged(pathway, expected_version)
         pathway._history_user = actor
         pathway.delete()
+
+
+def _place(service) -> str:
+    location = next(iter(service.locations.all()), None)
+    if location is None:
+        return ""
+    return ", ".join(part for part in (location.name, location.address, location.admin_area) if part)
+
+
+def card_for(reader, pathway, language: str, *, url: str = "", today=None):
+    """The referral card of ``pathway`` in ``language`` (``cards.Card``): the
+    steps with the services ``reader`` may see, at most
+    ``cards.MAX_SERVICES_PER_STEP`` each, and the labels in that language."""
+    from django.utils import timezone, translation
+
+    from gcmhub.protection import cards
+    from gcmhub.protection.services import is_stale
+
+    today = today or timezone.localdate()
+    with translation.override(language):
+        steps = []
+        for step in pathway.steps.all():
+            shown = [s for s in step_services(reader, step) if s.state == "active"]
+            kept = shown[: cards.MAX_SERVICES_PER_STEP]
+            steps.append(
+                cards.CardStep(
+                    order=step.order,
+                    kind=step.kind,
+                    kind_label=str(step.get_kind_display()),
+                    description=step.description,
+                    services=tuple(
+                        cards.CardService(
+                            name=service.name,
+                            provider=service.provider.name,
+                            phone=service.phone,
+                            email=service.email,
+                            hours=service.hours,
+                            place=_place(service),
+                            languages=", ".join(service.languages or ()),
+                            stale=is_stale(service, today),
+                        )
+                        for service in kept
+                    ),
+                    more=len(shown) - len(kept),
+                )
+            )
+        labels = {
+            "demo": _("Demo data: invented for trying GCM Hub out. Do not use for real referrals."),
+            "card": _("Referral card"),
+            "stale": _("not verified for 6 months: check before referring"),
+            "phone": _("Phone"),
+            "languages": _("Languages"),
+            "more": _("%(count)d more in the online directory"),
+            "privacy": _("This card lists services, never people. Do not write case details on it."),
+            "as_of": _("As of %(date)s") % {"date": today.isoformat()},
+        }
+        return cards.Card(
+            language=language,
+            title=pathway.title,
+            situation=pathway.situation.title(language),
+            country=pathway.area.tr("name") if hasattr(pathway.area, "tr") else str(pathway.area),
+            steps=tuple(steps),
+            notes=pathway.notes,
+            is_demo=pathway.is_demo,
+            url=url,
+            as_of=today.isoformat(),
+            labels=labels,
+        )
