@@ -22,6 +22,13 @@ class ProtectionConfig(AppConfig):
     verbose_name = _("Protection and services")
 
     def ready(self):
+        from gcmhub import references
+
+        from .models import Service
+        from .services import visible_services
+
+        # A reference to a service (a referral step, a link) obeys the reader's read rules.
+        references.register(Service, visible_services, "protection.view_service")
         post_migrate.connect(_sync_situations, sender=self, dispatch_uid="protection_sync_situations")
 
         from . import sections
