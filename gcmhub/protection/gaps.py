@@ -8,8 +8,8 @@ gathers the records of a country and words the reasons.
 The rule, applied to each (situation, stage) cell:
 
 1. A **measure** addresses the cell when it is tagged with the situation and
-   with the stage (a measure tagged with no stage counts in every stage; a
-   service has no stage and counts in every stage). Measures are published
+   with the stage; a measure tagged with no stage (services have none)
+   counts in every stage where the taxonomy says the situation arises. Measures are published
    commitments, published practices and published services of the country.
 2. A measure **counts** unless it is closed: a discontinued commitment, a
    suspended or closed service. Counted measures are **weak** when they carry
@@ -36,7 +36,7 @@ Every cell keeps the records and the rule that decided it (``Cell.rule``,
 >>> e = Evidence("VC_HTF_DETV", "16.2.2", frozenset({"trafficking"}), frozenset(), 2019, 143.0)
 >>> cells = build_matrix(["trafficking"], [m], [e], arises={"trafficking": {"transit"}}).cells
 >>> [(c.stage, c.status) for c in cells]
-[('pre_departure', 'covered'), ('transit', 'covered'), ('destination', 'covered'), ('return', 'covered')]
+[('pre_departure', 'not_applicable'), ('transit', 'covered'), ('destination', 'not_applicable'), ('return', 'not_applicable')]
 >>> build_matrix(["trafficking"], [], [e], arises={"trafficking": {"transit"}}).cell("trafficking", "transit").status
 'gap'
 """
@@ -90,8 +90,12 @@ class Measure:
             return WEAK_MEASURE
         return SOUND
 
-    def addresses(self, situation: str, stage: str) -> bool:
-        return situation in self.situations and (not self.stages or stage in self.stages)
+    def addresses(self, situation: str, stage: str, arises: frozenset[str] | None = None) -> bool:
+        if situation not in self.situations:
+            return False
+        if self.stages:
+            return stage in self.stages
+        return arises is None or stage in arises
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,7 @@ def classify(
     arises: frozenset[str] | None = None,
 ) -> Cell:
     """One cell: the measures and evidence concerning it, and the rule's verdict."""
-    mine = tuple((m, m.standing) for m in measures if m.addresses(situation, stage))
+    mine = tuple((m, m.standing) for m in measures if m.addresses(situation, stage, arises))
     linked = tuple(e for e in evidence if e.concerns(situation, stage, arises))
     counted = [standing for _measure, standing in mine if standing != NOT_COUNTED]
     harm = any(e.shows_harm for e in linked)

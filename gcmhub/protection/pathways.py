@@ -1,34 +1,27 @@
-"""Referral pathways: reading them and the one way to write them.
+"""Referral pathways: reading them, the editor's input, the referral card.
 
 A pathway is, for one situation in one country, the ordered steps a
 frontline worker follows: first contact, then specialised services, then
-follow-up. Its focal point (the country's) edits it; admins too. Every write
-goes through ``save_pathway``: the whole pathway (title, notes, steps and the
-services of each step) is replaced at once, after checking
+follow-up. Its focal point (the country's) edits it; admins too. The write
+itself is ``services.save_pathway`` (permission, version, same-country
+services, history); ``create_pathway``/``edit_pathway`` here first turn the
+editor's input into what it takes, checking
 
-* the permission (``protection.change_referralpathway``),
-* the version read (``gcmhub.concurrency``: a stale one is an EditConflict),
 * the steps: at least one, at most ``MAX_STEPS``, kinds in the order
   first contact → specialised → follow-up, each with something to do or a
-  service,
-* every service: published or otherwise readable by the editor
-  (``gcmhub.references``) and of the pathway's country.
-
-The pathway and each step keep their history (django-simple-history); the
-pathway's own history row records the steps in words (``steps_summary``).
+  service;
+* every service id through ``gcmhub.references`` (a service the editor may
+  not read is refused like an unknown one).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from gcmhub import references
-from gcmhub.actors.services import require_permission
-from gcmhub.concurrency import save_if_unchanged
 from gcmhub.errors import InvalidInput, NotFound
 from gcmhub.text import text_problem
 
@@ -94,7 +87,7 @@ def _check_text(value: str, limit: int, name: str) -> str:
     return value
 
 
-def _checked_steps(actor, area, steps: list[StepInput]) -> list[tuple[str, str, list]]:
+def _checked_steps(actor, area, steps: list[StepInput]) -> list[dict]:
     from gcmhub.protection.models import Service
 
     if not steps:
@@ -130,74 +123,31 @@ def _checked_steps(actor, area, steps: list[StepInput]) -> list[tuple[str, str, 
             services.append(service)
         if not description and not services:
             raise InvalidInput(_("Say what to do at this step or name a service."), field=f"{where}.description")
-        checked.append((step.kind, description, services))
+        checked.append({"kind": step.kind, "description": description, "services": services})
     return checked
 
 
-def _summary(steps) -> str:
-    return "\n".join(
-        f"{position}. {kind}: {description} [{', '.join(str(s.pk) for s in services)}]"
-        for position, (kind, description, services) in enumerate(steps, start=1)
-    )
-
-
-def _write_steps(pathway, steps) -> None:
-    from gcmhub.protection.models import ReferralStep
-
-    pathway.steps.all().delete()
-    for position, (kind, description, services) in enumerate(steps, start=1):
-        step = ReferralStep.objects.create(pathway=pathway, order=position, kind=kind, description=description)
-        step.services.set(services)
-
-
 def create_pathway(actor, *, area, situation, data: PathwayInput, is_demo: bool = False):
-    from gcmhub.protection.models import ReferralPathway
+    from gcmhub.protection import services
 
-    pathway = ReferralPathway(area=area, situation=situation, is_demo=is_demo)
-    require_permission(actor, "protection.add_referralpathway", pathway)
-    pathway.title = _check_text(data.title, TITLE_MAX, "title")
-    if not pathway.title:
-        raise InvalidInput(_("Give the pathway a title."), field="title")
-    pathway.notes = _check_text(data.notes, TEXT_MAX, "notes")
     steps = _checked_steps(actor, area, data.steps)
-    with transaction.atomic():
-        pathway._history_user = actor
-        _set_summary(pathway, steps)
-        pathway.save()
-        _write_steps(pathway, steps)
-    return pathway
+    return services.save_pathway(
+        actor, None, area=area, situation=situation, title=_check_text(data.title, TITLE_MAX, "title"),
+        notes=_check_text(data.notes, TEXT_MAX, "notes"), steps=steps, is_demo=is_demo,
+    )  # fmt: skip
 
 
-def _set_summary(pathway, steps) -> None:
-    if hasattr(pathway, "steps_summary"):
-        pathway.steps_summary = _summary(steps)
-
-
-def save_pathway(actor, pathway, data: PathwayInput, expected_version: int):
+def edit_pathway(actor, pathway, data: PathwayInput, expected_version: int):
     """Replace the pathway's texts and steps (EditConflict if it changed since ``expected_version``)."""
-    require_permission(actor, "protection.change_referralpathway", pathway)
-    title = _check_text(data.title, TITLE_MAX, "title")
-    if not title:
-        raise InvalidInput(_("Give the pathway a title."), field="title")
-    notes = _check_text(data.notes, TEXT_MAX, "notes")
+    from gcmhub.protection import services
+
+    services.require(actor, services.CHANGE_PATHWAY, pathway)
     steps = _checked_steps(actor, pathway.area, data.steps)
-    with transaction.atomic():
-        pathway.title, pathway.notes = title, notes
-        pathway._history_user = actor
-        _set_summary(pathway, steps)
-        save_if_unchanged(pathway, expected_version)
-        _write_steps(pathway, steps)
-    return pathway
-
-
-def delete_pathway(actor, pathway, expected_version: int) -> None:
-    from gcmhub.concurrency import stored_if_unchanged
-
-    require_permission(actor, "protection.delete_referralpathway", pathway)
-    with transaction.atomic():
-        stored_if_unchanged(pathway, expected_version)
-        pathway._history_user = actor
-        pathway.delete()
+    return services.save_pathway(
+        actor, pathway, area=pathway.area, situation=pathway.situation,
+        title=_check_text(data.title, TITLE_MAX, "title"), notes=_check_text(data.notes, TEXT_MAX, "notes"),
+        steps=steps, expected_version=expected_version, is_demo=pathway.is_demo,
+    )  # fmt: skip
 
 
 def _place(service) -> str:

@@ -363,7 +363,7 @@ def pathway_edit(request, pk: int | None = None):
                     version = int(request.POST.get("version", ""))
                 except ValueError as exc:
                     raise InvalidInput(_("The form is incomplete: reload the page."), field="version") from exc
-                pathways.save_pathway(user, pathway, data, version)
+                pathways.edit_pathway(user, pathway, data, version)
             messages.success(request, _("The referral pathway was saved."))
             return redirect("protection:pathway", pk=pathway.pk)
         except (InvalidInput, EditConflict, Forbidden) as exc:

@@ -68,7 +68,10 @@ def test_stages_where_the_situation_does_not_arise():
     assert classify(TRAFFICKING, "return", [], [harm()], arises).status == gaps.NOT_APPLICABLE
     # untagged evidence follows the taxonomy; evidence tagged with the stage counts there anyway
     assert classify(TRAFFICKING, "return", [], [harm(stages=("return",))], arises).status == gaps.GAP
-    assert classify(TRAFFICKING, "return", [measure()], [], arises).status == gaps.COVERED
+    # a measure with no stage counts where the situation arises; one tagged with the stage, there too
+    assert classify(TRAFFICKING, "return", [measure()], [], arises).status == gaps.NOT_APPLICABLE
+    assert classify(TRAFFICKING, "transit", [measure()], [], arises).status == gaps.COVERED
+    assert classify(TRAFFICKING, "return", [measure(stages=("return",))], [], arises).status == gaps.COVERED
 
 
 def test_matrix_has_every_cell_and_totals():
