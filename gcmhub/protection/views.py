@@ -242,7 +242,7 @@ def pathway_detail(request, pk: int):
         "steps": _steps_for(request, pathway),
         "history": history_of(pathway, reader=request.user)[:20],
         "can_change": request.user.has_perm("protection.change_referralpathway", pathway),
-        "languages": LANGUAGES,
+        "card_languages": LANGUAGES,
     }
     return render(request, "protection/pathway_detail.html", context)
 
@@ -256,7 +256,7 @@ def pathway_card(request, pk: int):
     pathway = _pathway_or_404(request, pk)
     language = _card_language(request)
     card = pathways.card_for(request.user, pathway, language, url=request.build_absolute_uri(request.path))
-    context = {"card": card, "pathway": pathway, "card_language": language, "languages": LANGUAGES}
+    context = {"card": card, "pathway": pathway, "card_language": language, "card_languages": LANGUAGES}
     return render(request, "protection/card.html", context)
 
 

@@ -3,7 +3,6 @@
 Mounted under /api/v1/ beside the directory endpoints of ``api.py``. Both
 are public reads (a token only widens what a step's services show)."""
 
-from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
