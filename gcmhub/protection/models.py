@@ -153,7 +153,7 @@ class Service(PublishableModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # When the last stale reminder went out (so a reminder is sent once per stale period).
+    # When its editors were last reminded that it is stale (reminders.py), shown to them.
     stale_reminded_on = models.DateField(_("stale reminder sent on"), null=True, blank=True, editable=False)
     # Situations in words, written with them, so the record's history shows their changes.
     relations_summary = models.TextField(_("situations served (summary)"), blank=True)
