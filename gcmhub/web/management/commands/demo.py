@@ -22,6 +22,7 @@ class Command(BaseCommand):
         self._load_indicators()
         self._load_commitments()
         self._load_practices()
+        self._load_protection()
         self._load_explorer()
         # Imports queue recomputation for the task worker; a freshly built demo
         # site should show its scorecards before any worker has run.
@@ -82,6 +83,20 @@ class Command(BaseCommand):
         for item in load_demo_indicators():
             state = "already loaded" if item.skipped else f"{item.created} values"
             self.stdout.write(f"Indicator data {item.file}: {state}")
+
+    def _load_protection(self):
+        # An invented service directory and referral pathways for Kenya (labelled
+        # as demo data on every page), with planted stale services and gaps.
+        from gcmhub.protection.demo import DEMO_AREA, load_demo_directory
+
+        loaded = load_demo_directory()
+        if loaded["skipped"]:
+            self.stdout.write(f"Demo service directory ({DEMO_AREA}, invented): already loaded")
+        else:
+            self.stdout.write(
+                f"Demo service directory ({DEMO_AREA}, invented): {loaded['services']} services, "
+                f"{loaded['pathways']} referral pathways, {loaded['commitments_tagged']} commitments tagged"
+            )
 
     def _load_practices(self):
         # Good practices reviewed from the shared workshop report, with their
