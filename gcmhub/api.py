@@ -137,7 +137,7 @@ class IndexOut(Schema):
 # The main collections a newcomer starts from, as paths under /api/v1/.
 COLLECTIONS = (
     "objectives", "principles", "sdg-indicators", "areas", "indicators",
-    "organizations", "progress", "progress/timelines", "commitments", "practices", "documents",
+    "organizations", "progress", "progress/timelines", "commitments", "practices", "documents", "services",
     "referral-pathways",
 )  # fmt: skip
 

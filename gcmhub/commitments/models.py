@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from gcmhub.concurrency import VersionedModel
+from gcmhub.protection.taxonomy import validate_stages
 from gcmhub.publishing import ReviewedModel, ReviewState
 from gcmhub.text import long_text_field, validate_text
 
@@ -127,7 +128,7 @@ class Commitment(ReviewedModel):
     situations = models.ManyToManyField(
         "protection.Situation", blank=True, related_name="commitments", verbose_name=_("situations of vulnerability")
     )
-    stages = models.JSONField(_("migration stages"), default=list, blank=True)
+    stages = models.JSONField(_("migration stages"), default=list, blank=True, validators=[validate_stages])
 
     # The commitment's own metric, where no indicator series fits.
     metric = models.CharField(_("metric"), max_length=300, blank=True, validators=[validate_text])

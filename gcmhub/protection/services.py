@@ -358,10 +358,13 @@ def _save_relations(service: Service, relations: dict) -> None:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def create_service(actor, data: ServiceInput, *, verified_on: datetime.date | None = None) -> Service:
-    """A new draft; the actor must be in scope for it (their country, or their organisation)."""
+def create_service(
+    actor, data: ServiceInput, *, verified_on: datetime.date | None = None, hsds_id: str = ""
+) -> Service:
+    """A new draft; the actor must be in scope for it (their country, or their organisation).
+    ``verified_on`` (a reviewer's or the operator's import) and ``hsds_id`` come from an HSDS import."""
     require(actor, ADD)
-    service = Service(created_by=actor if actor is not None and actor.pk else None)
+    service = Service(created_by=actor if actor is not None and actor.pk else None, hsds_id=hsds_id[:100])
     _apply(service, data)
     require(actor, ADD, service)
     relations = _relations_of(data)
@@ -480,10 +483,14 @@ def delete_service(actor, service: Service, expected_version: int) -> None:
         service.delete()
 
 
-def service_history(user, service: Service):
-    from gcmhub.actors.history import history_of
+def service_history(reader, service: Service) -> list:
+    """The service's history as ``reader`` may see it: those who work on it
+    see usernames and held proposals, everyone else the editors' organisation or role."""
+    from gcmhub.actors import history
 
-    return history_of(user, service)
+    staff = may_see_staff_view(reader, service)
+    hidden = () if staff else ("last_verified_by",)
+    return history.history_of(service, reader=reader, show_usernames=staff, exclude=hidden)
 
 
 # --- referral pathways ----------------------------------------------------------------------------

@@ -251,6 +251,22 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
         return parse_taxonomy(yaml.safe_load(handle))
 
 
+def validate_stages(value) -> None:
+    """A JSON list of distinct stage codes (a model field validator)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Give a list of migration stages."))
+    unknown = [code for code in value if code not in STAGES]
+    if unknown:
+        raise ValidationError(
+            _("Unknown migration stage “%(code)s”. Stages: %(codes)s.") % {"code": unknown[0], "codes": ", ".join(STAGES)}
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A migration stage is listed twice."))
+
+
 def stage_choices() -> list[tuple[str, str]]:
     taxonomy = load_taxonomy()
     return [(code, taxonomy.stage_label(code)) for code in STAGES]
