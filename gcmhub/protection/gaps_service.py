@@ -197,3 +197,28 @@ def country_matrix(area, today: datetime.date | None = None) -> gaps.Matrix:
             continue
     measures = _commitment_measures(area, today) + _practice_measures(area) + _service_measures(area, today)
     return gaps.build_matrix(codes, measures, _evidence(area), arises=arises)
+
+
+def coordination_items(area, today: datetime.date | None = None) -> dict:
+    """The gaps and weak spots of ``area``'s matrix for the coordination page
+    (gcmhub.commitments): situation, stage, status and the drill-down link."""
+    from django.urls import reverse
+
+    from gcmhub.protection import gaps_text
+    from gcmhub.protection.models import Situation
+
+    matrix = country_matrix(area, today)
+    titles = {s.code: s.title() for s in Situation.objects.all()}
+    items = [
+        {
+            "situation": titles.get(cell.situation, cell.situation),
+            "stage": gaps_text.STAGE_LABELS[cell.stage],
+            "status": cell.status,
+            "status_label": gaps_text.STATUS_LABELS[cell.status],
+            "url": reverse("protection:gap-cell", args=[area.iso3, cell.situation, cell.stage]),
+        }
+        for cell in matrix.cells
+        if cell.status in (gaps.GAP, gaps.WEAK)
+    ]
+    items.sort(key=lambda item: (item["status"] != gaps.GAP, item["situation"]))
+    return {"items": items, "matrix_url": reverse("protection:gaps", args=[area.iso3])}

@@ -145,3 +145,13 @@ def test_gap_pages(client, kenya, planted):
 def test_country_page_section_links_the_matrix(client, kenya, planted):
     page = client.get("/en/countries/KEN/")
     assert "/en/protection/gaps/KEN/" in page.content.decode()
+
+
+def test_coordination_page_lists_protection_gaps(client, kenya, planted):
+    page = client.get("/en/countries/KEN/coordination/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Protection gaps and weak spots" in text
+    assert "/en/protection/gaps/KEN/trafficking_victim/transit/" in text  # a gap
+    assert "/en/protection/gaps/KEN/exploited_worker/destination/" in text  # a weak spot
+    assert "/en/protection/gaps/KEN/unaccompanied_child/destination/" not in text  # covered
