@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -162,8 +163,10 @@ def directory(request):
         "offered. The list below gives the same services."
     ) % {"count": len(points)}
     spec = directory_map_spec(points, description=description, country_m49=_country_m49(filters["area"]))
-    languages = sorted({code for service in _directory_services(None) for code in (service.languages or ())})
-    areas = Area.objects.filter(services__in=_directory_services(None)).distinct().order_by("name_en")
+    # The choices come from what the public sees, so a draft never leaks through a filter's options.
+    public = _directory_services(AnonymousUser())
+    languages = sorted({code for languages in public.values_list("languages", flat=True) for code in (languages or ())})
+    areas = Area.objects.filter(pk__in=public.values("area_id")).order_by("name_en")
     context = {
         "page": page,
         "filters": filters,
