@@ -576,6 +576,12 @@ def _write(actor, converted: Converted, publish: bool, report: ImportReport) -> 
     if existing is not None:
         live = services.update_service(actor, existing, data, existing.version)
         (report.updated if live else report.held).append(existing.pk)
+        newer = converted.verified_on and (
+            existing.last_verified_on is None or converted.verified_on > existing.last_verified_on
+        )
+        if live and may_verify and newer:
+            existing.refresh_from_db()
+            services.verify_service(actor, existing, existing.version, on=converted.verified_on)
         return
     service = services.create_service(
         actor, data, verified_on=converted.verified_on if may_verify else None, hsds_id=converted.hsds_id

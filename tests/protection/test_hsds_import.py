@@ -86,8 +86,11 @@ def test_round_trip_keeps_types_situations_and_ids(make_service, tmp_path, kenya
     assert copy.locations.get().latitude == pytest.approx(-1.2741)
     assert copy.last_verified_on.isoformat() == "2026-10-01"
     # The zip of the same directory updates the same service (matched by its HSDS id), no duplicate.
+    Service.objects.filter(pk=copy.pk).update(last_verified_on=None)
     again = import_services(None, tmp_path / "directory.zip")
     assert again.updated == [copy.pk] and not again.created
+    # The file's newer verification date is taken over (the operator may verify).
+    assert Service.objects.get().last_verified_on.isoformat() == "2026-10-01"
     assert Service.objects.count() == 1
     assert {s.code for s in Service.objects.get().situations.all()} == {"unaccompanied_child", "survivor_of_violence"}
 
