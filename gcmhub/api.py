@@ -138,7 +138,7 @@ class IndexOut(Schema):
 COLLECTIONS = (
     "objectives", "principles", "sdg-indicators", "areas", "indicators",
     "organizations", "progress", "progress/timelines", "commitments", "practices", "documents",
-    "reviews", "services",
+    "reviews", "services", "referral-pathways",
 )  # fmt: skip
 
 
@@ -169,6 +169,7 @@ def _mount_routers() -> None:
     from gcmhub.progress.api import router as progress_router
     from gcmhub.protection.api import router as protection_router
     from gcmhub.reports.api import router as reports_router
+    from gcmhub.protection.web_api import router as protection_web_router
     from gcmhub.reviews.api import router as reviews_router
     from gcmhub.reviews.scorecards_api import router as scorecards_router
     from gcmhub.web.api import router as search_router
@@ -187,6 +188,7 @@ def _mount_routers() -> None:
     api.add_router("/", scorecards_router)
     api.add_router("/", protection_router)
     api.add_router("/", reports_router)
+    api.add_router("/", protection_web_router)
 
 
 _mount_routers()

@@ -30,3 +30,7 @@ class ProtectionConfig(AppConfig):
         # A reference to a service (a referral step, a link) obeys the reader's read rules.
         references.register(Service, visible_services, "protection.view_service")
         post_migrate.connect(_sync_situations, sender=self, dispatch_uid="protection_sync_situations")
+
+        from . import sections
+
+        sections.register()

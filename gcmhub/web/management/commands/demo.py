@@ -22,6 +22,7 @@ class Command(BaseCommand):
         self._load_indicators()
         self._load_commitments()
         self._load_practices()
+        self._load_protection()
         self._load_explorer()
         self._load_reviews()
         self._load_review_scorecards()
@@ -126,6 +127,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo review report (invented review): published at {result.snapshot.get_absolute_url()} "
                 f"in {result.seconds:.1f} s"
+            )
+
+    def _load_protection(self):
+        # An invented service directory and referral pathways for Kenya (labelled
+        # as demo data on every page), with planted stale services and gaps.
+        from gcmhub.protection.demo import DEMO_AREA, load_demo_directory
+
+        loaded = load_demo_directory()
+        if loaded["skipped"]:
+            self.stdout.write(f"Demo service directory ({DEMO_AREA}, invented): already loaded")
+        else:
+            self.stdout.write(
+                f"Demo service directory ({DEMO_AREA}, invented): {loaded['services']} services, "
+                f"{loaded['pathways']} referral pathways, {loaded['commitments_tagged']} commitments tagged"
             )
 
     def _load_practices(self):
