@@ -83,12 +83,53 @@ class Matrix:
         codes = [self.code_of[(facet, value)] for value in values if (facet, value) in self.code_of]
         mask = np.zeros(len(self.ids), dtype=bool)
         if codes:
-            mask[self.rows[np.isin(self.codes, codes)]] = True
+            index = self._indexes()
+            for code in codes:
+                mask[index.rows_by_code[index.code_offsets[code] : index.code_offsets[code + 1]]] = True
         return mask
 
     def counts(self, mask: np.ndarray) -> dict[tuple[str, str], int]:
-        counted = np.bincount(self.codes[mask[self.rows]], minlength=len(self.values))
-        return {self.values[code]: int(count) for code, count in enumerate(counted) if count}
+        """``{(facet, value): number of rows of mask having it}``. Few rows:
+        their own entries are gathered (CSR offsets); many rows: one pass
+        over the entries in row order."""
+        index = self._indexes()
+        selected = np.flatnonzero(mask)
+        if len(selected) * 4 < len(self.ids):
+            lengths = index.per_row[selected]
+            starts = index.row_offsets[selected]
+            shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            codes = index.codes_by_row[shift + np.arange(int(lengths.sum()))]
+        else:
+            codes = index.codes_by_row[np.repeat(mask, index.per_row)]
+        counted = np.bincount(codes, minlength=len(self.values))
+        return {self.values[code]: int(counted[code]) for code in np.flatnonzero(counted)}
+
+    def _indexes(self) -> _Indexes:
+        """The facet entries ordered by row and by code, built on first use."""
+        found = self.__dict__.get("_built")
+        if found is None:
+            found = _Indexes.build(self.rows, self.codes, len(self.ids), len(self.values))
+            self.__dict__["_built"] = found
+        return found
+
+
+@dataclass
+class _Indexes:
+    per_row: np.ndarray  # entries per row
+    row_offsets: np.ndarray  # first entry of each row in codes_by_row
+    codes_by_row: np.ndarray  # codes, ordered by row
+    code_offsets: np.ndarray  # first entry of each code in rows_by_code (+ one past the end)
+    rows_by_code: np.ndarray  # rows, ordered by code
+
+    @classmethod
+    def build(cls, rows: np.ndarray, codes: np.ndarray, row_count: int, code_count: int) -> _Indexes:
+        by_row = np.argsort(rows, kind="stable")
+        per_row = np.bincount(rows, minlength=row_count) if len(rows) else np.zeros(row_count, dtype=np.int64)
+        row_offsets = np.concatenate([[0], np.cumsum(per_row)[:-1]]).astype(np.int64) if row_count else per_row
+        by_code = np.argsort(codes, kind="stable")
+        per_code = np.bincount(codes, minlength=code_count) if len(codes) else np.zeros(code_count, dtype=np.int64)
+        code_offsets = np.concatenate([[0], np.cumsum(per_code)]).astype(np.int64)
+        return cls(per_row, row_offsets, codes[by_row], code_offsets, rows[by_code])
 
 
 _cache: dict[str, Matrix] = {}

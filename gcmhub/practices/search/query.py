@@ -25,6 +25,11 @@ from gcmhub.practices.search.indexing import FACETS
 from gcmhub.practices.search.text import Term, highlight, query_terms, snippet
 
 PER_PAGE = 20
+# Practice columns a result (``_results.html``, the site search) reads.
+HIT_FIELDS = (
+    "title", "summary", "results", "evidence", "replicability", "stage", "state", "period_start", "period_end",
+    "is_demo", "is_published", "review_state", "published_at", "created_at",
+)  # fmt: skip
 # The engine ranks at most this many matches by relevance (see ``_order``).
 RANK_LIMIT = 5000
 MAX_PER_PAGE = 100
@@ -236,7 +241,8 @@ def _visibility(user, id_column: str, published_column: str, queryset_for) -> tu
 
 def _load_hits(ranked: list[tuple[int, float]], terms: list[Term]) -> list[PracticeHit]:
     ids = [practice_id for practice_id, _score in ranked]
-    practices = Practice.objects.in_bulk(ids)
+    # Only what a result shows: no history, links or other columns.
+    practices = Practice.objects.only(*HIT_FIELDS).in_bulk(ids)
     passages = {}
     for source in PracticeSource.objects.filter(practice_id__in=ids).only("practice_id", "passage"):
         passages.setdefault(source.practice_id, []).append(source.passage)

@@ -14,6 +14,7 @@ never silently misses text in another.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,25 +72,41 @@ def query_terms(text: str) -> list[Term]:
     return terms[:MAX_TERMS]
 
 
-@lru_cache(maxsize=20_000)
-def _fold_word(word: str) -> str:
-    return fold(word).replace(" ", "")
+def _letter_classes() -> dict[str, str]:
+    """For each folded letter (and the pairs œ, æ, ß fold to), the characters
+    that fold to it: a regular expression then finds a term in the original
+    text, accents and all, in one pass (``fold`` stays the one definition)."""
+    forms: dict[str, set[str]] = {}
+    for code in [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250)]:
+        char = chr(code)
+        folded = fold(char)
+        if folded.isascii() and folded.isalpha() and 1 <= len(folded) <= 2:
+            forms.setdefault(folded, set()).update({char, char.lower(), char.upper()})
+    return {key: "".join(sorted(chars)) for key, chars in forms.items()}
+
+
+_LETTERS = _letter_classes()
+
+
+def _term_pattern(term: Term) -> str:
+    parts, i = [], 0
+    while i < len(term.text):
+        pair = term.text[i : i + 2]
+        if len(pair) == 2 and pair in _LETTERS:  # "oe" is "oe" or "œ"
+            first, second = (re.escape(_LETTERS.get(ch, ch)) for ch in pair)
+            parts.append(f"(?:[{first}][{second}]|[{re.escape(_LETTERS[pair])}])")
+            i += 2
+            continue
+        char = term.text[i]
+        parts.append(f"[{re.escape(_LETTERS[char])}]" if char in _LETTERS else re.escape(char))
+        i += 1
+    return "".join(parts) + (r"\w*" if term.prefix else r"(?!\w)")
 
 
 @lru_cache(maxsize=256)
-def _matcher(terms: tuple[Term, ...]):
-    """A cached ``word -> bool`` for these terms: snippets test the same words again and again."""
-
-    @lru_cache(maxsize=20_000)
-    def is_hit(word: str) -> bool:
-        folded = _fold_word(word)
-        return any(term.matches(folded) for term in terms)
-
-    return is_hit
-
-
-def _is_hit(word: str, terms: list[Term]) -> bool:
-    return _matcher(tuple(terms))(word)
+def _term_regex(terms: tuple[Term, ...]) -> re.Pattern:
+    """Words a term matches (folded: accents and capitals ignored), whole."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(_term_pattern(term) for term in terms) + ")")
 
 
 def highlight(text: str, terms: list[Term]) -> SafeString:
@@ -98,12 +115,13 @@ def highlight(text: str, terms: list[Term]) -> SafeString:
 
 
 def _marked(text: str, terms: list[Term], start: int, end: int) -> str:
+    if not terms:
+        return escape(text[start:end])
     out, position = [], start
-    for match in _WORD.finditer(text, start, end):
-        if terms and _is_hit(match.group(), terms):
-            out.append(escape(text[position : match.start()]))
-            out.append(f"<mark>{escape(match.group())}</mark>")
-            position = match.end()
+    for match in _term_regex(tuple(terms)).finditer(text, start, end):
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
     out.append(escape(text[position:end]))
     return "".join(out)
 
@@ -115,11 +133,12 @@ def snippet(texts: list[str], terms: list[Term], words: int = SNIPPET_WORDS) -> 
     for text in texts:
         if not text:
             continue
-        words_found = list(_WORD.finditer(text))
-        spans = [match.span() for match in words_found]
-        hits = [i for i, match in enumerate(words_found) if terms and _is_hit(match.group(), terms)]
+        hits = [match.start() for match in _term_regex(tuple(terms)).finditer(text)] if terms else []
         if hits or not terms:
-            return _excerpt(text, spans, _best_window(hits, words), words, terms)
+            spans = [match.span() for match in _WORD.finditer(text)]
+            starts = [span[0] for span in spans]
+            hit_words = [max(0, bisect_right(starts, hit) - 1) for hit in hits]
+            return _excerpt(text, spans, _best_window(hit_words, words), words, terms)
     first = next((text for text in texts if text), "")
     if not first:
         return mark_safe("")
