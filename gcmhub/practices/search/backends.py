@@ -210,8 +210,13 @@ class SQLiteBackend(Backend):
 def fts5_query(terms: Iterable[Term], *, any_term: bool = False) -> str:
     """``"remittanc"* "fair"*``: every term (or any, for similar practices).
     Terms are folded to [a-z0-9], so quoting them is enough."""
-    parts = [f'"{term.text}"' + ("*" if term.prefix else "") for term in terms]
-    return (" OR " if any_term else " ").join(parts)
+    parts = [_fts5_term(term) for term in terms]
+    return (" OR " if any_term else " AND ").join(parts)
+
+
+def _fts5_term(term: Term) -> str:
+    words = [f'"{text}"' + ("*" if prefix else "") for text, prefix in term.variants]
+    return words[0] if len(words) == 1 else "(" + " OR ".join(words) + ")"
 
 
 class PostgreSQLBackend(Backend):
@@ -264,7 +269,10 @@ class PostgreSQLBackend(Backend):
 
 def tsquery(terms: Iterable[Term], *, any_term: bool = False, weights: str = "") -> str:
     """``remittanc:* & fair:*`` (``|`` for any term; ``weights="A"``: in the title only)."""
-    parts = [term.text + (f":*{weights}" if term.prefix else (f":{weights}" if weights else "")) for term in terms]
+    parts = []
+    for term in terms:
+        words = [text + (f":*{weights}" if prefix else (f":{weights}" if weights else "")) for text, prefix in term.variants]
+        parts.append(words[0] if len(words) == 1 else "(" + " | ".join(words) + ")")
     return (" | " if any_term else " & ").join(parts)
 
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from pathlib import Path
 from dataclasses import dataclass
 from functools import lru_cache
 
+import yaml
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,8 +29,8 @@ from gcmhub.geo.names import fold
 # queries only: the index keeps every word.
 STOPWORDS = frozenset(
     """
-    a an and are as at be by for from in into is it its of on or that the their this to with
-    au aux avec ce ces dans de des du en et il la le les leur l d ou par pour qu que qui sa se ses sur un une
+    a an and are as at be by for from in into is it its no not of on or that the their this to with
+    au aux avec ce ces dans de des du en et il la le les leur l d non ou par pour qu que qui sa se ses sur un une
     al como con del el en entre es las lo los para por que se su sus un una y
     """.split()
 )
@@ -44,9 +46,40 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 class Term:
     text: str  # folded
     prefix: bool
+    # Other words that count as this one (search_synonyms.yaml): (folded, prefix) pairs.
+    synonyms: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def variants(self) -> tuple[tuple[str, bool], ...]:
+        return ((self.text, self.prefix), *self.synonyms)
 
     def matches(self, folded_word: str) -> bool:
-        return folded_word.startswith(self.text) if self.prefix else folded_word == self.text
+        return any(folded_word.startswith(text) if prefix else folded_word == text for text, prefix in self.variants)
+
+
+SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "search_synonyms.yaml"
+
+
+def _variant(entry: str) -> tuple[str, bool]:
+    """A group entry as (folded stem, prefix): "juste=" is matched whole."""
+    whole = entry.endswith("=")
+    folded = fold(entry.rstrip("="))
+    if whole:
+        return folded, False
+    stem = trim_plural(folded)
+    return stem, len(stem) >= MIN_PREFIX_LENGTH
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[tuple[str, bool], ...]]:
+    """Folded query stem -> the variants of its group (data: search_synonyms.yaml)."""
+    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {}
+    found: dict[str, tuple[tuple[str, bool], ...]] = {}
+    for group in data.get("groups", []):
+        variants = tuple(dict.fromkeys(_variant(str(entry)) for entry in group if str(entry).strip()))
+        for text, _prefix in variants:
+            found[text] = variants
+    return found
 
 
 def trim_plural(word: str) -> str:
@@ -58,15 +91,30 @@ def trim_plural(word: str) -> str:
     return word
 
 
+def _group_of(groups: dict, word: str, stem: str) -> tuple[tuple[str, bool], ...]:
+    """The synonym group of a query word: by its stem or itself, else the entry
+    it extends ("remittances" → "remittance")."""
+    found = groups.get(stem) or groups.get(word)
+    if found:
+        return found
+    for entry, variants in groups.items():
+        if entry.startswith(stem) and word.startswith(entry) and len(stem) >= MIN_PREFIX_LENGTH:
+            return variants
+    return ()
+
+
 def query_terms(text: str) -> list[Term]:
     """The terms a query searches for: folded words minus stopwords (unless
     the query is nothing but stopwords), plurals trimmed, each once."""
     words = fold(text or "").split()
     meaningful = [word for word in words if word not in STOPWORDS] or words
     terms: list[Term] = []
+    groups = synonyms()
     for word in meaningful:
         stem = trim_plural(word)
-        term = Term(stem, prefix=len(stem) >= MIN_PREFIX_LENGTH)
+        prefix = len(stem) >= MIN_PREFIX_LENGTH
+        group = _group_of(groups, word, stem)
+        term = Term(stem, prefix, tuple(variant for variant in group if variant != (stem, prefix)))
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
@@ -89,18 +137,22 @@ _LETTERS = _letter_classes()
 
 
 def _term_pattern(term: Term) -> str:
+    return "|".join(_word_pattern(text, prefix) for text, prefix in term.variants)
+
+
+def _word_pattern(text: str, prefix: bool) -> str:
     parts, i = [], 0
-    while i < len(term.text):
-        pair = term.text[i : i + 2]
+    while i < len(text):
+        pair = text[i : i + 2]
         if len(pair) == 2 and pair in _LETTERS:  # "oe" is "oe" or "œ"
             first, second = (re.escape(_LETTERS.get(ch, ch)) for ch in pair)
             parts.append(f"(?:[{first}][{second}]|[{re.escape(_LETTERS[pair])}])")
             i += 2
             continue
-        char = term.text[i]
+        char = text[i]
         parts.append(f"[{re.escape(_LETTERS[char])}]" if char in _LETTERS else re.escape(char))
         i += 1
-    return "".join(parts) + (r"\w*" if term.prefix else r"(?!\w)")
+    return "(?:" + "".join(parts) + (r"\w*" if prefix else r"(?!\w)") + ")"
 
 
 @lru_cache(maxsize=256)
