@@ -66,6 +66,7 @@ class PracticeOut(Schema):
     objectives: list[int] = Field(description="Objective numbers, primary first")
     principles: list[str] = Field(description="Letters of the guiding principles")
     organizations: list[PracticeOrganizationOut]
+    commitments: list[int] = Field(description="Ids of the commitments it is linked to (those the reader may read)")
     stage: str
     population_groups: list[str]
     vulnerability_factors: list[str]
@@ -106,6 +107,13 @@ class PracticeOut(Schema):
             for link in practice.organization_links.select_related("organization")
             if references.shown(reader, link.organization)
         ]
+
+    @staticmethod
+    def resolve_commitments(practice, context) -> list[int]:
+        from gcmhub import references
+
+        reader = context["request"].auth
+        return [commitment.pk for commitment in practice.commitments.all() if references.shown(reader, commitment)]
 
     @staticmethod
     def resolve_sources(practice, context) -> list[dict]:
@@ -157,6 +165,7 @@ class PracticeIn(InputSchema):
     objectives: list[ObjectiveNumber] = Field(default_factory=list, max_length=23, description="Primary first")
     principles: list[Text(1)] = Field(default_factory=list, max_length=10, description="Letters a–j")
     organizations: list[PracticeOrganizationIn] = Field(default_factory=list, max_length=100)
+    commitments: list[Ref] = Field(default_factory=list, max_length=100, description="Ids of commitments it serves")
     stage: StageChoice
     population_groups: list[Code] = Field(default_factory=list, max_length=50)
     vulnerability_factors: list[Code] = Field(default_factory=list, max_length=50)
@@ -179,6 +188,7 @@ class PracticePatch(InputSchema):
     objectives: list[ObjectiveNumber] | None = Field(None, max_length=23)
     principles: list[Text(1)] | None = Field(None, max_length=10)
     organizations: list[PracticeOrganizationIn] | None = Field(None, max_length=100)
+    commitments: list[Ref] | None = Field(None, max_length=100)
     stage: StageChoice | None = None
     population_groups: list[Code] | None = Field(None, max_length=50)
     vulnerability_factors: list[Code] | None = Field(None, max_length=50)

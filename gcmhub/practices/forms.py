@@ -21,6 +21,24 @@ def objective_choices():
     return [(objective.number, f"{objective.number}. {objective.tr('short_title')}") for objective in Objective.objects.all()]
 
 
+def organization_choices(user):
+    from gcmhub.actors.services import visible_organizations
+
+    organizations = visible_organizations(user).order_by("name").values_list("pk", "name", "acronym")
+    return [(pk, f"{name} ({acronym})" if acronym else name) for pk, name, acronym in organizations]
+
+
+def commitment_choices(user):
+    from gcmhub.commitments.services import visible_commitments
+
+    commitments = visible_commitments(user).order_by("title", "pk").values_list("pk", "title", "area__iso3")
+    return [(pk, f"{title} — {iso3}" if iso3 else title) for pk, title, iso3 in commitments]
+
+
+# Organisation fields of the form, by role.
+ROLE_FIELDS = {"implementing": "implementing_organizations", "partner": "partner_organizations"}
+
+
 def _long(label, help_text="", rows=4):
     return forms.CharField(
         label=label, max_length=LONG_TEXT_MAX, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
@@ -39,6 +57,17 @@ class PracticeForm(ServiceErrorsMixin, forms.Form):
         label=_("Other objectives"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     principles = forms.MultipleChoiceField(label=_("Guiding principles"), required=False, widget=forms.CheckboxSelectMultiple)
+    implementing_organizations = forms.TypedMultipleChoiceField(
+        label=_("Implementing organisations"), coerce=int, required=False,
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+    )  # fmt: skip
+    partner_organizations = forms.TypedMultipleChoiceField(
+        label=_("Partners"), coerce=int, required=False, help_text=_("Hold Ctrl (Cmd on a Mac) to choose several.")
+    )
+    commitments = forms.TypedMultipleChoiceField(
+        label=_("Commitments it serves"), coerce=int, required=False,
+        help_text=_("Pledges made under the Compact that this practice carries out or supports."),
+    )  # fmt: skip
     stage = forms.ChoiceField(label=_("Migration stage"), choices=Stage.choices)
     population_groups = forms.MultipleChoiceField(
         label=_("Population groups"), required=False, widget=forms.CheckboxSelectMultiple,
@@ -61,11 +90,18 @@ class PracticeForm(ServiceErrorsMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    service_field_names = {"objectives": "primary_objective", "sources": "source_url"}
+    service_field_names = {
+        "objectives": "primary_objective", "sources": "source_url", "organizations": "implementing_organizations",
+    }  # fmt: skip
 
-    def __init__(self, *args, with_source: bool = True, **kwargs):
+    def __init__(self, *args, with_source: bool = True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["areas"].choices = country_choices()
+        # Only what the user may read can be chosen (the API's rule, gcmhub.references).
+        organizations = organization_choices(user)
+        self.fields["implementing_organizations"].choices = organizations
+        self.fields["partner_organizations"].choices = organizations
+        self.fields["commitments"].choices = commitment_choices(user)
         objectives = objective_choices()
         self.fields["primary_objective"].choices = [("", _("— choose —")), *objectives]
         self.fields["other_objectives"].choices = objectives
@@ -88,6 +124,10 @@ class PracticeForm(ServiceErrorsMixin, forms.Form):
         initial["primary_objective"] = numbers[0] if numbers else None
         initial["other_objectives"] = numbers[1:]
         initial["principles"] = list(practice.principles.values_list("letter", flat=True))
+        links = list(practice.organization_links.all())
+        for role, field in ROLE_FIELDS.items():
+            initial[field] = [link.organization_id for link in links if link.role == role]
+        initial["commitments"] = list(practice.commitments.values_list("pk", flat=True))
         return initial
 
     def service_data(self) -> dict:
@@ -95,6 +135,13 @@ class PracticeForm(ServiceErrorsMixin, forms.Form):
         primary, others = data.pop("primary_objective"), data.pop("other_objectives")
         data["objectives"] = ([primary] if primary else []) + [n for n in others if n != primary]
         data.pop("version", None)
+        organizations, seen = [], set()
+        for role, field in ROLE_FIELDS.items():
+            for organization_id in data.pop(field, None) or []:
+                if organization_id not in seen:  # chosen in both lists: implementing wins
+                    seen.add(organization_id)
+                    organizations.append({"id": organization_id, "role": role})
+        data["organizations"] = organizations
         url, page, passage = (data.pop(name, None) for name in ("source_url", "source_page", "source_passage"))
         if "source_url" in self.fields:
             data["sources"] = [{"url": url, "page": page, "passage": passage or ""}] if url else []

@@ -266,3 +266,21 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["document_id", "position"]
+
+
+class PracticeEmbedding(models.Model):
+    """A practice's sentence embedding, for hybrid search with the optional
+    ``semantic`` extra (``gcmhub.practices.search.semantic``). Derived data:
+    computed after each save by a background task and by
+    ``gcmhub practices reindex``; never edited, so no history."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    model = models.CharField(max_length=100)
+    # SHA-256 of the text embedded: an unchanged practice is not embedded again.
+    text_hash = models.CharField(max_length=64)
+    # float32, little-endian, unit length.
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("practice embedding")

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from gcmhub import publishing
+from gcmhub import publishing, references
 from gcmhub.actors.history import history_of
 from gcmhub.actors.models import Organization
 from gcmhub.actors.rules import is_admin, is_focal_point, is_reviewer
@@ -44,11 +44,14 @@ SCALAR_FIELDS = (
     "title", "summary", "level", "stage", "state", "period_start", "period_end",
     "results", "evidence", "replicability", "is_demo",
 )  # fmt: skip
-LIST_FIELDS = ("areas", "objectives", "principles", "organizations", "population_groups", "vulnerability_factors", "sources")
+LIST_FIELDS = (
+    "areas", "objectives", "principles", "organizations", "population_groups", "vulnerability_factors", "sources",
+    "commitments",
+)  # fmt: skip
 PRACTICE_FIELDS = (*SCALAR_FIELDS, *LIST_FIELDS)
 # Words in a list filter go through the search index; its best matches only.
 SEARCH_LIMIT = 100
-RELATED_FIELDS = ("areas", "objectives", "principles", "organizations", "sources")
+RELATED_FIELDS = ("areas", "objectives", "principles", "organizations", "sources", "commitments")
 
 
 # --- reading -------------------------------------------------------------------
@@ -311,6 +314,8 @@ def _apply_practice_data(actor, practice: Practice, data: dict) -> dict:
         related["organizations"] = _organizations(actor, data["organizations"] or [])
     if "sources" in data:
         related["sources"] = _sources(actor, data["sources"] or [])
+    if "commitments" in data:
+        related["commitments"] = _commitments(actor, data["commitments"] or [])
     return related
 
 
@@ -367,6 +372,22 @@ def _organizations(actor, entries) -> list[tuple[Organization, str]]:
     return result
 
 
+def _commitments(actor, ids) -> list:
+    """Commitments by id, through the actor's read rule (``gcmhub.references``):
+    an unknown id and a commitment the actor may not read get the same answer."""
+    from gcmhub.commitments.models import Commitment
+
+    result = []
+    for commitment_id in ids:
+        commitment = references.resolve(
+            actor, Commitment, commitment_id, field="commitments",
+            message=_("There is no commitment with the id “%(id)s”."),
+        )  # fmt: skip
+        if commitment not in result:
+            result.append(commitment)
+    return result
+
+
 def _sources(actor, entries) -> list[PracticeSource]:
     from gcmhub.practices.library import get_document
 
@@ -408,14 +429,21 @@ def _save_related(actor, practice: Practice, related: dict) -> None:
         practice.areas.set(related["areas"])
     if "principles" in related:
         practice.principles.set(related["principles"])
+    if "commitments" in related:
+        # Links to commitments the actor may not read are kept: the actor never saw them.
+        hidden = [c for c in practice.commitments.all() if not references.shown(actor, c)]
+        practice.commitments.set([*related["commitments"], *hidden])
     if "objectives" in related:
         practice.objective_links.all().delete()
         # One by one, so that each link is in the history.
         for position, objective in enumerate(related["objectives"]):
             PracticeObjective.objects.create(practice=practice, objective=objective, position=position)
     if "organizations" in related:
+        # Links to organisations the actor may not read stay: the actor never saw them.
+        links = practice.organization_links.select_related("organization")
+        hidden = [(link.organization, link.role) for link in links if not references.shown(actor, link.organization)]
         practice.organization_links.all().delete()
-        for organization, role in related["organizations"]:
+        for organization, role in [*related["organizations"], *hidden]:
             PracticeOrganization.objects.create(practice=practice, organization=organization, role=role)
     if "sources" in related:
         practice.sources.all().delete()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gcmhub import references
 from gcmhub.actors.views import _form_status, _save_versioned_edit, forbidden
 from gcmhub.errors import EditConflict, Forbidden, GcmHubError, InvalidInput, NotFound
 from gcmhub.framework.models import Objective
@@ -78,7 +79,11 @@ def practice_detail(request, pk: int):
     context = {
         "practice": practice,
         "objectives": [link.objective for link in practice.objective_links.select_related("objective")],
-        "organizations": practice.organization_links.select_related("organization"),
+        "organizations": [
+            link for link in practice.organization_links.select_related("organization")
+            if references.shown(user, link.organization)
+        ],
+        "commitments": [commitment for commitment in practice.commitments.all() if references.shown(user, commitment)],
         "sources": practice.sources.select_related("document"),
         "readable_documents": set(library.visible_documents(user).filter(practice_sources__practice=practice).values_list("pk", flat=True)),
         "population_groups": taxonomy.labels(practice.population_groups, taxonomy.POPULATION_GROUPS),
@@ -98,7 +103,7 @@ def practice_detail(request, pk: int):
 def practice_create(request):
     if not request.user.has_perm("practices.add_practice"):
         return forbidden(request)
-    form = PracticeForm(request.POST or None)
+    form = PracticeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             practice = services.create_practice(request.user, form.service_data())
@@ -123,9 +128,9 @@ def practice_edit(request, pk: int):
         from gcmhub import publishing
 
         shown = publishing.proposed_version(practice) if held else practice
-        form = PracticeForm(initial=PracticeForm.initial_from(shown), with_source=False)
+        form = PracticeForm(initial=PracticeForm.initial_from(shown), with_source=False, user=request.user)
         return render(request, "practices/practice_form.html", {**context, "form": form})
-    form = PracticeForm(request.POST, with_source=False)
+    form = PracticeForm(request.POST, with_source=False, user=request.user)
     return _save_versioned_edit(
         request,
         form,

@@ -74,12 +74,29 @@ def three_languages(db):
         ("héberGÉES", "fr"),
         ("proteccion ninos", "es"),
         ("PROTECCIÓN NIÑOS", "es"),
-        ("niño", "es"),
+        ("CONSULADOS", "es"),
         ("acompanan", "es"),
     ],
 )
 def test_accents_and_capitals_do_not_matter(three_languages, query, expected):
     assert titles(search_practices(PUBLIC, query)) == [three_languages[expected].title]
+
+
+@pytest.mark.parametrize("query", ["niño", "NIÑOS", "enfants", "children"])
+def test_synonyms_cross_languages(three_languages, query):
+    """search_synonyms.yaml: "niño", "enfant" and "child" find each other."""
+    found = titles(search_practices(PUBLIC, query))
+    assert sorted(found) == sorted([three_languages["fr"].title, three_languages["es"].title])
+
+
+def test_synonyms_are_data_and_only_widen_their_group(three_languages):
+    from gcmhub.practices.search.text import query_terms, synonyms
+
+    assert ("remesa", True) in synonyms()["remittance"]
+    assert query_terms("remittances")[0].matches("remesas")
+    assert not query_terms("remittances")[0].matches("recruitment")
+    assert titles(search_practices(PUBLIC, "remesas")) == [three_languages["en"].title]
+    assert search_practices(PUBLIC, "minorities").total == 0  # "minor=" is matched whole
 
 
 def test_every_word_must_occur(three_languages):

@@ -145,3 +145,36 @@ def test_the_real_extractor_reads_an_upload_with_progress(people, settings):
     assert (document.extraction_state, document.extraction_progress, document.extraction_error) == ("done", 100, "")
     for candidate in document.candidates.all():
         assert library.passage(document, candidate.span_start, candidate.span_end)
+
+
+def test_the_web_upload_form_checks_type_and_size_starts_reading_and_shows_progress(
+    client, people, settings, fake_extractor, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    url = reverse("practices:document-upload")
+    assert client.get(url).status_code == 302  # signed-in roles only
+    client.force_login(people.nobody)
+    assert client.get(url).status_code == 403
+    client.force_login(people.contributor)
+    form = client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in form and 'name="file"' in form
+
+    fake_pdf = SimpleUploadedFile("report.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="application/pdf")
+    refused = client.post(url, {"file": fake_pdf, "title": "Not a report"})
+    assert refused.status_code == 422 and "report.pdf" in refused.content.decode()
+    settings.GCMHUB_DOCUMENT_MAX_BYTES = 100
+    too_big = client.post(url, {"file": SimpleUploadedFile("big.txt", b"word " * 100), "title": "Too big"})
+    assert too_big.status_code == 422
+    assert not Document.objects.filter(title__in=["Not a report", "Too big"]).exists()
+
+    settings.GCMHUB_DOCUMENT_MAX_BYTES = 200_000
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": SimpleUploadedFile("workshop.txt", REPORT_TEXT.encode()), "title": "Workshop"})
+    document = Document.objects.get(title="Workshop")
+    assert response.status_code == 302 and response["Location"] == reverse("practices:document", args=[document.pk])
+    assert document.extraction_state == "done" and document.candidates.count() == 2  # the task ran
+    page = client.get(response["Location"]).content.decode()
+    assert "Workshop" in page and reverse("practices:curate", args=[document.pk]) in page
+    progress = client.get(reverse("practices:document-progress", args=[document.pk]))
+    assert progress.status_code == 200 and "Read: 2 pages." in progress.content.decode()

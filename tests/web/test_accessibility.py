@@ -241,15 +241,71 @@ def _scorecard_pages(client) -> dict:
     return pages
 
 
-def test_scorecard_pages_have_no_serious_accessibility_problems_and_fit_a_phone(client, settings):
-    skip_without_browser()
+# ---- practices pages (issue 10) -----------------------------------------------------
+
+
+@pytest.fixture
+def practice_pages(client, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
+    """The practices pages, fetched once as the people who see them:
+    {path: (status, html)} and the paths in the order to check them."""
+    from gcmhub.actors.models import Organization, User
+    from gcmhub.geo.models import Area
+    from gcmhub.practices import library, services
+    from tests.practices.conftest import fake_extract, practice_data, upload
+
+    settings.GCMHUB_PRIVATE_FILES_DIR = tmp_path / "private"
+    settings.DEMO_MODE = True
+    monkeypatch.setattr(library, "extract", fake_extract)
+    kenya = Area.objects.get(iso3="KEN")
+    ministry = Organization.objects.create(
+        name="Example Ministry of Labour (invented)", area=kenya, kind=Organization.Kind.GOVERNMENT,
+        is_published=True, is_demo=True,
+    )  # fmt: skip
+    contributor = User.objects.create_user("a11y-practices", role=User.Role.CONTRIBUTOR, organization=ministry)
+    reviewer = User.objects.create_user("a11y-reviewer", role=User.Role.REVIEWER)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = upload(contributor, title="Workshop report (invented)")
+    practice = services.create_practice(
+        contributor,
+        practice_data(
+            title="Migration desks check recruitment contracts (invented)", is_demo=True,
+            organizations=[{"id": ministry.pk, "role": "implementing"}], principles=["a"], population_groups=["migrant_workers"],
+            sources=[{"document": document.pk, "page": 1, "passage": "registers recruitment agencies"}],
+        ),
+    )  # fmt: skip
+    services.submit_practice(contributor, practice, practice.version)
+    practice.refresh_from_db()
+    services.publish_practice(reviewer, practice, practice.version)
+    document.refresh_from_db()
+    library.publish_document(reviewer, document, True, document.version)
+    wanted = [
+        ("/{lang}/practices/search/?q=recruitment&objective=6", None),
+        ("/{lang}/practices/search/?q=zzyzx", None),
+        (f"/{{lang}}/practices/{practice.pk}/", None),
+        (f"/{{lang}}/documents/{document.pk}/", None),
+        (f"/{{lang}}/documents/{document.pk}/curate/", contributor),
+        (f"/{{lang}}/practices/{practice.pk}/edit/", reviewer),
+        ("/{lang}/practices/new/", contributor),
+        ("/{lang}/documents/upload/", contributor),
+    ]
+    pages, paths = {}, []
+    for language in ("en", "fr"):
+        for template, user in wanted:
+            path = template.format(lang=language)
+            if user is not None:
+                client.force_login(user)
+            response = client.get(path)
+            client.logout()
+            pages[path] = (response.status_code, response.content)
+            paths.append(path)
+    return pages, paths
+
+
+def _check_paths(pages: dict, paths: list[str]) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    settings.DEMO_MODE = True
-    pages = _scorecard_pages(client)
-    axe = Axe()
-    problems = []
+    axe, problems = Axe(), []
 
     def serve(route):
         path = route.request.url.removeprefix("http://testserver")
@@ -266,18 +322,38 @@ def test_scorecard_pages_have_no_serious_accessibility_problems_and_fit_a_phone(
             for width_name, width in WIDTHS.items():
                 context = browser.new_context(viewport={"width": width, "height": 900})
                 page = context.new_page()
+                errors = []
+                page.on("pageerror", lambda error: errors.append(str(error)))  # noqa: B023
                 page.route("**/*", serve)
-                for path in pages:
+                for path in paths:
                     page.goto(f"http://testserver{path}")
                     page.wait_for_load_state("networkidle")
                     problems += _axe_problems(axe, page, f"{path} ({width_name})")
                     if width_name == "phone":
-                        scroll, inner = page.evaluate(
+                        scroll, client = page.evaluate(
                             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
                         )
-                        if scroll > inner:
-                            problems.append(f"{path}: the page scrolls sideways ({scroll} > {inner} px)")
+                        if scroll > client:
+                            problems.append(f"{path} ({width_name}): the page scrolls sideways ({scroll} > {client} px)")
+                problems += [f"JavaScript error ({width_name}): {error}" for error in errors]
                 context.close()
         finally:
             browser.close()
+    return problems
+
+
+def test_practices_pages_have_no_serious_accessibility_problems_and_fit_a_phone(practice_pages):
+    skip_without_browser()
+    pages, paths = practice_pages
+    assert all(pages[path][0] == 200 for path in paths), {path: pages[path][0] for path in paths}
+    assert b"<mark>" in pages[paths[0]][1]  # the search page shows results with highlighted words
+    problems = _check_paths(pages, paths)
+    assert problems == [], "\n".join(problems)
+
+
+def test_scorecard_pages_have_no_serious_accessibility_problems_and_fit_a_phone(client, settings):
+    skip_without_browser()
+    settings.DEMO_MODE = True
+    pages = _scorecard_pages(client)
+    problems = _check_paths(pages, list(pages))
     assert problems == [], "\n".join(problems)

@@ -53,10 +53,6 @@ DROP = {
 }
 DROP_COMMON = [
     "DROP TABLE IF EXISTS practices_search_state",
-    # A new random token on every index write: processes keep facet tables in
-    # memory (search/matrix.py) and reload them when the token changes.
-    "CREATE TABLE practices_search_state (token varchar(32) NOT NULL)",
-    "INSERT INTO practices_search_state (token) VALUES ('initial')",
     "DROP TABLE IF EXISTS practices_search_facet",
     "DROP TABLE IF EXISTS practices_search_entry",
     "DROP TABLE IF EXISTS practices_search_page",

@@ -32,6 +32,9 @@ from django.db import connection
 from gcmhub.practices.search.text import Term
 
 TITLE_WEIGHT = 10.0
+# The change log keeps this many writes; a process further behind loads the index again.
+CHANGE_LOG_KEEP = 10_000
+CHANGE_LOG_PRUNE_EVERY = 1000
 BODY_WEIGHT = 1.0
 
 
@@ -68,13 +71,13 @@ class Backend:
             "INSERT INTO practices_search_facet (practice_id, facet, value) VALUES (%s, %s, %s)",
             [(row.practice_id, facet, value) for row in rows for facet, value in row.facets],
         )
-        self.bump(cursor)
+        self.bump(cursor, [row.practice_id for row in rows])
 
     def delete_practice(self, cursor, practice_id: int) -> None:
         self._delete_text(cursor, [(practice_id,)])
         cursor.execute("DELETE FROM practices_search_facet WHERE practice_id = %s", [practice_id])
         cursor.execute("DELETE FROM practices_search_entry WHERE practice_id = %s", [practice_id])
-        self.bump(cursor)
+        self.bump(cursor, [practice_id])
 
     def match_practices(self, terms: list[Term], *, any_term=False, title_only=False) -> tuple[str, list]:
         """SQL listing the ids of the practices that hold every term (or any;
@@ -88,9 +91,30 @@ class Backend:
         when few practices match."""
         raise NotImplementedError
 
-    def bump(self, cursor) -> None:
-        """A new token for the index: in-memory copies of it (``matrix``) are stale."""
-        cursor.execute("UPDATE practices_search_state SET token = %s", [uuid.uuid4().hex])
+    def bump(self, cursor, practice_ids: Iterable[int] | None = None) -> None:
+        """Tell in-memory copies of the index (``matrix``) what changed.
+
+        ``practice_ids``: these practices changed; a process patches its copy
+        with them alone (``practices_search_change``, one row per practice
+        and write). None: everything may have changed (a new generation
+        token; every copy is loaded again). The state row is updated first:
+        its lock orders concurrent writers, so change numbers commit in
+        order and a reader never skips one. Each write also gets a random
+        stamp: after a rollback the same number may come again with other
+        changes, and a reader tells them apart by the stamp."""
+        stamp = uuid.uuid4().hex
+        if practice_ids is None:
+            cursor.execute("UPDATE practices_search_state SET token = %s, seq = seq + 1, stamp = %s", [stamp, stamp])
+            return
+        cursor.execute("UPDATE practices_search_state SET seq = seq + 1, stamp = %s", [stamp])
+        cursor.execute("SELECT seq FROM practices_search_state")
+        seq = cursor.fetchone()[0]
+        cursor.executemany(
+            "INSERT INTO practices_search_change (seq, stamp, practice_id) VALUES (%s, %s, %s)",
+            [(seq, stamp, practice_id) for practice_id in sorted(set(practice_ids))],
+        )
+        if seq % CHANGE_LOG_PRUNE_EVERY == 0:
+            cursor.execute("DELETE FROM practices_search_change WHERE seq < %s", [seq - CHANGE_LOG_KEEP])
 
     # ---- document pages ----
     def write_pages(self, cursor, document_id: int, rows: Sequence[PageRow]) -> None:
@@ -128,6 +152,7 @@ class SQLiteBackend(Backend):
         "practices_search_facet",
         "practices_search_page_fts",
         "practices_search_page",
+        "practices_search_change",
     )
 
     def _delete_text(self, cursor, ids):
@@ -185,13 +210,18 @@ class SQLiteBackend(Backend):
 def fts5_query(terms: Iterable[Term], *, any_term: bool = False) -> str:
     """``"remittanc"* "fair"*``: every term (or any, for similar practices).
     Terms are folded to [a-z0-9], so quoting them is enough."""
-    parts = [f'"{term.text}"' + ("*" if term.prefix else "") for term in terms]
-    return (" OR " if any_term else " ").join(parts)
+    parts = [_fts5_term(term) for term in terms]
+    return (" OR " if any_term else " AND ").join(parts)
+
+
+def _fts5_term(term: Term) -> str:
+    words = [f'"{text}"' + ("*" if prefix else "") for text, prefix in term.variants]
+    return words[0] if len(words) == 1 else "(" + " OR ".join(words) + ")"
 
 
 class PostgreSQLBackend(Backend):
     vendor = "postgresql"
-    tables = ("practices_search_entry", "practices_search_facet", "practices_search_page")
+    tables = ("practices_search_entry", "practices_search_facet", "practices_search_page", "practices_search_change")
     _VECTOR = "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D')"
 
     def _delete_text(self, cursor, ids):
@@ -239,7 +269,10 @@ class PostgreSQLBackend(Backend):
 
 def tsquery(terms: Iterable[Term], *, any_term: bool = False, weights: str = "") -> str:
     """``remittanc:* & fair:*`` (``|`` for any term; ``weights="A"``: in the title only)."""
-    parts = [term.text + (f":*{weights}" if term.prefix else (f":{weights}" if weights else "")) for term in terms]
+    parts = []
+    for term in terms:
+        words = [text + (f":*{weights}" if prefix else (f":{weights}" if weights else "")) for text, prefix in term.variants]
+        parts.append(words[0] if len(words) == 1 else "(" + " | ".join(words) + ")")
     return (" | " if any_term else " & ").join(parts)
 
 

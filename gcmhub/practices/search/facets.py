@@ -46,17 +46,25 @@ def _reference_labels(facet: str, language: str) -> dict[str, str]:
     return {a.m49: a.tr("name") for a in Area.objects.filter(kind=Area.Kind.REGION)}
 
 
-def _labels(facet: str, values: set[str]) -> dict[str, str]:
-    if facet in ("objective", "area", "region"):
-        known = _reference_labels(facet, current_language())
-        return {value: known.get(value, value) for value in values}
+@lru_cache(maxsize=64)
+def _choice_labels(facet: str, language: str) -> dict[str, str]:
+    """Labels of coded choices, translated once per process and language."""
     choices = {
-        "stage": dict(Stage.choices),
-        "state": dict(Practice.State.choices),
-        "org_type": dict(Organization.Kind.choices),
-        "population": _population_labels(),
-    }[facet]
-    return {value: str(choices.get(value, value.replace("_", " "))) for value in values}
+        "stage": lambda: dict(Stage.choices),
+        "state": lambda: dict(Practice.State.choices),
+        "org_type": lambda: dict(Organization.Kind.choices),
+        "population": _population_labels,
+    }[facet]()
+    return {value: str(label) for value, label in choices.items()}
+
+
+def _labels(facet: str, values: set[str]) -> dict[str, str]:
+    language = current_language()
+    if facet in ("objective", "area", "region"):
+        known = _reference_labels(facet, language)
+        return {value: known.get(value, value) for value in values}
+    known = _choice_labels(facet, language)
+    return {value: known.get(value) or value.replace("_", " ") for value in values}
 
 
 def _sort_key(facet: str, value: str, count: int, label: str):
@@ -70,10 +78,14 @@ def describe(counts: dict[tuple[str, str], int], selected: dict[str, list[str]])
     in the results, and any selected value even when nothing has it now."""
     from gcmhub.practices.search.query import Facet, FacetValue
 
+    by_facet: dict[str, dict[str, int]] = {facet: {} for facet in FACET_LABELS}
+    for (name, value), count in counts.items():
+        if name in by_facet:
+            by_facet[name][value] = count
     facets = []
     for facet, label in FACET_LABELS.items():
         chosen = set(selected.get(facet, ()))
-        values = {value: count for (name, value), count in counts.items() if name == facet}
+        values = by_facet[facet]
         values.update({value: values.get(value, 0) for value in chosen})
         labels = _labels(facet, set(values))
         entries = [

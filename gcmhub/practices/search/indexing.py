@@ -31,6 +31,7 @@ from gcmhub.practices.models import (
     PracticeOrganization,
     PracticeSource,
 )
+from gcmhub.practices.search import semantic
 from gcmhub.practices.search.backends import PageRow, PracticeRow, current_backend
 
 # Practices indexed per batch when rebuilding: bounds memory, not speed.
@@ -149,6 +150,7 @@ _UNSEARCHED_DOCUMENT_FIELDS = frozenset({"extraction_progress", "extraction_stat
 def _practice_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         index_practices([instance.pk])
+        semantic.queue([instance.pk])  # its embedding, with the extra, after the commit
 
 
 def _practice_deleted(sender, instance, **kwargs):

@@ -19,12 +19,17 @@ from django.utils.safestring import SafeString
 
 from gcmhub.practices.models import Document, DocumentPage, Practice, PracticeSource
 from gcmhub.practices.search import facets as facet_labels
-from gcmhub.practices.search import matrix
+from gcmhub.practices.search import matrix, semantic
 from gcmhub.practices.search.backends import current_backend
 from gcmhub.practices.search.indexing import FACETS
 from gcmhub.practices.search.text import Term, highlight, query_terms, snippet
 
 PER_PAGE = 20
+# Practice columns a result (``_results.html``, the site search) reads.
+HIT_FIELDS = (
+    "title", "summary", "results", "evidence", "replicability", "stage", "state", "period_start", "period_end",
+    "is_demo", "is_published", "review_state", "published_at", "created_at",
+)  # fmt: skip
 # The engine ranks at most this many matches by relevance (see ``_order``).
 RANK_LIMIT = 5000
 MAX_PER_PAGE = 100
@@ -115,7 +120,7 @@ def search_practices(
     sort = sort if sort in SORTS else "relevance"
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, int(page))
-    table, mask, ordered, scores = _ranked_rows(user, terms, cleaned, sort)
+    table, mask, ordered, scores = _ranked_rows(user, terms, cleaned, sort, query)
     chosen = ordered[(page - 1) * per_page : page * per_page]
     ranked = [(int(table.ids[row]), float(scores[row])) for row in chosen]
 
@@ -125,8 +130,12 @@ def search_practices(
     return SearchResult(query, cleaned, sort, page, per_page, len(ordered), hits, facets)
 
 
-def _ranked_rows(user, terms: list[Term], filters: dict[str, list[str]], sort: str):
-    """``(matrix, result mask, result rows best first, score per row)``."""
+def _ranked_rows(user, terms: list[Term], filters: dict[str, list[str]], sort: str, query: str = ""):
+    """``(matrix, result mask, result rows best first, score per row)``.
+
+    With the ``semantic`` extra and stored vectors, a relevance search also
+    takes the practices nearest to the query's meaning, and ranks by the
+    fusion of the keyword and embedding ranks (``semantic``)."""
     table = matrix.current_matrix()
     mask = _visible_rows(user, table)
     for facet, values in filters.items():
@@ -134,9 +143,17 @@ def _ranked_rows(user, terms: list[Term], filters: dict[str, list[str]], sort: s
     scores = np.zeros(len(table.ids))
     if terms:
         matched = table.remember(("match", tuple(terms)), lambda: table.mask_of(_match(terms)))
-        mask &= matched
+        sims = semantic.query_similarities(table, query) if sort == "relevance" and semantic.enabled() else None
         if sort == "relevance":
             scores = table.remember(("scores", tuple(terms)), lambda: _scores(table, terms, int(matched.sum())))
+        if sims is not None:
+            near = semantic.near_rows(sims, mask)
+            mask &= matched | near
+            scores = semantic.fuse(
+                semantic.ranks(scores, matched & mask), semantic.ranks(np.nan_to_num(sims, nan=-2.0), mask)
+            )
+        else:
+            mask &= matched
     rows = np.flatnonzero(mask)
     # Best score first, then newest, then highest id: a stable order for pages.
     ordered = rows[np.lexsort((-table.ids[rows], -table.dates[rows], -scores[rows]))]
@@ -148,7 +165,7 @@ def matching_ids(user, query: str = "", filters: dict | None = None, sort: str =
     for a list API that pages a queryset itself, e.g.
     ``practices.filter(pk__in=matching_ids(user, q))``."""
     sort = sort if sort in SORTS else "relevance"
-    table, _mask, ordered, _scores = _ranked_rows(user, query_terms(query), clean_filters(filters), sort)
+    table, _mask, ordered, _scores = _ranked_rows(user, query_terms(query), clean_filters(filters), sort, query)
     return table.ids[ordered].tolist()
 
 
@@ -224,7 +241,8 @@ def _visibility(user, id_column: str, published_column: str, queryset_for) -> tu
 
 def _load_hits(ranked: list[tuple[int, float]], terms: list[Term]) -> list[PracticeHit]:
     ids = [practice_id for practice_id, _score in ranked]
-    practices = Practice.objects.in_bulk(ids)
+    # Only what a result shows: no history, links or other columns.
+    practices = Practice.objects.only(*HIT_FIELDS).in_bulk(ids)
     passages = {}
     for source in PracticeSource.objects.filter(practice_id__in=ids).only("practice_id", "passage"):
         passages.setdefault(source.practice_id, []).append(source.passage)
@@ -265,8 +283,15 @@ def similar_practices(user, practice: Practice, limit: int = 5) -> list[Practice
     words = [w for w in query_terms(practice.title) if len(w.text) >= MIN_SUBJECT_WORD][:MAX_SUBJECT_WORDS]
     for word in words:  # each title word the other practice's title shares
         likeness[table.rows_of(_ids(*current_backend().match_practices([word], title_only=True)))] += TITLE_WORD_WEIGHT
-    likeness[~_visible_rows(user, table)] = 0
-    likeness[mine[0]] = 0
+    visible = _visible_rows(user, table)
+    visible[mine[0]] = False
+    likeness[~visible] = 0
+    sims = semantic.practice_similarities(table, practice.pk)
+    if sims is not None:  # the extra: fuse the shared-facet likeness with the embedding similarity
+        near = semantic.near_rows(sims, visible)
+        liked = visible & (likeness > 0)
+        likeness = semantic.fuse(semantic.ranks(likeness, liked), semantic.ranks(np.nan_to_num(sims, nan=-2.0), near))
+        likeness[~(liked | near)] = 0
     best = [row for row in np.argsort(-likeness, kind="stable")[:limit] if likeness[row] > 0]
     ids = [int(table.ids[row]) for row in best]
     found = Practice.objects.in_bulk(ids)

@@ -14,9 +14,12 @@ never silently misses text in another.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from pathlib import Path
 from dataclasses import dataclass
 from functools import lru_cache
 
+import yaml
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -26,8 +29,8 @@ from gcmhub.geo.names import fold
 # queries only: the index keeps every word.
 STOPWORDS = frozenset(
     """
-    a an and are as at be by for from in into is it its of on or that the their this to with
-    au aux avec ce ces dans de des du en et il la le les leur l d ou par pour qu que qui sa se ses sur un une
+    a an and are as at be by for from in into is it its no not of on or that the their this to with
+    au aux avec ce ces dans de des du en et il la le les leur l d non ou par pour qu que qui sa se ses sur un une
     al como con del el en entre es las lo los para por que se su sus un una y
     """.split()
 )
@@ -43,9 +46,40 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 class Term:
     text: str  # folded
     prefix: bool
+    # Other words that count as this one (search_synonyms.yaml): (folded, prefix) pairs.
+    synonyms: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def variants(self) -> tuple[tuple[str, bool], ...]:
+        return ((self.text, self.prefix), *self.synonyms)
 
     def matches(self, folded_word: str) -> bool:
-        return folded_word.startswith(self.text) if self.prefix else folded_word == self.text
+        return any(folded_word.startswith(text) if prefix else folded_word == text for text, prefix in self.variants)
+
+
+SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "search_synonyms.yaml"
+
+
+def _variant(entry: str) -> tuple[str, bool]:
+    """A group entry as (folded stem, prefix): "juste=" is matched whole."""
+    whole = entry.endswith("=")
+    folded = fold(entry.rstrip("="))
+    if whole:
+        return folded, False
+    stem = trim_plural(folded)
+    return stem, len(stem) >= MIN_PREFIX_LENGTH
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[tuple[str, bool], ...]]:
+    """Folded query stem -> the variants of its group (data: search_synonyms.yaml)."""
+    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {}
+    found: dict[str, tuple[tuple[str, bool], ...]] = {}
+    for group in data.get("groups", []):
+        variants = tuple(dict.fromkeys(_variant(str(entry)) for entry in group if str(entry).strip()))
+        for text, _prefix in variants:
+            found[text] = variants
+    return found
 
 
 def trim_plural(word: str) -> str:
@@ -57,39 +91,74 @@ def trim_plural(word: str) -> str:
     return word
 
 
+def _group_of(groups: dict, word: str, stem: str) -> tuple[tuple[str, bool], ...]:
+    """The synonym group of a query word: by its stem or itself, else the entry
+    it extends ("remittances" → "remittance")."""
+    found = groups.get(stem) or groups.get(word)
+    if found:
+        return found
+    for entry, variants in groups.items():
+        if entry.startswith(stem) and word.startswith(entry) and len(stem) >= MIN_PREFIX_LENGTH:
+            return variants
+    return ()
+
+
 def query_terms(text: str) -> list[Term]:
     """The terms a query searches for: folded words minus stopwords (unless
     the query is nothing but stopwords), plurals trimmed, each once."""
     words = fold(text or "").split()
     meaningful = [word for word in words if word not in STOPWORDS] or words
     terms: list[Term] = []
+    groups = synonyms()
     for word in meaningful:
         stem = trim_plural(word)
-        term = Term(stem, prefix=len(stem) >= MIN_PREFIX_LENGTH)
+        prefix = len(stem) >= MIN_PREFIX_LENGTH
+        group = _group_of(groups, word, stem)
+        term = Term(stem, prefix, tuple(variant for variant in group if variant != (stem, prefix)))
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
 
 
-@lru_cache(maxsize=20_000)
-def _fold_word(word: str) -> str:
-    return fold(word).replace(" ", "")
+def _letter_classes() -> dict[str, str]:
+    """For each folded letter (and the pairs œ, æ, ß fold to), the characters
+    that fold to it: a regular expression then finds a term in the original
+    text, accents and all, in one pass (``fold`` stays the one definition)."""
+    forms: dict[str, set[str]] = {}
+    for code in [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250)]:
+        char = chr(code)
+        folded = fold(char)
+        if folded.isascii() and folded.isalpha() and 1 <= len(folded) <= 2:
+            forms.setdefault(folded, set()).update({char, char.lower(), char.upper()})
+    return {key: "".join(sorted(chars)) for key, chars in forms.items()}
+
+
+_LETTERS = _letter_classes()
+
+
+def _term_pattern(term: Term) -> str:
+    return "|".join(_word_pattern(text, prefix) for text, prefix in term.variants)
+
+
+def _word_pattern(text: str, prefix: bool) -> str:
+    parts, i = [], 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        if len(pair) == 2 and pair in _LETTERS:  # "oe" is "oe" or "œ"
+            first, second = (re.escape(_LETTERS.get(ch, ch)) for ch in pair)
+            parts.append(f"(?:[{first}][{second}]|[{re.escape(_LETTERS[pair])}])")
+            i += 2
+            continue
+        char = text[i]
+        parts.append(f"[{re.escape(_LETTERS[char])}]" if char in _LETTERS else re.escape(char))
+        i += 1
+    return "(?:" + "".join(parts) + (r"\w*" if prefix else r"(?!\w)") + ")"
 
 
 @lru_cache(maxsize=256)
-def _matcher(terms: tuple[Term, ...]):
-    """A cached ``word -> bool`` for these terms: snippets test the same words again and again."""
-
-    @lru_cache(maxsize=20_000)
-    def is_hit(word: str) -> bool:
-        folded = _fold_word(word)
-        return any(term.matches(folded) for term in terms)
-
-    return is_hit
-
-
-def _is_hit(word: str, terms: list[Term]) -> bool:
-    return _matcher(tuple(terms))(word)
+def _term_regex(terms: tuple[Term, ...]) -> re.Pattern:
+    """Words a term matches (folded: accents and capitals ignored), whole."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(_term_pattern(term) for term in terms) + ")")
 
 
 def highlight(text: str, terms: list[Term]) -> SafeString:
@@ -98,12 +167,13 @@ def highlight(text: str, terms: list[Term]) -> SafeString:
 
 
 def _marked(text: str, terms: list[Term], start: int, end: int) -> str:
+    if not terms:
+        return escape(text[start:end])
     out, position = [], start
-    for match in _WORD.finditer(text, start, end):
-        if terms and _is_hit(match.group(), terms):
-            out.append(escape(text[position : match.start()]))
-            out.append(f"<mark>{escape(match.group())}</mark>")
-            position = match.end()
+    for match in _term_regex(tuple(terms)).finditer(text, start, end):
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
     out.append(escape(text[position:end]))
     return "".join(out)
 
@@ -115,11 +185,12 @@ def snippet(texts: list[str], terms: list[Term], words: int = SNIPPET_WORDS) -> 
     for text in texts:
         if not text:
             continue
-        words_found = list(_WORD.finditer(text))
-        spans = [match.span() for match in words_found]
-        hits = [i for i, match in enumerate(words_found) if terms and _is_hit(match.group(), terms)]
+        hits = [match.start() for match in _term_regex(tuple(terms)).finditer(text)] if terms else []
         if hits or not terms:
-            return _excerpt(text, spans, _best_window(hits, words), words, terms)
+            spans = [match.span() for match in _WORD.finditer(text)]
+            starts = [span[0] for span in spans]
+            hit_words = [max(0, bisect_right(starts, hit) - 1) for hit in hits]
+            return _excerpt(text, spans, _best_window(hit_words, words), words, terms)
     first = next((text for text in texts if text), "")
     if not first:
         return mark_safe("")

@@ -53,11 +53,21 @@ class Command(BaseCommand):
         elif options["subcommand"] == "reindex":
             from gcmhub.practices.search import rebuild_index
 
+            from gcmhub.practices.models import Practice
+            from gcmhub.practices.search import semantic
+
             practices, documents = rebuild_index()
             self.stdout.write(
                 _("Search index rebuilt: %(practices)d practices, %(documents)d documents.")
                 % {"practices": practices, "documents": documents}
             )
+            if semantic.enabled():
+                computed = semantic.store_vectors(Practice.objects.values_list("pk", flat=True))
+                self.stdout.write(
+                    _("Embeddings (semantic extra): %(count)d practices embedded again.") % {"count": computed}
+                )
+            else:
+                self.stdout.write(_("Semantic extra not installed: keyword search only."))
 
     def _extract(self, options: dict) -> None:
         path: Path = options["file"]

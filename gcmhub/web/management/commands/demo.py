@@ -69,6 +69,7 @@ class Command(BaseCommand):
                 f"Demo commitments ({DEMO_AREA}, invented): {loaded['organizations']} organisations, "
                 f"{loaded['commitments']} commitments, {loaded['updates']} updates"
             )
+
     def _load_reviews(self):
         # An invented voluntary GCM review for the demo country (labelled as such
         # on every page), with a partly completed self-assessment.
