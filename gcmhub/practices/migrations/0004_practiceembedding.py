@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0002_search_index'),
+        ('practices', '0003_protection_situations'),
     ]
 
     operations = [

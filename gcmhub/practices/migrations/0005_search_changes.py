@@ -27,6 +27,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("practices", "0003_practiceembedding")]
+    dependencies = [("practices", "0004_practiceembedding")]
 
     operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
