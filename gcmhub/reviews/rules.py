@@ -168,11 +168,20 @@ rules.add_perm(
 rules.add_perm("reviews.add_review", runs_review)
 rules.add_perm("reviews.change_review", runs_review)
 
+@rules.predicate
+def not_held_apart(user, answer_set) -> bool:
+    """Independence: a member of an organisation that scores the review does not
+    read the official draft (unless both sides share), whatever else they are."""
+    from gcmhub.reviews.scorecard_rules import held_apart_from_official
+
+    return not held_apart_from_official(user, answer_set)
+
+
 # The official self-assessment (an AnswerSet of kind official).
 rules.add_perm(
     "reviews.view_answerset",
-    (is_official_set & (is_published_set | runs_review | is_reviewer | contributor_of_review | assigned_in_set
-                        | shared_with_scorecard))
+    (is_official_set & not_held_apart
+     & (is_published_set | runs_review | is_reviewer | contributor_of_review | assigned_in_set | shared_with_scorecard))
     | is_admin,
 )  # fmt: skip
 # Assign questions, validate, publish, reopen.
