@@ -390,7 +390,9 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 
 def incidents(*, year: int | None = None, region: str | None = None, bbox: str | None = None,
-              cause: str | None = None, limit: int = MAX_INCIDENTS) -> dict:  # fmt: skip
+              cause: str | None = None, route: str | None = None, limit: int = MAX_INCIDENTS) -> dict:  # fmt: skip
+    """Missing Migrants incidents; ``region`` is an M49 region/sub-region code or an MMP
+    region name, ``route`` and ``cause`` match words of the source's route and cause."""
     rows = Incident.objects.all()
     if year is not None:
         rows = rows.filter(year=year)
@@ -408,6 +410,8 @@ def incidents(*, year: int | None = None, region: str | None = None, bbox: str |
             Q(longitude__gte=west) | Q(longitude__lte=east))  # fmt: skip
     if cause:
         rows = rows.filter(cause__icontains=cause)
+    if route:
+        rows = rows.filter(route__icontains=route)
     limit = max(1, min(limit, MAX_INCIDENTS))
     names = ("incident_id", "year", "date", "mmp_region", "subregion", "dead", "missing", "total", "cause", "route",
              "latitude", "longitude", "location")  # fmt: skip
@@ -437,6 +441,18 @@ def incident_years() -> list[int]:
     return sorted(Incident.objects.values_list("year", flat=True).distinct())
 
 
+def incident_choices(year: int | None) -> dict[str, list[str]]:
+    """The MMP regions, routes and causes the source gives for the year's incidents
+    (the incident map's filters offer these; the route is often empty)."""
+    rows = Incident.objects.filter(year=year) if year is not None else Incident.objects.all()
+    found: dict[str, set[str]] = {"regions": set(), "routes": set(), "causes": set()}
+    for region, route, cause in rows.values_list("mmp_region", "route", "cause").distinct():
+        for key, value in (("regions", region), ("routes", route), ("causes", cause)):
+            if value:
+                found[key].add(value)
+    return {key: sorted(values) for key, values in found.items()}
+
+
 MAX_COMPARED = 5
 
 
@@ -452,15 +468,21 @@ def compare(series_code: str, countries: list[str], dim: str | None = None, year
     rows = (
         Observation.objects.filter(series=series, area__in=areas, dimension_key=key)
         .exclude(value__isnull=True)
-        .values_list("area_id", "period", "value", "id")
+        .values_list("area_id", "period", "value", "id", "source__name")
         .order_by("period")
     )
     by_area: dict = {area.pk: [] for area in areas}
-    for area_id, period, value, obs_id in rows:
-        by_area[area_id].append({"period": period, "value": value, "observation_id": obs_id})
+    sources: set[str] = set()
+    for area_id, period, value, obs_id, source in rows:
+        by_area[area_id].append({"period": period, "value": value, "observation_id": obs_id, "source": source or ""})
+        if source:
+            sources.add(source)
     ranking = map_values(series.code, year, dim)
     ranked = sorted((i for i in ranking["items"] if i["value"] is not None), key=lambda i: -i["value"])
     position = {item["iso3"]: index + 1 for index, item in enumerate(ranked)}
+    compared = {area.iso3 for area in areas}
+    top = [{"rank": index + 1, "iso3": item["iso3"], "name": item["name"], "value": item["value"],
+            "compared": item["iso3"] in compared} for index, item in enumerate(ranked[:TOP])]  # fmt: skip
     return {
         "series": series.code,
         "series_name": series.description,
@@ -468,9 +490,13 @@ def compare(series_code: str, countries: list[str], dim: str | None = None, year
         "dim": key,
         "year": ranking["year"],
         "ranked_countries": len(ranked),
+        "sources": sorted(sources),
+        "top": top,
         "countries": [
             {"iso3": area.iso3, "name": area.tr("name"), "points": by_area[area.pk],
-             "rank": position.get(area.iso3), "value": next((i["value"] for i in ranking["items"] if i["iso3"] == area.iso3), None)}
+             "rank": position.get(area.iso3),
+             "value": next((i["value"] for i in ranking["items"] if i["iso3"] == area.iso3), None),
+             "period": next((i["period"] for i in ranking["items"] if i["iso3"] == area.iso3), None)}
             for area in areas
         ],  # fmt: skip
     }
