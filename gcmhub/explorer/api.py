@@ -17,7 +17,7 @@ from pydantic import Field as PydanticField
 from gcmhub.apischema import Code, ErrorOut, Text, Year
 from gcmhub.errors import InvalidInput
 
-from . import services, tabular
+from . import memo, services, tabular
 
 router = Router(tags=["explorer"])
 
@@ -171,11 +171,17 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def json_response(data: dict) -> HttpResponse:
+def json_response(data: dict, request=None) -> HttpResponse:
     """The answer, serialised once: validating hundreds of figures through the
     response schema cost more than reading them (the schema still documents it,
-    and tests/api/test_contract.py checks the answers against it)."""
-    return HttpResponse(json.dumps(data, default=_plain, ensure_ascii=False), content_type="application/json")
+    and tests/api/test_contract.py checks the answers against it). With the
+    request, the serialised body is kept per data version (``memo``)."""
+
+    def build():
+        return json.dumps(data, default=_plain, ensure_ascii=False, separators=(",", ":")).encode(), "application/json"
+
+    body, content_type = memo.body("json " + request.get_full_path(), build) if request is not None else build()
+    return HttpResponse(body, content_type=content_type)
 
 
 def profile_rows(data: dict) -> list[dict]:
@@ -205,7 +211,7 @@ def get_profile(request, iso3: Code, section: Text(200) | None = None, format: F
         data = dict(data, sections=[s for s in data["sections"] if s.key in wanted])
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     filters = {"country": data["area"]["iso3"], "section": section}
     return tabular_response(request, fmt, profile_rows(data), tabular.FIGURE_COLUMNS, filters,
                             name=f"migration-profile-{data['area']['iso3']}", title=f"Migration profile: {data['area']['name']}")  # fmt: skip
@@ -228,7 +234,7 @@ def list_corridors(request, origin: Code | None = None, destination: Code | None
                               limit=limit)  # fmt: skip
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     items = [dict(item, origin=item["counterpart"], destination=item["area"]) for item in data["items"]]
     filters = {"measure": measure, "year": data["year"], "origin": origin, "destination": destination,
                "region": region, "limit": limit}  # fmt: skip
@@ -252,7 +258,7 @@ def get_corridor(request, origin: Code, destination: Code, part: Literal["people
         data = dict(data, figures=[f for f in data["figures"] if (f.measure == "remittance_cost") == (part == "cost")])
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     rows = [dict(f.as_dict(), origin=f.counterpart, destination=f.area, origin_name=data["origin"]["name"],
                  destination_name=data["destination"]["name"]) for f in data["figures"]]  # fmt: skip
     code = f"{data['origin']['iso3']}-{data['destination']['iso3']}"
@@ -274,7 +280,7 @@ def get_map(request, series: Code, year: Year | None = None, dim: Text(200) | No
     data = services.map_values(series, year, dim)
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     rows = [dict(item, unit=data["unit"], series=data["series"]) for item in data["items"]]
     filters = {"series": data["series"], "year": data["year"], "dim": data["dim"] or "headline"}
     return tabular_response(request, fmt, rows, tabular.MAP_COLUMNS, filters, name=f"map-{data['series']}-{data['year']}",
@@ -297,7 +303,7 @@ def list_incidents(request, year: Year | None = None, region: Text(100) | None =
     data = services.incidents(year=year, region=region, bbox=bbox, cause=cause, route=route)
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     rows = [dict(item, unit="NUMBER", source=data["source"]) for item in data["items"]]
     filters = {"year": year, "region": region, "bbox": bbox, "cause": cause, "route": route}
     return tabular_response(request, fmt, rows, tabular.INCIDENT_COLUMNS, filters, name="missing-migrants-incidents",
@@ -360,7 +366,7 @@ def compare_countries(request, series: Code, areas: Text(100), dim: Text(200) | 
     data = services.compare(series, codes, dim, year)
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     rows = [
         {"iso3": c["iso3"], "name": c["name"], "period": p["period"], "value": p["value"], "unit": data["unit"],
          "series": data["series"], "dim": data["dim"], "source": p["source"], "observation_id": p["observation_id"],
