@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.templatetags.static import static
@@ -75,7 +76,7 @@ class Chart:
     def embed_url(self) -> str:
         return self.url("explorer:embed", self.name)
 
-    @property
+    @cached_property
     def spec_json(self) -> str:
         from gcmhub.indicators.views import spec_json
 

@@ -54,6 +54,12 @@ def clear() -> None:
         _size["bytes"] = 0
 
 
+def _frozen(value):
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
 def by_data_version(function):
     store: OrderedDict = OrderedDict()
     _stores.append(store)
@@ -62,7 +68,7 @@ def by_data_version(function):
     def wrapper(*args, **kwargs):
         if not enabled():
             return function(*args, **kwargs)
-        key = (_version_key(), args, tuple(sorted(kwargs.items())))
+        key = (_version_key(), _frozen(args), _frozen(tuple(sorted(kwargs.items()))))
         with _lock:
             if key in store:
                 store.move_to_end(key)

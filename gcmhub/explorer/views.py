@@ -21,6 +21,7 @@ from gcmhub.errors import InvalidInput, NotFound
 from gcmhub.pagecache import public_page_cache
 
 from . import charts, services
+from .memo import by_data_version
 from .measures import CORRIDOR_MEASURE, CORRIDOR_MEASURES, REMITTANCE_COST_TARGET, unit_label
 
 TIME_SECTIONS = {"immigrants", "emigrants", "refugees", "remittances", "remittance_costs", "deaths"}
@@ -71,15 +72,10 @@ def _notice_context() -> dict:
     return {"rebuild": pending_rebuild()}
 
 
-@public_page_cache
-def profile(request, key: str):
-    try:
-        data = services.profile(key)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-    iso3 = data["area"]["iso3"]
-    if key != iso3:
-        return redirect("explorer:profile", key=iso3, permanent=True)
+@by_data_version
+def _profile_context(iso3: str) -> dict:
+    """Everything the profile page shows but the request: kept per data version and language."""
+    data = services.profile(iso3)
     sections = []
     for section in data["sections"]:
         entry = {"section": section, "kind": "time" if section.key in TIME_SECTIONS else "rank"}
@@ -90,18 +86,28 @@ def profile(request, key: str):
         if section.key in charts.PROFILE_LINES and any(f.measure in charts.PROFILE_LINES[section.key]
                                                        for f in section.figures):  # fmt: skip
             entry["chart"] = charts.profile_chart({"country": iso3, "section": section.key}, data)
+            entry["chart"].spec_json  # noqa: B018 (serialised once, kept with the context)
         series = sorted({(f.series, f.area) for f in section.figures if f.observation_id})
         entry["links"] = [(code, _api("series_observations", code, area=area)) for code, area in series]
         entry["downloads"] = _downloads("get_profile", iso3, section=section.key)
         sections.append(entry)
     has_flows = any(s.figures for s in data["sections"] if s.key in RANK_SECTIONS)
-    context = {
-        "data": data,
-        "sections": sections,
-        "flows": charts.flows_chart({"country": iso3}, data) if has_flows else None,
-        "downloads": _downloads("get_profile", iso3),
-        **_notice_context(),
-    }
+    flows = charts.flows_chart({"country": iso3}, data) if has_flows else None
+    if flows:
+        flows.spec_json  # noqa: B018
+    return {"data": data, "sections": sections, "flows": flows, "downloads": _downloads("get_profile", iso3)}
+
+
+@public_page_cache
+def profile(request, key: str):
+    try:
+        data = services.profile(key)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    iso3 = data["area"]["iso3"]
+    if key != iso3:
+        return redirect("explorer:profile", key=iso3, permanent=True)
+    context = {**_profile_context(iso3), **_notice_context()}
     return render(request, "explorer/profile.html", context)
 
 
@@ -117,15 +123,9 @@ def _ranked(section) -> list[dict]:
     return rows
 
 
-@public_page_cache
-def corridor(request, origin: str, destination: str):
-    try:
-        data = services.corridor(origin, destination)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-    o, d = data["origin"]["iso3"], data["destination"]["iso3"]
-    if (origin, destination) != (o, d):
-        return redirect("explorer:corridor", origin=o, destination=d, permanent=True)
+@by_data_version
+def _corridor_context(o: str, d: str) -> dict:
+    data = services.corridor(o, d)
     stock = [f for f in data["figures"] if f.measure != "remittance_cost"]
     cost = [f for f in data["figures"] if f.measure == "remittance_cost"]
     state = {"origin": o, "destination": d}
@@ -137,11 +137,24 @@ def corridor(request, origin: str, destination: str):
         "cost_chart": charts.corridor_chart(state | {"part": "cost"}, data) if cost else None,
         "target": REMITTANCE_COST_TARGET,
         "downloads": _downloads("get_corridor", o, d),
-        "people_downloads": _downloads("get_corridor", o, d, part="people"),
-        "cost_downloads": _downloads("get_corridor", o, d, part="cost"),
         "reverse_url": reverse("explorer:corridor", kwargs={"origin": d, "destination": o}),
-        **_notice_context(),
     }
+    for chart in (context["stock_chart"], context["cost_chart"]):
+        if chart:
+            chart.spec_json  # noqa: B018 (serialised once, kept with the context)
+    return context
+
+
+@public_page_cache
+def corridor(request, origin: str, destination: str):
+    try:
+        data = services.corridor(origin, destination)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    o, d = data["origin"]["iso3"], data["destination"]["iso3"]
+    if (origin, destination) != (o, d):
+        return redirect("explorer:corridor", origin=o, destination=d, permanent=True)
+    context = {**_corridor_context(o, d), **_notice_context()}
     return render(request, "explorer/corridor.html", context)
 
 
@@ -195,27 +208,33 @@ def map_page(request):
         query.pop("embed")
         return redirect(reverse("explorer:embed", args=["map"]) + (f"?{query.urlencode()}" if query else ""))
     series, year, dim = _map_state(request)
-    error, chart, data = "", None, None
     try:
-        data = services.map_values(series, year, dim)
-        chart = charts.map_chart(request.GET, data)
+        context = _map_context(series, year, dim)
     except InvalidInput as exc:
-        error = exc.message
-    context = {
+        context = {"data": None, "chart": None, "error": exc.message, "series_code": series, "dim": dim,
+                   "all_series": _map_series(), "downloads": []}  # fmt: skip
+    context = {**context, **_notice_context()}
+    return render(request, "explorer/map.html", context)
+
+
+@by_data_version
+def _map_context(series: str, year: int | None, dim: str) -> dict:
+    data = services.map_values(series, year, dim)
+    chart = charts.map_chart({"series": series, "year": year, "dim": dim}, data)
+    chart.spec_json  # noqa: B018 (serialised once, kept with the context)
+    return {
         "data": data,
         "chart": chart,
-        "error": error,
+        "error": "",
         "series_code": series,
         "dim": dim,
         "all_series": _map_series(),
-        "dims": [(key.replace("=", ":").replace("|", ","), dim_label(key)) for key in (data or {}).get("dimensions", [])],
-        "with_data": [item for item in (data or {}).get("items", []) if item["value"] is not None],
-        "no_data": [item for item in (data or {}).get("items", []) if item["value"] is None],
-        "downloads": chart.downloads if chart else [],
-        "year_step": _year_step((data or {}).get("years", [])),
-        **_notice_context(),
+        "dims": [(key.replace("=", ":").replace("|", ","), dim_label(key)) for key in data.get("dimensions", [])],
+        "with_data": [item for item in data["items"] if item["value"] is not None],
+        "no_data": [item for item in data["items"] if item["value"] is None],
+        "downloads": chart.downloads,
+        "year_step": _year_step(data.get("years", [])),
     }
-    return render(request, "explorer/map.html", context)
 
 
 def _chart_or_404(request, name: str):
