@@ -473,7 +473,8 @@ def additive(measure: str) -> bool:
 
 @by_data_version
 def incident_years() -> list[int]:
-    return sorted(Incident.objects.values_list("year", flat=True).distinct())
+    # order_by(): the model's default ordering would make DISTINCT one row per incident
+    return sorted(Incident.objects.order_by().values_list("year", flat=True).distinct())
 
 
 @by_data_version
@@ -482,7 +483,7 @@ def incident_choices(year: int | None) -> dict[str, list[str]]:
     (the incident map's filters offer these; the route is often empty)."""
     rows = Incident.objects.filter(year=year) if year is not None else Incident.objects.all()
     found: dict[str, set[str]] = {"regions": set(), "routes": set(), "causes": set()}
-    for region, route, cause in rows.values_list("mmp_region", "route", "cause").distinct():
+    for region, route, cause in rows.order_by().values_list("mmp_region", "route", "cause").distinct():
         for key, value in (("regions", region), ("routes", route), ("causes", cause)):
             if value:
                 found[key].add(value)
