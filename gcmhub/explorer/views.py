@@ -193,6 +193,7 @@ def corridors(request):
         "error": error,
         "downloads": _downloads("list_corridors", measure=measure, year=data["year"], region=region, limit=limit),
         "unit": unit_label(CORRIDOR_MEASURE[measure].unit),
+        **_notice_context(),
     }
     return render(request, "explorer/corridors.html", context)
 
