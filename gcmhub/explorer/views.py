@@ -292,45 +292,55 @@ def dim_label(key: str) -> str:
     return key.replace("=", ":") if key else _("Headline (no disaggregation)")
 
 
-@public_page_cache
-def incidents_page(request):
-    """The incident map: Missing Migrants incidents of a year, sized by the dead and missing."""
+@by_data_version
+def _incidents_context(year: int | None, region: str | None, route: str | None, cause: str | None) -> dict:
     from collections import defaultdict
 
-    state = charts.incident_state(request.GET)
-    years = services.incident_years()
-    error = ""
-    try:
-        data = services.incidents(**state)
-    except InvalidInput as exc:
-        error, data = exc.message, services.incidents(year=state["year"])
-        state = {"year": state["year"], "region": None, "route": None, "cause": None}
+    state = {"year": year, "region": region, "route": route, "cause": cause}
+    data = services.incidents(**state)
     by_region: dict = defaultdict(lambda: [0, 0])
     for item in data["items"]:
         entry = by_region[item["mmp_region"] or _("Unknown")]
         entry[0] += 1
         entry[1] += item["total"]
     chart = charts.incidents_chart(state, data)
-    context = {
+    chart.spec_json  # noqa: B018 (serialised once, kept with the context)
+    return {
         "data": data,
         "chart": chart,
         "state": state,
-        "year": state["year"],
-        "years": years,
-        "choices": services.incident_choices(state["year"]),
-        "error": error,
+        "year": year,
+        "years": services.incident_years(),
+        "choices": services.incident_choices(year),
+        "error": "",
         "by_region": sorted(by_region.items(), key=lambda kv: -kv[1][1]),
         "downloads": chart.downloads,
-        **_notice_context(),
     }
+
+
+@public_page_cache
+def incidents_page(request):
+    """The incident map: Missing Migrants incidents of a year, sized by the dead and missing."""
+    state = charts.incident_state(request.GET)
+    try:
+        context = _incidents_context(state["year"], state["region"], state["route"], state["cause"])
+    except InvalidInput as exc:
+        context = {**_incidents_context(state["year"], None, None, None), "error": exc.message}
+    context = {**context, **_notice_context()}
     return render(request, "explorer/incidents.html", context)
+
+
+@by_data_version
+def _country_choices() -> list[tuple[str, str]]:
+    from gcmhub.geo.models import Area
+    from gcmhub.geo.services import sort_by_name
+
+    return [(area.iso3, area.tr("name")) for area in sort_by_name(Area.objects.countries())]
 
 
 @public_page_cache
 def compare_page(request):
     """Up to five countries on one series: lines over time, a table, and their ranks."""
-    from gcmhub.geo.models import Area
-
     state = charts.compare_state(request.GET)
     error, data, chart = "", None, None
     try:
@@ -342,6 +352,6 @@ def compare_page(request):
     context = {
         "data": data, "error": error, "chart": chart, "series_code": state["series"], "dim": state["dim"],
         "slots": slots, "all_series": _map_series(), "downloads": chart.downloads if chart else [],
-        "countries": Area.objects.countries().order_by("name_en"), **_notice_context(),
+        "countries": _country_choices(), **_notice_context(),
     }  # fmt: skip
     return render(request, "explorer/compare.html", context)
