@@ -158,6 +158,10 @@ else:
         }
     }
 PAGE_CACHE_ENABLED = env_flag("GCMHUB_PAGE_CACHE", default=True)
+# The explorer (docs/explorer.md): answers kept in memory per data version, and
+# where the aggregates are rebuilt after an import ("auto", "inline" or "task").
+GCMHUB_EXPLORER_MEMO = env_flag("GCMHUB_EXPLORER_MEMO", default=True)
+GCMHUB_EXPLORER_REBUILD = os.environ.get("GCMHUB_EXPLORER_REBUILD", "auto")
 PAGE_CACHE_SECONDS = int(os.environ.get("GCMHUB_PAGE_CACHE_SECONDS", "3600"))
 DATA_VERSION_CACHE_SECONDS = 5  # see gcmhub/dataversion.py
 

@@ -227,3 +227,26 @@ def _slices(series_ids: list[int]) -> None:
             "GROUP BY series_id, year, period, dimension_key",
             [*series_ids, f"%{COUNTERPART}=%"],
         )
+
+
+_pending: dict = {"key": None, "value": None}
+
+
+def pending_rebuild() -> dict | None:
+    """Whether data imported since the last rebuild are not in the aggregates yet:
+    ``None`` when they are up to date, else ``{"series": n, "worker": bool}`` (whether
+    a task worker is about to run the rebuild, or someone must run
+    ``gcmhub explorer rebuild``). Read once per data version and process."""
+    key = dataversion.current().key
+    if _pending["key"] != key:
+        built = BuildState.objects.order_by("pk").values_list("data_versions", flat=True).first()
+        used = built or {}
+        changed = [pk for pk, version in Series.objects.values_list("pk", "data_version")
+                   if used.get(str(pk)) != version]  # fmt: skip
+        value = None
+        if changed and built is not None:
+            from gcmhub import workers
+
+            value = {"series": len(changed), "worker": workers.seen_recently()}
+        _pending.update(key=key, value=value)
+    return _pending["value"]

@@ -15,8 +15,9 @@ from ninja import Field, Router, Schema
 from pydantic import Field as PydanticField
 
 from gcmhub.apischema import Code, ErrorOut, Text, Year
+from gcmhub.errors import InvalidInput
 
-from . import services, tabular
+from . import memo, services, tabular
 
 router = Router(tags=["explorer"])
 
@@ -170,11 +171,17 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def json_response(data: dict) -> HttpResponse:
+def json_response(data: dict, request=None) -> HttpResponse:
     """The answer, serialised once: validating hundreds of figures through the
     response schema cost more than reading them (the schema still documents it,
-    and tests/api/test_contract.py checks the answers against it)."""
-    return HttpResponse(json.dumps(data, default=_plain, ensure_ascii=False), content_type="application/json")
+    and tests/api/test_contract.py checks the answers against it). With the
+    request, the serialised body is kept per data version (``memo``)."""
+
+    def build():
+        return json.dumps(data, default=_plain, ensure_ascii=False, separators=(",", ":")).encode(), "application/json"
+
+    body, content_type = memo.body("json " + request.get_full_path(), build) if request is not None else build()
+    return HttpResponse(body, content_type=content_type)
 
 
 def profile_rows(data: dict) -> list[dict]:
@@ -183,19 +190,30 @@ def profile_rows(data: dict) -> list[dict]:
 
 @router.get(
     "/explorer/profile/{iso3}",
-    response={200: ExplorerProfileOut, 404: ErrorOut},
+    response={200: ExplorerProfileOut, 404: ErrorOut, 422: ErrorOut},
     summary="A country's migration profile",
     openapi_extra=_tabular_responses(),
 )
-def get_profile(request, iso3: Code, format: Format | None = None):  # noqa: A002
+def get_profile(request, iso3: Code, section: Text(200) | None = None, format: Format | None = None):  # noqa: A002
     """Immigrant and emigrant stock, top origins and destinations, refugees hosted and
     originating, remittances and their cost, deaths in the region; each figure with
-    its source, year, unit, series and the stored observation it comes from."""
+    its source, year, unit, series and the stored observation it comes from.
+    `section` (one key or several joined by `,`: immigrants, emigrants, top_origins,
+    top_destinations, refugees, remittances, remittance_costs, deaths) keeps those
+    sections only — what one chart of the profile page shows."""
     data = services.profile(iso3)
+    if section:
+        wanted = [key.strip() for key in section.split(",") if key.strip()]
+        known = [s.key for s in data["sections"]]
+        unknown = [key for key in wanted if key not in known]
+        if unknown:
+            raise InvalidInput(f"Unknown section {unknown[0]!r}; choose among {', '.join(known)}.", field="section")
+        data = dict(data, sections=[s for s in data["sections"] if s.key in wanted])
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
-    return tabular_response(request, fmt, profile_rows(data), tabular.FIGURE_COLUMNS, {"country": data["area"]["iso3"]},
+        return json_response(data, request)
+    filters = {"country": data["area"]["iso3"], "section": section}
+    return tabular_response(request, fmt, profile_rows(data), tabular.FIGURE_COLUMNS, filters,
                             name=f"migration-profile-{data['area']['iso3']}", title=f"Migration profile: {data['area']['name']}")  # fmt: skip
 
 
@@ -216,7 +234,7 @@ def list_corridors(request, origin: Code | None = None, destination: Code | None
                               limit=limit)  # fmt: skip
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     items = [dict(item, origin=item["counterpart"], destination=item["area"]) for item in data["items"]]
     filters = {"measure": measure, "year": data["year"], "origin": origin, "destination": destination,
                "region": region, "limit": limit}  # fmt: skip
@@ -230,17 +248,21 @@ def list_corridors(request, origin: Code | None = None, destination: Code | None
     summary="One corridor: ORIGIN → DESTINATION",
     openapi_extra=_tabular_responses(),
 )
-def get_corridor(request, origin: Code, destination: Code, format: Format | None = None):  # noqa: A002
+def get_corridor(request, origin: Code, destination: Code, part: Literal["people", "cost"] | None = None,
+                 format: Format | None = None):  # noqa: A002  # fmt: skip
     """Every stored value of the corridor (migrants, refugees, asylum seekers, the cost of
-    sending money back against the SDG 10.c.1 target of 3 %)."""
+    sending money back against the SDG 10.c.1 target of 3 %); `part=people` keeps the
+    migrants, refugees and asylum seekers, `part=cost` the cost (one chart each)."""
     data = services.corridor(origin, destination)
+    if part:
+        data = dict(data, figures=[f for f in data["figures"] if (f.measure == "remittance_cost") == (part == "cost")])
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     rows = [dict(f.as_dict(), origin=f.counterpart, destination=f.area, origin_name=data["origin"]["name"],
                  destination_name=data["destination"]["name"]) for f in data["figures"]]  # fmt: skip
     code = f"{data['origin']['iso3']}-{data['destination']['iso3']}"
-    return tabular_response(request, fmt, rows, tabular.CORRIDOR_COLUMNS, {"corridor": code},
+    return tabular_response(request, fmt, rows, tabular.CORRIDOR_COLUMNS, {"corridor": code, "part": part},
                             name=f"corridor-{code}", title=f"Migration corridor {code}")  # fmt: skip
 
 
@@ -258,7 +280,7 @@ def get_map(request, series: Code, year: Year | None = None, dim: Text(200) | No
     data = services.map_values(series, year, dim)
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     rows = [dict(item, unit=data["unit"], series=data["series"]) for item in data["items"]]
     filters = {"series": data["series"], "year": data["year"], "dim": data["dim"] or "headline"}
     return tabular_response(request, fmt, rows, tabular.MAP_COLUMNS, filters, name=f"map-{data['series']}-{data['year']}",
@@ -271,16 +293,87 @@ def get_map(request, series: Code, year: Year | None = None, dim: Text(200) | No
     summary="Missing Migrants incidents with their place",
     openapi_extra=_tabular_responses(),
 )
-def list_incidents(request, year: Year | None = None, region: Code | None = None, bbox: Text(100) | None = None,
-                   cause: Text(100) | None = None, format: Format | None = None):  # noqa: A002  # fmt: skip
+def list_incidents(request, year: Year | None = None, region: Text(100) | None = None, bbox: Text(100) | None = None,
+                   cause: Text(100) | None = None, route: Text(100) | None = None,
+                   format: Format | None = None):  # noqa: A002  # fmt: skip
     """Incidents of the IOM Missing Migrants Project: `year`, `region` (an M49 region or
     sub-region code, or an MMP region name), `bbox` = west,south,east,north in degrees,
-    `cause` (words of the cause of death)."""
-    data = services.incidents(year=year, region=region, bbox=bbox, cause=cause)
+    `cause` (words of the cause of death), `route` (words of the migration route, where
+    the source gives one)."""
+    data = services.incidents(year=year, region=region, bbox=bbox, cause=cause, route=route)
     fmt = wanted_format(request, format)
     if fmt == "json":
-        return json_response(data)
+        return json_response(data, request)
     rows = [dict(item, unit="NUMBER", source=data["source"]) for item in data["items"]]
-    filters = {"year": year, "region": region, "bbox": bbox, "cause": cause}
+    filters = {"year": year, "region": region, "bbox": bbox, "cause": cause, "route": route}
     return tabular_response(request, fmt, rows, tabular.INCIDENT_COLUMNS, filters, name="missing-migrants-incidents",
                             title="Missing Migrants incidents")  # fmt: skip
+
+
+class ExplorerComparePointOut(Schema):
+    period: str
+    value: float
+    observation_id: int
+    source: str
+
+
+class ExplorerCompareCountryOut(Schema):
+    iso3: str
+    name: str
+    points: list[ExplorerComparePointOut]
+    rank: int | None = Field(description="position among all countries with a value in `year` (1 = largest)")
+    value: float | None = Field(description="the value in `year` (null: no data)")
+    period: str | None
+
+
+class ExplorerCompareTopOut(Schema):
+    rank: int
+    iso3: str
+    name: str
+    value: float
+    compared: bool
+
+
+class ExplorerCompareOut(Schema):
+    series: str
+    series_name: str
+    unit: str
+    dim: str
+    year: int | None
+    ranked_countries: int
+    sources: list[str]
+    top: list[ExplorerCompareTopOut]
+    countries: list[ExplorerCompareCountryOut]
+
+
+@router.get(
+    "/explorer/compare",
+    response={200: ExplorerCompareOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Up to five countries on one series",
+    openapi_extra=_tabular_responses(),
+)
+def compare_countries(request, series: Code, areas: Text(100), dim: Text(200) | None = None,
+                      year: Year | None = None, format: Format | None = None):  # noqa: A002  # fmt: skip
+    """The values over time of `series` for up to five countries (`areas` = ISO3 codes joined
+    by `,`) in the disaggregation `dim` (`SEX:F`; none: the headline), and each one's
+    rank among all countries with a value in `year` (default: the latest). CSV/XLSX:
+    one row per country and period."""
+    codes = [code.strip() for code in areas.split(",") if code.strip()]
+    if not codes:
+        raise InvalidInput("Name one to five countries (ISO3 codes joined by ,).", field="areas")
+    if len(codes) > services.MAX_COMPARED:
+        raise InvalidInput(f"At most {services.MAX_COMPARED} countries can be compared.", field="areas")
+    data = services.compare(series, codes, dim, year)
+    fmt = wanted_format(request, format)
+    if fmt == "json":
+        return json_response(data, request)
+    rows = [
+        {"iso3": c["iso3"], "name": c["name"], "period": p["period"], "value": p["value"], "unit": data["unit"],
+         "series": data["series"], "dim": data["dim"], "source": p["source"], "observation_id": p["observation_id"],
+         "rank_in_year": c["rank"] if p["period"] == c["period"] else None}
+        for c in data["countries"] for p in c["points"]
+    ]  # fmt: skip
+    filters = {"series": data["series"], "areas": ",".join(c["iso3"] for c in data["countries"]),
+               "dim": data["dim"] or "headline", "year": data["year"]}  # fmt: skip
+    return tabular_response(request, fmt, rows, tabular.COMPARE_COLUMNS, filters,
+                            name=f"compare-{data['series']}", title=f"{data['series']} {data['series_name']}")  # fmt: skip

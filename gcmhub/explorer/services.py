@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gcmhub.errors import InvalidInput
 from gcmhub.geo.models import Area
-from gcmhub.geo.services import get_country
+from gcmhub.geo.services import get_country as _get_country
 from gcmhub.indicators.keys import dimension_key
 from gcmhub.indicators.models import Incident, Observation, Series
 
@@ -28,6 +29,7 @@ from .measures import (
     COUNTRY_MEASURES,
     REMITTANCE_COST_TARGET,
 )
+from .memo import by_data_version
 from .models import AreaTotal, CorridorValue, SeriesSlice
 
 TOP = 10
@@ -85,12 +87,32 @@ def area_index() -> dict[int, tuple[str, str]]:
     return _areas["index"]
 
 
+_countries: dict = {"key": None, "areas": {}}
+
+
+def get_country(code: str) -> Area:
+    """``geo.services.get_country`` (NotFound for an unknown code), remembered per data
+    version: the lookup joins the region chain, and every explorer answer starts with it."""
+    from gcmhub import dataversion
+
+    key = dataversion.current().key
+    if _countries["key"] != key:
+        _countries.update(key=key, areas={})
+    wanted = (code or "").strip().upper()
+    area = _countries["areas"].get(wanted)
+    if area is None:
+        area = _get_country(code)
+        _countries["areas"][wanted] = area
+    return area
+
+
 CORRIDOR_FIELDS = ("measure", "origin_id", "destination_id", "period", "year", "value", "observation_id", "source_name")
 
 
 # --- profile -----------------------------------------------------------------------
 
 
+@by_data_version
 def profile(iso3: str) -> dict:
     """A country's migration profile: sections of figures over time."""
     area = get_country(iso3)
@@ -249,6 +271,7 @@ def _deaths_section(area: Area, series: dict) -> Section:
 # --- corridors --------------------------------------------------------------------
 
 
+@by_data_version
 def corridor(origin: str, destination: str) -> dict:
     """Everything about ORIGIN → DESTINATION, and the way back."""
     source, target = get_country(origin), get_country(destination)
@@ -271,6 +294,7 @@ def corridor(origin: str, destination: str) -> dict:
     }
 
 
+@by_data_version
 def corridors(*, origin: str | None = None, destination: str | None = None, year: int | None = None,
               measure: str = "migrant_stock", region: str | None = None, limit: int = 20) -> dict:  # fmt: skip
     """The largest corridors of a measure in a year (latest year with data by default)."""
@@ -328,6 +352,7 @@ def parse_dim(text: str | None) -> list[tuple[str, str]]:
     return pairs
 
 
+@by_data_version
 def map_values(series_code: str, year: int | None = None, dim: str | None = None) -> dict:
     """One value per country for one series, year and disaggregation (None = no data).
 
@@ -389,8 +414,11 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+@by_data_version
 def incidents(*, year: int | None = None, region: str | None = None, bbox: str | None = None,
-              cause: str | None = None, limit: int = MAX_INCIDENTS) -> dict:  # fmt: skip
+              cause: str | None = None, route: str | None = None, limit: int = MAX_INCIDENTS) -> dict:  # fmt: skip
+    """Missing Migrants incidents; ``region`` is an M49 region/sub-region code or an MMP
+    region name, ``route`` and ``cause`` match words of the source's route and cause."""
     rows = Incident.objects.all()
     if year is not None:
         rows = rows.filter(year=year)
@@ -408,17 +436,27 @@ def incidents(*, year: int | None = None, region: str | None = None, bbox: str |
             Q(longitude__gte=west) | Q(longitude__lte=east))  # fmt: skip
     if cause:
         rows = rows.filter(cause__icontains=cause)
+    if route:
+        rows = rows.filter(route__icontains=route)
     limit = max(1, min(limit, MAX_INCIDENTS))
-    names = ("incident_id", "year", "date", "mmp_region", "subregion", "dead", "missing", "total", "cause", "route",
-             "latitude", "longitude", "location")  # fmt: skip
-    fields = [name if name != "subregion" else "area_id" for name in names]
+    fields = ("incident_id", "year", "date", "mmp_region", "area_id", "dead", "missing", "total", "cause", "route",
+              "latitude", "longitude", "location")  # fmt: skip
     areas = area_index()
-    values = []
-    for row in rows.order_by("year", "date", "incident_id").values_list(*fields)[: limit + 1]:
-        item = dict(zip(names, row, strict=True))
-        item["date"] = item["date"].isoformat() if item["date"] else None
-        item["subregion"] = areas[item["subregion"]][0] if item["subregion"] else None
-        values.append(item)
+    query = rows.order_by("year", "date", "incident_id").values_list(*fields)[: limit + 1]
+    # A plain cursor (no per-value converters); SQLite answers dates as text.
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    values = [
+        {"incident_id": incident_id, "year": year,
+         "date": (day if isinstance(day, str) else day.isoformat()) if day else None,
+         "mmp_region": mmp_region, "subregion": areas[area_id][0] if area_id else None, "dead": dead,
+         "missing": missing, "total": total, "cause": cause, "route": route, "latitude": latitude,
+         "longitude": longitude, "location": location}
+        for (incident_id, year, day, mmp_region, area_id, dead, missing, total, cause, route, latitude, longitude,
+             location) in fetched
+    ]  # fmt: skip
     truncated = len(values) > limit
     return {
         "source": "IOM Missing Migrants Project",
@@ -433,13 +471,29 @@ def additive(measure: str) -> bool:
     return measure in ADDITIVE
 
 
+@by_data_version
 def incident_years() -> list[int]:
-    return sorted(Incident.objects.values_list("year", flat=True).distinct())
+    # order_by(): the model's default ordering would make DISTINCT one row per incident
+    return sorted(Incident.objects.order_by().values_list("year", flat=True).distinct())
+
+
+@by_data_version
+def incident_choices(year: int | None) -> dict[str, list[str]]:
+    """The MMP regions, routes and causes the source gives for the year's incidents
+    (the incident map's filters offer these; the route is often empty)."""
+    rows = Incident.objects.filter(year=year) if year is not None else Incident.objects.all()
+    found: dict[str, set[str]] = {"regions": set(), "routes": set(), "causes": set()}
+    for region, route, cause in rows.order_by().values_list("mmp_region", "route", "cause").distinct():
+        for key, value in (("regions", region), ("routes", route), ("causes", cause)):
+            if value:
+                found[key].add(value)
+    return {key: sorted(values) for key, values in found.items()}
 
 
 MAX_COMPARED = 5
 
 
+@by_data_version
 def compare(series_code: str, countries: list[str], dim: str | None = None, year: int | None = None) -> dict:
     """Up to five countries on one series: their values over time, and their rank among
     all countries in ``year`` (default: the latest year of the map)."""
@@ -452,15 +506,21 @@ def compare(series_code: str, countries: list[str], dim: str | None = None, year
     rows = (
         Observation.objects.filter(series=series, area__in=areas, dimension_key=key)
         .exclude(value__isnull=True)
-        .values_list("area_id", "period", "value", "id")
+        .values_list("area_id", "period", "value", "id", "source__name")
         .order_by("period")
     )
     by_area: dict = {area.pk: [] for area in areas}
-    for area_id, period, value, obs_id in rows:
-        by_area[area_id].append({"period": period, "value": value, "observation_id": obs_id})
+    sources: set[str] = set()
+    for area_id, period, value, obs_id, source in rows:
+        by_area[area_id].append({"period": period, "value": value, "observation_id": obs_id, "source": source or ""})
+        if source:
+            sources.add(source)
     ranking = map_values(series.code, year, dim)
     ranked = sorted((i for i in ranking["items"] if i["value"] is not None), key=lambda i: -i["value"])
     position = {item["iso3"]: index + 1 for index, item in enumerate(ranked)}
+    compared = {area.iso3 for area in areas}
+    top = [{"rank": index + 1, "iso3": item["iso3"], "name": item["name"], "value": item["value"],
+            "compared": item["iso3"] in compared} for index, item in enumerate(ranked[:TOP])]  # fmt: skip
     return {
         "series": series.code,
         "series_name": series.description,
@@ -468,9 +528,13 @@ def compare(series_code: str, countries: list[str], dim: str | None = None, year
         "dim": key,
         "year": ranking["year"],
         "ranked_countries": len(ranked),
+        "sources": sorted(sources),
+        "top": top,
         "countries": [
             {"iso3": area.iso3, "name": area.tr("name"), "points": by_area[area.pk],
-             "rank": position.get(area.iso3), "value": next((i["value"] for i in ranking["items"] if i["iso3"] == area.iso3), None)}
+             "rank": position.get(area.iso3),
+             "value": next((i["value"] for i in ranking["items"] if i["iso3"] == area.iso3), None),
+             "period": next((i["period"] for i in ranking["items"] if i["iso3"] == area.iso3), None)}
             for area in areas
         ],  # fmt: skip
     }

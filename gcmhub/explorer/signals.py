@@ -1,31 +1,80 @@
-"""Rebuild the explorer's aggregates after an import, in the background.
+"""Rebuild the explorer's aggregates after an import: inline or in the background.
 
 The same trigger as ``progress.signals``: an import batch whose status
-*becomes* ``succeeded`` and that wrote rows enqueues ``rebuild_task`` once
-the transaction commits (a rolled-back import enqueues nothing). The
-rebuild itself only redoes series whose data version changed.
+*becomes* ``succeeded`` and that wrote rows asks for a rebuild once the
+transaction commits (a rolled-back import asks for nothing). The rebuild
+itself only redoes series whose data version changed.
+
+Where it runs (``settings.GCMHUB_EXPLORER_REBUILD``):
+
+* ``"auto"`` (the default): an import made while answering a web or API
+  request enqueues ``tasks.rebuild_task`` (the request does not wait; the
+  pages say the aggregates are being rebuilt and read the previous ones
+  until the task commits); an import made anywhere else — the command line
+  (``gcmhub import …``, ``gcmhub explorer import-incidents``), a script, a
+  task worker running an import — rebuilds right there, after the import
+  commits, so no task worker is needed to see the new figures.
+* ``"inline"``: always right after the import commits.
+* ``"task"``: always enqueued (a task worker must run).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
+from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_init, post_save
 
 logger = logging.getLogger(__name__)
+MODES = ("auto", "inline", "task")
+
+_request = threading.local()
+
+
+def in_request() -> bool:
+    return getattr(_request, "depth", 0) > 0
+
+
+def _started(**kwargs) -> None:
+    _request.depth = getattr(_request, "depth", 0) + 1
+
+
+def _finished(**kwargs) -> None:
+    _request.depth = max(0, getattr(_request, "depth", 0) - 1)
+
+
+def rebuild_mode() -> str:
+    mode = getattr(settings, "GCMHUB_EXPLORER_REBUILD", "auto")
+    if mode not in MODES:
+        raise ValueError(f"GCMHUB_EXPLORER_REBUILD must be one of {', '.join(MODES)}, not {mode!r}")
+    if mode == "auto":
+        return "task" if in_request() else "inline"
+    return mode
+
+
+def run_inline() -> None:
+    from .aggregates import rebuild
+
+    try:
+        rebuild()
+    except Exception:  # the import has committed; say so, and leave the task to a later rebuild
+        logger.exception("the explorer rebuild after an import failed; run `gcmhub explorer rebuild`")
+
+
+def enqueue() -> None:
+    from .tasks import rebuild_task
+
+    try:
+        rebuild_task.enqueue()
+    except Exception:  # a queue problem must never undo the import that caused it
+        logger.exception("could not enqueue the explorer rebuild")
 
 
 def schedule_rebuild() -> None:
-    from .tasks import rebuild_task
-
-    def enqueue():
-        try:
-            rebuild_task.enqueue()
-        except Exception:  # a queue problem must never undo the import that caused it
-            logger.exception("could not enqueue the explorer rebuild")
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(run_inline if rebuild_mode() == "inline" else enqueue)
 
 
 def remember_status(sender, instance, **kwargs) -> None:
@@ -50,3 +99,5 @@ def connect() -> None:
 
     post_init.connect(remember_status, sender=ImportBatch, dispatch_uid="explorer.batch_status")
     post_save.connect(batch_saved, sender=ImportBatch, dispatch_uid="explorer.batch_saved")
+    request_started.connect(_started, dispatch_uid="explorer.request_started")
+    request_finished.connect(_finished, dispatch_uid="explorer.request_finished")

@@ -22,6 +22,8 @@ FIGURE_COLUMNS = ("measure", "label", "area", "counterpart", "sex", "year", "per
 CORRIDOR_COLUMNS = ("origin", "origin_name", "destination", "destination_name", "measure", "year", "period", "value",
                     "unit", "series", "source", "observation_id")  # fmt: skip
 MAP_COLUMNS = ("iso3", "m49", "name", "period", "value", "unit", "series", "source", "observation_id")
+COMPARE_COLUMNS = ("iso3", "name", "period", "value", "unit", "series", "dim", "source", "observation_id",
+                   "rank_in_year")  # fmt: skip
 INCIDENT_COLUMNS = ("incident_id", "year", "date", "mmp_region", "subregion", "dead", "missing", "total", "cause",
                     "route", "latitude", "longitude", "location", "unit", "source")  # fmt: skip
 

@@ -14,10 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from csp.decorators import csp_replace
+from django.views.decorators.clickjacking import xframe_options_exempt
+
 from gcmhub.errors import InvalidInput, NotFound
 from gcmhub.pagecache import public_page_cache
 
-from . import services
+from . import charts, services
+from .memo import by_data_version
 from .measures import CORRIDOR_MEASURE, CORRIDOR_MEASURES, REMITTANCE_COST_TARGET, unit_label
 
 TIME_SECTIONS = {"immigrants", "emigrants", "refugees", "remittances", "remittance_costs", "deaths"}
@@ -62,6 +66,38 @@ def _downloads(name: str, *args, **query) -> list[dict]:
     ]
 
 
+def _notice_context() -> dict:
+    from .aggregates import pending_rebuild
+
+    return {"rebuild": pending_rebuild()}
+
+
+@by_data_version
+def _profile_context(iso3: str) -> dict:
+    """Everything the profile page shows but the request: kept per data version and language."""
+    data = services.profile(iso3)
+    sections = []
+    for section in data["sections"]:
+        entry = {"section": section, "kind": "time" if section.key in TIME_SECTIONS else "rank"}
+        if entry["kind"] == "time":
+            entry["table"] = pivot(section.figures)
+        else:
+            entry["ranks"] = _ranked(section)
+        if section.key in charts.PROFILE_LINES and any(f.measure in charts.PROFILE_LINES[section.key]
+                                                       for f in section.figures):  # fmt: skip
+            entry["chart"] = charts.profile_chart({"country": iso3, "section": section.key}, data)
+            entry["chart"].spec_json  # noqa: B018 (serialised once, kept with the context)
+        series = sorted({(f.series, f.area) for f in section.figures if f.observation_id})
+        entry["links"] = [(code, _api("series_observations", code, area=area)) for code, area in series]
+        entry["downloads"] = _downloads("get_profile", iso3, section=section.key)
+        sections.append(entry)
+    has_flows = any(s.figures for s in data["sections"] if s.key in RANK_SECTIONS)
+    flows = charts.flows_chart({"country": iso3}, data) if has_flows else None
+    if flows:
+        flows.spec_json  # noqa: B018
+    return {"data": data, "sections": sections, "flows": flows, "downloads": _downloads("get_profile", iso3)}
+
+
 @public_page_cache
 def profile(request, key: str):
     try:
@@ -71,78 +107,8 @@ def profile(request, key: str):
     iso3 = data["area"]["iso3"]
     if key != iso3:
         return redirect("explorer:profile", key=iso3, permanent=True)
-    sections = []
-    for section in data["sections"]:
-        entry = {"section": section, "kind": "time" if section.key in TIME_SECTIONS else "rank"}
-        if entry["kind"] == "time":
-            entry["table"] = pivot(section.figures)
-        else:
-            entry["ranks"] = _ranked(section)
-        series = sorted({(f.series, f.area) for f in section.figures if f.observation_id})
-        entry["links"] = [(code, _api("series_observations", code, area=area)) for code, area in series]
-        sections.append(entry)
-    flows = _flow_spec(data)
-    context = {
-        "data": data,
-        "sections": sections,
-        "flow_spec_json": _spec_json(flows) if flows else "",
-        "downloads": _downloads("get_profile", iso3),
-    }
+    context = {**_profile_context(iso3), **_notice_context()}
     return render(request, "explorer/profile.html", context)
-
-
-def _spec_json(spec: dict) -> str:
-    from gcmhub.indicators.views import spec_json
-
-    return spec_json(spec)
-
-
-def _flow_spec(data: dict) -> dict | None:
-    """Lines from the country to its top destinations and from its top origins, weighted by migrants."""
-    from django.templatetags.static import static
-
-    from gcmhub.geo.models import Area
-    from gcmhub.indicators import charts
-    from gcmhub.progress import maps
-
-    figures = [(s.key, f) for s in data["sections"] if s.key in RANK_SECTIONS for f in s.figures]
-    if not figures:
-        return None
-    codes = {f.area for _k, f in figures} | {f.counterpart for _k, f in figures}
-    places = {a.iso3: (a.longitude, a.latitude, a.tr("name")) for a in Area.objects.filter(iso3__in=codes)}
-    lines = []
-    for key, f in figures:
-        start, end = places.get(f.counterpart), places.get(f.area)
-        if not start or not end or None in start[:2] or None in end[:2]:
-            continue
-        lines.append({"lon": start[0], "lat": start[1], "lon2": end[0], "lat2": end[1], "value": f.value,
-                      "route": f"{start[2]} → {end[2]}",
-                      "kind": str(_("to the country") if key == "top_origins" else _("from the country"))})  # fmt: skip
-    topology = {"url": static(maps.TOPOLOGY_STATIC), "format": {"type": "topojson", "feature": "countries"}}
-    description = _("Map of the largest migration corridors to and from %(name)s; the tables give the same figures.") % {
-        "name": data["area"]["name"]}  # fmt: skip
-    frame = charts.world_map_frame(description, topology, width="container", height=380)
-    frame["layer"] = [
-        {"mark": {"type": "geoshape", "fill": charts.NO_DATA_FILL, "stroke": "#ffffff", "strokeWidth": 0.5, "aria": False}},
-        {
-            "data": {"values": lines},
-            "mark": {"type": "rule", "opacity": 0.7},
-            "encoding": {
-                "longitude": {"field": "lon", "type": "quantitative"},
-                "latitude": {"field": "lat", "type": "quantitative"},
-                "longitude2": {"field": "lon2"},
-                "latitude2": {"field": "lat2"},
-                "strokeWidth": {"field": "value", "type": "quantitative", "title": _("Migrants"),
-                                "scale": {"range": [1, 10]}, "legend": {"orient": "bottom", "format": ",.3~s"}},
-                "color": {"field": "kind", "type": "nominal", "title": _("Corridor"),
-                          "scale": {"range": ["#2166ac", "#b2182b"]}, "legend": {"orient": "bottom"}},
-                "tooltip": [{"field": "route", "type": "nominal", "title": _("Corridor")},
-                            {"field": "value", "type": "quantitative", "title": _("Migrants"), "format": ","}],
-            },
-        },
-    ]  # fmt: skip
-    frame["config"] = {"view": {"stroke": None}}
-    return frame
 
 
 def _ranked(section) -> list[dict]:
@@ -157,6 +123,28 @@ def _ranked(section) -> list[dict]:
     return rows
 
 
+@by_data_version
+def _corridor_context(o: str, d: str) -> dict:
+    data = services.corridor(o, d)
+    stock = [f for f in data["figures"] if f.measure != "remittance_cost"]
+    cost = [f for f in data["figures"] if f.measure == "remittance_cost"]
+    state = {"origin": o, "destination": d}
+    context = {
+        "data": data,
+        "stock_table": pivot(stock),
+        "cost_table": pivot(cost),
+        "stock_chart": charts.corridor_chart(state | {"part": "people"}, data) if stock else None,
+        "cost_chart": charts.corridor_chart(state | {"part": "cost"}, data) if cost else None,
+        "target": REMITTANCE_COST_TARGET,
+        "downloads": _downloads("get_corridor", o, d),
+        "reverse_url": reverse("explorer:corridor", kwargs={"origin": d, "destination": o}),
+    }
+    for chart in (context["stock_chart"], context["cost_chart"]):
+        if chart:
+            chart.spec_json  # noqa: B018 (serialised once, kept with the context)
+    return context
+
+
 @public_page_cache
 def corridor(request, origin: str, destination: str):
     try:
@@ -166,16 +154,7 @@ def corridor(request, origin: str, destination: str):
     o, d = data["origin"]["iso3"], data["destination"]["iso3"]
     if (origin, destination) != (o, d):
         return redirect("explorer:corridor", origin=o, destination=d, permanent=True)
-    stock = [f for f in data["figures"] if f.measure != "remittance_cost"]
-    cost = [f for f in data["figures"] if f.measure == "remittance_cost"]
-    context = {
-        "data": data,
-        "stock_table": pivot(stock),
-        "cost_table": pivot(cost),
-        "target": REMITTANCE_COST_TARGET,
-        "downloads": _downloads("get_corridor", o, d),
-        "reverse_url": reverse("explorer:corridor", kwargs={"origin": d, "destination": o}),
-    }
+    context = {**_corridor_context(o, d), **_notice_context()}
     return render(request, "explorer/corridor.html", context)
 
 
@@ -214,6 +193,7 @@ def corridors(request):
         "error": error,
         "downloads": _downloads("list_corridors", measure=measure, year=data["year"], region=region, limit=limit),
         "unit": unit_label(CORRIDOR_MEASURE[measure].unit),
+        **_notice_context(),
     }
     return render(request, "explorer/corridors.html", context)
 
@@ -222,76 +202,74 @@ def _map_state(request) -> tuple[str, int | None, str]:
     return request.GET.get("series") or "SM.POP.TOTL", _int_or_none(request.GET.get("year")), request.GET.get("dim") or ""
 
 
-def _map_spec(data: dict, *, inline: bool) -> dict:
-    from django.templatetags.static import static
-
-    from gcmhub.i18n import current_language
-    from gcmhub.indicators import charts
-    from gcmhub.progress import maps
-
-    rows = [(item["m49"], item["name"], item["period"], item["value"]) for item in data["items"] if item["value"] is not None]
-    topology = (
-        {"values": maps.topology(), "format": {"type": "topojson", "feature": "countries"}}
-        if inline
-        else {"url": static(maps.TOPOLOGY_STATIC), "format": {"type": "topojson", "feature": "countries"}}
-    )
-    description = _("Map of %(series)s in %(year)s; countries in grey have no data. The table gives the same values.") % {
-        "series": data["series"], "year": data["year"]}  # fmt: skip
-    return charts.value_map_spec(
-        rows, topology=topology, description=description, legend_title=unit_label(data["unit"]) or _("Value"),
-        value_title=_("Value"), period_title=_("Period"), language=current_language(),
-    )  # fmt: skip
-
-
 @public_page_cache
 def map_page(request):
-    from gcmhub.indicators.views import spec_json
-
+    if request.GET.get("embed") == "1":  # the first form of the embed address
+        query = request.GET.copy()
+        query.pop("embed")
+        return redirect(reverse("explorer:embed", args=["map"]) + (f"?{query.urlencode()}" if query else ""))
     series, year, dim = _map_state(request)
-    error = ""
     try:
-        data = services.map_values(series, year, dim)
+        context = _map_context(series, year, dim)
     except InvalidInput as exc:
-        error = exc.message
-        data = None
-    state = {"series": series, "year": (data or {}).get("year"), "dim": dim}
-    context = {
-        "data": data,
-        "error": error,
-        "series_code": series,
-        "dim": dim,
-        "all_series": _map_series(),
-        "dims": [(key.replace("=", ":").replace("|", ","), dim_label(key)) for key in (data or {}).get("dimensions", [])],
-        "with_data": [item for item in (data or {}).get("items", []) if item["value"] is not None],
-        "no_data": [item for item in (data or {}).get("items", []) if item["value"] is None],
-        "downloads": _downloads("get_map", **state) if data else [],
-        "images": [{"label": kind.upper(), "url": reverse("explorer:map_image", args=[kind]) + "?" + urlencode(
-            {k: v for k, v in state.items() if v})} for kind in ("svg", "png")] if data else [],  # fmt: skip
-        "year_step": _year_step((data or {}).get("years", [])),
-        "embed": request.GET.get("embed") == "1",
-        "spec_json": spec_json(_map_spec(data, inline=False)) if data else "",
-    }
+        context = {"data": None, "chart": None, "error": exc.message, "series_code": series, "dim": dim,
+                   "all_series": _map_series(), "downloads": []}  # fmt: skip
+    context = {**context, **_notice_context()}
     return render(request, "explorer/map.html", context)
 
 
-@public_page_cache
-def map_image(request, kind: str):
-    """The map as an SVG or PNG file, drawn on the server (vl-convert, offline)."""
-    from gcmhub.indicators import charts
+@by_data_version
+def _map_context(series: str, year: int | None, dim: str) -> dict:
+    data = services.map_values(series, year, dim)
+    chart = charts.map_chart({"series": series, "year": year, "dim": dim}, data)
+    chart.spec_json  # noqa: B018 (serialised once, kept with the context)
+    return {
+        "data": data,
+        "chart": chart,
+        "error": "",
+        "series_code": series,
+        "dim": dim,
+        "all_series": _map_series(),
+        "dims": [(key.replace("=", ":").replace("|", ","), dim_label(key)) for key in data.get("dimensions", [])],
+        "with_data": [item for item in data["items"] if item["value"] is not None],
+        "no_data": [item for item in data["items"] if item["value"] is None],
+        "downloads": chart.downloads,
+        "year_step": _year_step(data.get("years", [])),
+    }
 
-    series, year, dim = _map_state(request)
+
+def _chart_or_404(request, name: str):
     try:
-        data = services.map_values(series, year, dim)
-    except InvalidInput as exc:
+        return charts.build(name, request.GET)
+    except (InvalidInput, NotFound) as exc:
         raise Http404(exc.message) from None
-    spec = _map_spec(data, inline=True)
-    name = f"map-{data['series']}-{data['year']}.{kind}"
-    if kind == "svg":
-        response = HttpResponse(charts.render_svg(spec), content_type="image/svg+xml")
-    else:
-        response = HttpResponse(charts.render_png(spec), content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+
+
+@public_page_cache
+def chart_image(request, name: str, kind: str):
+    """A chart or map as an SVG or PNG file, drawn on the server (vl-convert, offline)
+    from the very spec the page shows, the bundled topology put inline."""
+    chart = _chart_or_404(request, name)
+    body = charts.render(chart, kind)
+    response = HttpResponse(body, content_type="image/svg+xml" if kind == "svg" else "image/png")
+    stem = "-".join(str(v) for _k, v in chart.state if v not in (None, ""))
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stem}.{kind}"'
     return response
+
+
+def map_image(request, kind: str):
+    """The first address of the map image (kept: links were shared)."""
+    return chart_image(request, "map", kind)
+
+
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+@public_page_cache
+def embed(request, name: str):
+    """A chart with its table, without the site frame: the page other sites put in an
+    <iframe>. Only these pages may be framed (frame-ancestors *, no X-Frame-Options)."""
+    chart = _chart_or_404(request, name)
+    return render(request, "explorer/embed.html", {"chart": chart})
 
 
 def _year_step(years: list[int]) -> int:
@@ -314,123 +292,66 @@ def dim_label(key: str) -> str:
     return key.replace("=", ":") if key else _("Headline (no disaggregation)")
 
 
-INCIDENTS_SHOWN = 300
-
-
-def _incident_spec(items: list[dict], description: str) -> dict:
-    """Points sized by the dead and missing over the bundled world topology."""
-    from django.templatetags.static import static
-
-    from gcmhub.indicators import charts
-    from gcmhub.progress import maps
-
-    topology = {"url": static(maps.TOPOLOGY_STATIC), "format": {"type": "topojson", "feature": "countries"}}
-    points = [
-        {"lon": i["longitude"], "lat": i["latitude"], "total": i["total"], "cause": i["cause"], "date": i["date"] or str(i["year"])}
-        for i in items if i["latitude"] is not None and i["longitude"] is not None
-    ]  # fmt: skip
-    frame = charts.world_map_frame(description, topology, width="container", height=420)
-    frame["layer"] = [
-        {"mark": {"type": "geoshape", "fill": charts.NO_DATA_FILL, "stroke": "#ffffff", "strokeWidth": 0.5, "aria": False}},
-        {
-            "data": {"values": points},
-            "mark": {"type": "circle", "opacity": 0.6, "color": "#b2182b"},
-            "encoding": {
-                "longitude": {"field": "lon", "type": "quantitative"},
-                "latitude": {"field": "lat", "type": "quantitative"},
-                "size": {"field": "total", "type": "quantitative", "title": _("Dead and missing"),
-                         "scale": {"range": [10, 600]}, "legend": {"orient": "bottom"}},
-                "tooltip": [
-                    {"field": "date", "type": "nominal", "title": _("Date")},
-                    {"field": "total", "type": "quantitative", "title": _("Dead and missing")},
-                    {"field": "cause", "type": "nominal", "title": _("Cause of death")},
-                ],
-            },
-        },
-    ]  # fmt: skip
-    frame["config"] = {"view": {"stroke": None}}
-    return frame
-
-
-@public_page_cache
-def incidents_page(request):
-    """The incident map: Missing Migrants incidents of a year, sized by the dead and missing."""
+@by_data_version
+def _incidents_context(year: int | None, region: str | None, route: str | None, cause: str | None) -> dict:
     from collections import defaultdict
 
-
-    year = _int_or_none(request.GET.get("year"))
-    years = services.incident_years()
-    if year is None and years:
-        year = years[-1]
-    region = (request.GET.get("region") or "").strip() or None
-    cause = (request.GET.get("cause") or "").strip() or None
-    error = ""
-    try:
-        data = services.incidents(year=year, region=region, cause=cause)
-    except InvalidInput as exc:
-        error, data = exc.message, services.incidents(year=year)
+    state = {"year": year, "region": region, "route": route, "cause": cause}
+    data = services.incidents(**state)
     by_region: dict = defaultdict(lambda: [0, 0])
     for item in data["items"]:
         entry = by_region[item["mmp_region"] or _("Unknown")]
         entry[0] += 1
         entry[1] += item["total"]
-    from gcmhub.indicators.views import spec_json
-
-    description = _("Map of %(count)s Missing Migrants incidents in %(year)s; each point is sized by the number of "
-                    "dead and missing. The tables give the same figures.") % {"count": len(data["items"]), "year": year}  # fmt: skip
-    state = {"year": year, "region": region, "cause": cause}
-    context = {
+    chart = charts.incidents_chart(state, data)
+    chart.spec_json  # noqa: B018 (serialised once, kept with the context)
+    return {
         "data": data,
+        "chart": chart,
+        "state": state,
         "year": year,
-        "years": years,
-        "region": region or "",
-        "cause": cause or "",
-        "error": error,
+        "years": services.incident_years(),
+        "choices": services.incident_choices(year),
+        "error": "",
         "by_region": sorted(by_region.items(), key=lambda kv: -kv[1][1]),
-        "largest": sorted(data["items"], key=lambda i: -i["total"])[:INCIDENTS_SHOWN],
-        "shown": INCIDENTS_SHOWN,
-        "downloads": _downloads("list_incidents", **state),
-        "spec_json": spec_json(_incident_spec(data["items"], description)),
-        "description": description,
+        "downloads": chart.downloads,
     }
+
+
+@public_page_cache
+def incidents_page(request):
+    """The incident map: Missing Migrants incidents of a year, sized by the dead and missing."""
+    state = charts.incident_state(request.GET)
+    try:
+        context = _incidents_context(state["year"], state["region"], state["route"], state["cause"])
+    except InvalidInput as exc:
+        context = {**_incidents_context(state["year"], None, None, None), "error": exc.message}
+    context = {**context, **_notice_context()}
     return render(request, "explorer/incidents.html", context)
+
+
+@by_data_version
+def _country_choices() -> list[tuple[str, str]]:
+    from gcmhub.geo.models import Area
+    from gcmhub.geo.services import sort_by_name
+
+    return [(area.iso3, area.tr("name")) for area in sort_by_name(Area.objects.countries())]
 
 
 @public_page_cache
 def compare_page(request):
     """Up to five countries on one series: lines over time, a table, and their ranks."""
-    from gcmhub.geo.models import Area
-    from gcmhub.i18n import current_language
-    from gcmhub.indicators import charts
-
-    series = request.GET.get("series") or "SM.POP.TOTL"
-    countries = [c for c in request.GET.getlist("country") if c][: services.MAX_COMPARED] or ["MEX", "USA"]
-    dim = request.GET.get("dim") or ""
-    year = _int_or_none(request.GET.get("year"))
-    error, data, spec, table = "", None, "", None
+    state = charts.compare_state(request.GET)
+    error, data, chart = "", None, None
     try:
-        data = services.compare(series, countries, dim, year)
+        data = services.compare(state["series"], state["countries"], state["dim"], state["year"])
+        chart = charts.compare_chart(request.GET, data)
     except (InvalidInput, NotFound) as exc:
         error = exc.message
-    if data:
-        lines = [charts.Line(c["name"], [(p["period"], p["value"]) for p in c["points"]], area=c["name"])
-                 for c in data["countries"]]  # fmt: skip
-        description = _("Line chart of %(series)s for %(countries)s; the table gives the same values.") % {
-            "series": data["series"], "countries": ", ".join(c["name"] for c in data["countries"])}  # fmt: skip
-        spec = _spec_json(charts.line_chart_spec(
-            lines, title=data["series"], y_title=unit_label(data["unit"]), x_title=_("Year"),
-            legend_title=_("Country"), description=description, value_title=_("Value"), period_title=_("Period"),
-            language=current_language(),
-        ))  # fmt: skip
-        periods = sorted({p["period"] for c in data["countries"] for p in c["points"]})
-        values = {(c["iso3"], p["period"]): p["value"] for c in data["countries"] for p in c["points"]}
-        table = {"periods": periods, "rows": [
-            {"period": period, "cells": [values.get((c["iso3"], period)) for c in data["countries"]]} for period in periods
-        ]}  # fmt: skip
-    slots = (countries + [""] * services.MAX_COMPARED)[: services.MAX_COMPARED]
+    slots = (state["countries"] + [""] * services.MAX_COMPARED)[: services.MAX_COMPARED]
     context = {
-        "data": data, "error": error, "spec_json": spec, "table": table, "series_code": series, "dim": dim,
-        "slots": slots, "all_series": _map_series(),
-        "countries": Area.objects.countries().order_by("name_en"),
+        "data": data, "error": error, "chart": chart, "series_code": state["series"], "dim": state["dim"],
+        "slots": slots, "all_series": _map_series(), "downloads": chart.downloads if chart else [],
+        "countries": _country_choices(), **_notice_context(),
     }  # fmt: skip
     return render(request, "explorer/compare.html", context)

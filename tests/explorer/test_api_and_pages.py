@@ -126,7 +126,7 @@ def test_map_page_state_table_and_embed(loaded, client):
     assert 'class="vega-spec"' in html
     spec = json.loads(html.split('data-target="explorer-map">', 1)[1].split("</script>", 1)[0])
     assert spec["layer"][1]["transform"][1] == {"filter": "isValid(datum.value)"}
-    embed = client.get("/en/explorer/map/?series=SM.POP.TOTL&year=2020&embed=1").content.decode()
+    embed = client.get("/en/explorer/map/?series=SM.POP.TOTL&year=2020&embed=1", follow=True).content.decode()
     assert "explorer-embed" in embed and "site-header" not in embed
 
 

@@ -357,3 +357,109 @@ def test_scorecard_pages_have_no_serious_accessibility_problems_and_fit_a_phone(
     pages = _scorecard_pages(client)
     problems = _check_paths(pages, list(pages))
     assert problems == [], "\n".join(problems)
+
+
+# --- the migration data explorer (issue 12) ---------------------------------------------
+
+from tests.explorer.conftest import loaded  # noqa: E402,F401 (the fixture: real-format files imported)
+
+EXPLORER_PAGES = [
+    "/en/countries/MEX/migration/",
+    "/fr/countries/MEX/migration/",
+    "/en/explorer/corridors/MEX-USA/",
+    "/es/explorer/corridors/MEX-USA/",
+    "/en/explorer/corridors/?measure=migrant_stock",
+    "/en/explorer/map/?series=SM.POP.TOTL&year=2020&dim=SEX%3AF",
+    "/en/explorer/incidents/?year=2019",
+    "/en/explorer/incidents/?year=2020",
+    "/fr/explorer/incidents/?year=2019",
+    "/en/explorer/compare/?series=SM.POP.TOTL&country=MEX&country=USA",
+    "/en/explorer/embed/map/?series=SM.POP.TOTL&year=2020",
+    "/en/explorer/embed/profile/?country=MEX&section=immigrants",
+    "/en/explorer/embed/incidents/?year=2019",
+]
+EXPLORER_WIDTHS = {"desktop": 1280, "phone": 375}
+
+
+@pytest.fixture
+def explorer_pages(loaded, client):  # noqa: F811
+    return {path: (response.status_code, response.content) for path in EXPLORER_PAGES
+            for response in [client.get(path)]}  # fmt: skip
+
+
+def test_explorer_pages_have_no_serious_accessibility_problems_and_fit_a_phone(explorer_pages):
+    """Every explorer page (profile, corridor, ranking, map, incidents, compare, embeds),
+    at desktop and at 375 px; then, by keyboard only, a change of the incident map's
+    year: the page shows the new year, the focus is back on the year control and the
+    status region (aria-live) says what is shown."""
+    skip_without_browser()
+    from urllib.parse import unquote
+
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    assert all(status == 200 for status, _html in explorer_pages.values()), {
+        path: status for path, (status, _html) in explorer_pages.items() if status != 200}  # fmt: skip
+    def normal(path: str) -> str:
+        # A submitted form sends its empty fields too (region=&route=): the same page.
+        base, _sep, query = unquote(path).partition("?")
+        kept = "&".join(part for part in query.split("&") if part and not part.endswith("="))
+        return f"{base}?{kept}" if kept else base
+
+    pages = {normal(path): body for path, body in explorer_pages.items()}
+    axe = Axe()
+    problems, requested = [], []
+
+    def serve(route):
+        path = normal(route.request.url.removeprefix("http://testserver"))
+        requested.append(path)
+        if path in pages:
+            status, body = pages[path]
+            route.fulfill(status=status, body=body, content_type="text/html; charset=utf-8")
+        elif (found := static_file(path)) is not None:
+            route.fulfill(status=200, body=found[0], content_type=found[1])
+        else:
+            route.fulfill(status=404, body=b"")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for width_name, width in EXPLORER_WIDTHS.items():
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                page = context.new_page()
+                errors = []
+                page.on("pageerror", lambda error: errors.append(str(error)))  # noqa: B023
+                page.route("**/*", serve)
+                for path in EXPLORER_PAGES:
+                    page.goto(f"http://testserver{path}")
+                    page.wait_for_load_state("networkidle")
+                    where = f"{path} ({width_name})"
+                    problems += _axe_problems(axe, page, where)
+                    for summary in page.locator("details.explorer-embed-snippet > summary").all()[:1]:
+                        summary.click()  # the embed snippet, opened
+                        problems += _axe_problems(axe, page, f"{where}, embed snippet open")
+                    if width_name == "phone":
+                        scroll, inner = page.evaluate(
+                            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+                        )
+                        if scroll > inner:
+                            problems.append(f"{where}: the page scrolls sideways ({scroll} > {inner} px)")
+                if width_name == "desktop":
+                    page.goto("http://testserver/en/explorer/incidents/?year=2019")
+                    page.wait_for_load_state("networkidle")
+                    page.focus("#id_year")
+                    with page.expect_navigation():
+                        page.keyboard.press("ArrowDown")  # 2019 → 2020, by keyboard
+                    page.wait_for_load_state("networkidle")
+                    page.wait_for_timeout(300)
+                    assert "year=2020" in page.url
+                    assert page.evaluate("document.activeElement.id") == "id_year"
+                    status = page.locator("#map-status")
+                    assert status.get_attribute("aria-live") == "polite"
+                    assert status.inner_text().startswith("2020:")
+                problems += [f"JavaScript error ({width_name}): {error}" for error in errors]
+                context.close()
+        finally:
+            browser.close()
+    assert problems == [], "\n".join(problems)
+    assert all(path.startswith("/") for path in requested)  # nothing from another host
