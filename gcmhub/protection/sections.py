@@ -12,7 +12,8 @@ from gcmhub.geo.sections import CountrySection, register_country_section
 def protection_section(area):
     from gcmhub.protection.models import ReferralPathway, Service
 
-    if area.pk is None or getattr(area, "kind", "country") != "country":
+    # The gap matrix is addressed by ISO3: an area without one (Sark) has none.
+    if area.pk is None or not area.iso3 or getattr(area, "kind", "country") != "country":
         return None
     services = Service.objects.filter(area=area, is_published=True, state="active")
     count = services.count()
