@@ -30,6 +30,7 @@ from gcmhub.concurrency import VersionedModel
 from gcmhub.protection.taxonomy import validate_stages
 from gcmhub.publishing import ReviewedModel, ReviewState
 from gcmhub.text import long_text_field, validate_text
+from gcmhub.records import AuthoredModel
 
 # The GCM pledging initiative bounds a pledge's text at 3,000 characters; we
 # use the same bound for every kind so that texts move between kinds freely.
@@ -48,7 +49,7 @@ def years_after(day, years: int):
 
 
 
-class Commitment(ReviewedModel):
+class Commitment(ReviewedModel, AuthoredModel):
     class Kind(models.TextChoices):
         NATIONAL_ACTION = "national_action", _("National action")
         PLEDGE = "pledge", _("Pledge")
@@ -176,18 +177,7 @@ class Commitment(ReviewedModel):
     # When the owner or a partner last reported on it (creation counts), for the stale/inactive flags.
     last_reported_at = models.DateTimeField(_("last reported"), null=True, blank=True, editable=False)
 
-    is_demo = models.BooleanField(_("invented demo record"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # is_demo, created_by, created_at, updated_at: gcmhub.records.AuthoredModel
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

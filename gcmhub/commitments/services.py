@@ -21,7 +21,7 @@ as a proposal (``gcmhub.publishing``) — relations included — until a
 reviewer approves or rejects it.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q, QuerySet
 from django.http import Http404
@@ -44,7 +44,7 @@ from gcmhub.commitments.models import (
     Evidence,
 )
 from gcmhub.concurrency import save_if_unchanged, stored_if_unchanged
-from gcmhub.errors import EditConflict, Forbidden, InvalidInput, NotFound
+from gcmhub.errors import EditConflict, Forbidden, InvalidRecord, NotFound
 
 VIEW = "commitments.view_commitment"
 ADD = "commitments.add_commitment"
@@ -73,28 +73,8 @@ __all__ = [
 # --- errors understood by Django (forms, views) and by the API ---------------------------
 
 
-class InvalidCommitment(InvalidInput, ValidationError):
-    """Invalid input: ``error_dict`` has every field's problems (for forms),
-    ``field``/``message`` the first one (for the API and the CLI)."""
-
-    def __init__(self, message, *, field: str | None = None, errors: dict | None = None):
-        ValidationError.__init__(self, errors or {field or NON_FIELD_ERRORS: [message]})
-        self.message = message
-        self.field = field
-
-    @classmethod
-    def from_validation_error(cls, error: ValidationError) -> "InvalidCommitment":
-        if not hasattr(error, "error_dict"):
-            return cls(" ".join(error.messages))
-        field, problems = next(iter(error.error_dict.items()))
-        return cls(
-            " ".join(ValidationError(problems).messages),
-            field=None if field == NON_FIELD_ERRORS else field,
-            errors=error.error_dict,
-        )
-
-    def __str__(self) -> str:
-        return self.message
+class InvalidCommitment(InvalidRecord):
+    """Invalid input to a commitment: see ``gcmhub.errors.InvalidRecord``."""
 
 
 class CommitmentForbidden(Forbidden, PermissionDenied):

@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 from gcmhub.concurrency import VersionedModel
 from gcmhub.publishing import PublishableModel
 from gcmhub.text import long_text_field, validate_text
+from gcmhub.records import AuthoredModel
 
 from .taxonomy import load_taxonomy, service_type_choices
 
@@ -96,7 +97,7 @@ class ReferralMethod(models.TextChoices):
     FORM = "form", _("Referral form")
 
 
-class Service(PublishableModel):
+class Service(PublishableModel, AuthoredModel):
     State = ServiceState
 
     provider = models.ForeignKey(
@@ -160,18 +161,7 @@ class Service(PublishableModel):
     # The HSDS id the record was imported with (or exported under), to keep ids stable across exchanges.
     hsds_id = models.CharField(_("HSDS identifier"), max_length=100, blank=True, db_index=True)
 
-    is_demo = models.BooleanField(_("invented demo record"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # is_demo, created_by, created_at, updated_at: gcmhub.records.AuthoredModel
 
     history = HistoricalRecords(excluded_fields=["updated_at", "stale_reminded_on"])
 

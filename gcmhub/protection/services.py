@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 import math
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from gcmhub import publishing
 from gcmhub.actors.rules import is_admin, is_focal_point, is_member, is_reviewer
 from gcmhub.concurrency import save_if_unchanged, stored_if_unchanged
-from gcmhub.errors import EditConflict, Forbidden, InvalidInput, NotFound
+from gcmhub.errors import EditConflict, Forbidden, InvalidRecord, NotFound
 
 from . import inputs
 from .inputs import ServiceInput
@@ -76,28 +76,8 @@ __all__ = [
 # --- errors understood by Django (forms, views) and by the API ------------------------------
 
 
-class InvalidService(InvalidInput, ValidationError):
-    """Invalid input: ``error_dict`` has every field's problems (for forms),
-    ``field``/``message`` the first one (for the API and the CLI)."""
-
-    def __init__(self, message, *, field: str | None = None, errors: dict | None = None):
-        ValidationError.__init__(self, errors or {field or NON_FIELD_ERRORS: [message]})
-        self.message = message
-        self.field = field
-
-    @classmethod
-    def from_validation_error(cls, error: ValidationError) -> InvalidService:
-        if not hasattr(error, "error_dict"):
-            return cls(" ".join(error.messages))
-        field, problems = next(iter(error.error_dict.items()))
-        return cls(
-            " ".join(ValidationError(problems).messages),
-            field=None if field == NON_FIELD_ERRORS else field,
-            errors=error.error_dict,
-        )
-
-    def __str__(self) -> str:
-        return self.message
+class InvalidService(InvalidRecord):
+    """Invalid input to a service: see ``gcmhub.errors.InvalidRecord``."""
 
 
 class ServiceForbidden(Forbidden, PermissionDenied):

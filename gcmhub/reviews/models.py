@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from gcmhub.concurrency import VersionedModel
+from gcmhub.records import AuthoredModel
 from gcmhub.text import long_text_field, validate_text
 
 TITLE_MAX = 300
@@ -30,7 +31,7 @@ COMMENT_MAX = 4000
 EVIDENCE_MAX = 50
 
 
-class Review(VersionedModel):
+class Review(VersionedModel, AuthoredModel):
     class Kind(models.TextChoices):
         NATIONAL = "national", _("National review")
         REGIONAL = "regional", _("Regional review")
@@ -68,18 +69,7 @@ class Review(VersionedModel):
     # The public comment window on the published self-assessment.
     comments_open_from = models.DateField(_("comments open from"), null=True, blank=True)
     comments_open_until = models.DateField(_("comments open until"), null=True, blank=True)
-    is_demo = models.BooleanField(_("invented demo record"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # is_demo, created_by, created_at, updated_at: gcmhub.records.AuthoredModel
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
