@@ -265,7 +265,9 @@ def snapshot_download(request, uid, fmt: str):
         path, content_type, name = services.snapshot_file(snapshot, fmt)
     except GcmHubError as error:
         raise Http404(error.message) from error
-    return FileResponse(path.open("rb"), content_type=content_type, as_attachment=fmt != "html", filename=name)
+    # HTML too: the standalone file carries its own <style>, which the site's CSP
+    # refuses inline; the snapshot page itself shows the report within the site.
+    return FileResponse(path.open("rb"), content_type=content_type, as_attachment=True, filename=name)
 
 
 @public_page_cache

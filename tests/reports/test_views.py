@@ -98,6 +98,7 @@ def test_snapshot_pages_are_public(client, review, people):
     for fmt in ("pdf", "docx", "html"):
         response = client.get(reverse("reports:snapshot_file", args=[first.uid, fmt]))
         assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")  # HTML too: its <style> is not for the site
     assert client.get(reverse("reports:snapshot_file", args=[first.uid, "odt"])).status_code == 404
     assert ReportSnapshot.objects.count() == 2
 
