@@ -998,7 +998,32 @@ class _Builder:
         self.raw["concerns"] = len(concerns)
         if concerns:
             blocks += [Paragraph(_("Indicator series going the wrong way or too slowly:")), BulletList(concerns)]
+        blocks += self.protection_gaps()
         return Section("challenges", _("Challenges"), blocks)
+
+    def protection_gaps(self) -> list:
+        """The country's protection gaps and weak spots (gcmhub.protection's gap
+        matrix): situations of vulnerability where the data show harm and no
+        measure is active, or only stale or unfunded ones."""
+        from gcmhub.geo.models import Area
+        from gcmhub.protection.gaps_service import coordination_items
+
+        area = self.d.area
+        if area.kind != Area.Kind.COUNTRY or not area.iso3:
+            return []
+        items = coordination_items(area)["items"]
+        self.raw["protection_gaps"] = len(items)
+        if not items:
+            return []
+        number = self.source(
+            "protection-gaps",
+            _("GCM Hub protection-gap matrix"),
+            "",
+            _("published commitments, practices and active services, against SDG 10.7.3, 16.2.2 and 8.8.1"),
+        )
+        lines = [f"{item['situation']} — {item['stage']}: {item['status_label']}" for item in items]
+        return [Paragraph(_("Protection gaps and weak spots, by situation of vulnerability and stage:") + self.cite(number)),
+                BulletList(lines)]  # fmt: skip
 
     def means(self) -> Section:
         pledge_kinds = {"pledge", "joint_pledge", "matching_pledge", "request"}

@@ -171,3 +171,16 @@ def test_sdg_1072_answers_and_domain_scores(review):
     # A domain not fully answered gets no score (never a made-up one).
     assert data["sdg_domains"][instrument.domains[1].key] is None
     assert data["sdg_domains"][instrument.domains[2].key] is None
+
+
+def test_challenges_name_the_protection_gaps_of_the_country(review, monkeypatch):
+    # Nothing in the gap matrix: nothing said about it.
+    assert "Protection gaps" not in _text(_sections(build_report(review, "vgr", "en"))["challenges"])
+    from gcmhub.protection import gaps_service
+
+    item = {"situation": "Victim of trafficking", "stage": "Return", "status": "gap", "status_label": "Gap"}
+    monkeypatch.setattr(gaps_service, "coordination_items", lambda area: {"items": [item], "matrix_url": ""})
+    document = build_report(review, "vgr", "en")
+    challenges = _text(_sections(document)["challenges"])
+    assert "Victim of trafficking — Return: Gap" in challenges
+    assert any(source.title == "GCM Hub protection-gap matrix" for source in document.sources)
