@@ -18,6 +18,10 @@ def protection_section(area):
     services = Service.objects.filter(area=area, is_published=True, state="active")
     count = services.count()
     pathway_count = ReferralPathway.objects.filter(area=area).count()
+    if not count and not pathway_count:
+        # Nothing registered for this country: no section (the registry's rule);
+        # its gaps stay on the coordination page and the directory's matrix link.
+        return None
     parts = [
         ngettext("%(count)d active service", "%(count)d active services", count) % {"count": count},
         ngettext("%(count)d referral pathway", "%(count)d referral pathways", pathway_count) % {"count": pathway_count},
