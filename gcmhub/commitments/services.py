@@ -44,7 +44,8 @@ from gcmhub.commitments.models import (
     Evidence,
 )
 from gcmhub.concurrency import save_if_unchanged, stored_if_unchanged
-from gcmhub.errors import EditConflict, Forbidden, InvalidRecord, NotFound
+from gcmhub.errors import EditConflict, Forbidden, NotFound
+from gcmhub.records import InvalidRecord
 
 VIEW = "commitments.view_commitment"
 ADD = "commitments.add_commitment"
@@ -74,7 +75,7 @@ __all__ = [
 
 
 class InvalidCommitment(InvalidRecord):
-    """Invalid input to a commitment: see ``gcmhub.errors.InvalidRecord``."""
+    """Invalid input to a commitment: see ``gcmhub.records.InvalidRecord``."""
 
 
 class CommitmentForbidden(Forbidden, PermissionDenied):

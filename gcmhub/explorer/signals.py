@@ -21,29 +21,22 @@ Where it runs (``settings.GCMHUB_EXPLORER_REBUILD``):
 from __future__ import annotations
 
 import logging
-import threading
 
 from django.conf import settings
-from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_init, post_save
 
 logger = logging.getLogger(__name__)
 MODES = ("auto", "inline", "task")
 
-_request = threading.local()
-
-
 def in_request() -> bool:
-    return getattr(_request, "depth", 0) > 0
+    """Is this thread handling a web or API request? simple_history's
+    middleware (always installed) marks the request while the view runs and
+    unmarks it in a ``finally``: unlike counting request_started/finished
+    signals, nothing stays marked when a streamed response is never closed."""
+    from simple_history.models import HistoricalRecords
 
-
-def _started(**kwargs) -> None:
-    _request.depth = getattr(_request, "depth", 0) + 1
-
-
-def _finished(**kwargs) -> None:
-    _request.depth = max(0, getattr(_request, "depth", 0) - 1)
+    return getattr(HistoricalRecords.context, "request", None) is not None
 
 
 def rebuild_mode() -> str:
@@ -99,5 +92,3 @@ def connect() -> None:
 
     post_init.connect(remember_status, sender=ImportBatch, dispatch_uid="explorer.batch_status")
     post_save.connect(batch_saved, sender=ImportBatch, dispatch_uid="explorer.batch_saved")
-    request_started.connect(_started, dispatch_uid="explorer.request_started")
-    request_finished.connect(_finished, dispatch_uid="explorer.request_finished")

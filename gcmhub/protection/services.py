@@ -37,7 +37,8 @@ from django.utils.translation import gettext as _
 from gcmhub import publishing
 from gcmhub.actors.rules import is_admin, is_focal_point, is_member, is_reviewer
 from gcmhub.concurrency import save_if_unchanged, stored_if_unchanged
-from gcmhub.errors import EditConflict, Forbidden, InvalidRecord, NotFound
+from gcmhub.errors import EditConflict, Forbidden, NotFound
+from gcmhub.records import InvalidRecord
 
 from . import inputs
 from .inputs import ServiceInput
@@ -77,7 +78,7 @@ __all__ = [
 
 
 class InvalidService(InvalidRecord):
-    """Invalid input to a service: see ``gcmhub.errors.InvalidRecord``."""
+    """Invalid input to a service: see ``gcmhub.records.InvalidRecord``."""
 
 
 class ServiceForbidden(Forbidden, PermissionDenied):
