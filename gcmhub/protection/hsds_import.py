@@ -448,7 +448,7 @@ def convert(entry: Entry, *, area_code: str | None, default_type: str, terms: di
         if area is None:
             problem("area", _("“%(code)s” is not a known ISO 3166 alpha-2 country code.") % {"code": countries[0]})
     else:
-        problem("area", _("no address gives the country: give the country of the directory."), "country")
+        problem("area", _("no address gives the country: give the country of the directory (gcmhub services import --area ISO3)."), "country")
     verified_on = None
     if record.get("assured_date"):
         try:
