@@ -42,6 +42,24 @@ def test_the_actor_country_is_found_however_it_is_named(places, sentence, area):
     assert _actor(sentence, places).area == area
 
 
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("technical help for the Government of the Congo", "COG"),
+        ("the Democratic Republic of the Congo said", "COD"),
+        ("Guinea opened a help desk", "GIN"),
+        ("Papua New Guinea and Equatorial Guinea", None),
+    ],
+)
+def test_short_names_the_resolver_finds_ambiguous_follow_un_usage(places, text, iso3):
+    """places.yaml short_names: "Congo" alone is the Republic of the Congo; a longer name still wins."""
+    found = [mention.iso3 for mention in places.mentions(text)]
+    if iso3 is None:
+        assert "GIN" not in found and found
+    else:
+        assert found == [iso3]
+
+
 def test_a_partner_country_is_not_the_actor(places):
     actor = _actor("Ghana had signed an agreement with Italy and Spain.", places)
     assert actor.area == "GHA"
@@ -73,7 +91,7 @@ def test_official_names_go_through_the_m49_resolver(places):
     assert places.country_of("Türkiye") == "TUR"
     assert places.country_of("Turkey") == "TUR"  # geo/data/aliases.yaml
     assert places.country_of("Mechelen") == "BEL"  # practices/data/places.yaml
-    assert places.country_of("Congo") is None  # ambiguous in the resolver: not guessed
+    assert places.country_of("Congo") == "COG"  # ambiguous in the resolver; UN usage in places.yaml short_names
 
 
 def test_speakers_with_title_organisation_and_country(places):

@@ -57,7 +57,7 @@ class PlaceFinder:
         self.labels: dict[str, str] = dict(labels or {})
         for name, iso3 in country_names.items():
             self.labels.setdefault(iso3, name)
-        for name, iso3 in country_names.items():
+        for name, iso3 in {**country_names, **(data.get("short_names") or {})}.items():
             self._add(name, _Entry(COUNTRY, iso3, name))
         for kind, key in ((DEMONYM, "demonyms"), (NATIONALS, "nationals"), (CITY, "cities")):
             for iso3, names in (data.get(key) or {}).items():
@@ -167,6 +167,9 @@ def check_places_data(data: dict, known_iso3: set[str], file: str = DATA_FILE.na
                 raise PlacesDataError(f"{file}, {key}: {iso3!r} is not a country code")
             if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
                 raise PlacesDataError(f"{file}, {key}, {iso3}: expected a list of names")
+    for name, iso3 in (data.get("short_names") or {}).items():
+        if iso3 not in known_iso3:
+            raise PlacesDataError(f"{file}, short_names, {name}: {iso3!r} is not a country code")
     for name, iso3 in (data.get("organisations") or {}).items():
         if iso3 is not None and iso3 not in known_iso3:
             raise PlacesDataError(f"{file}, organisations, {name}: {iso3!r} is not a country code")
