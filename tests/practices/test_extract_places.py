@@ -72,6 +72,35 @@ def test_a_list_of_representatives_is_no_single_actor(places):
     assert _actor("The representative of Chile and Peru s envoy spoke.", places).area == "CHL"
 
 
+def test_a_list_of_processes_credits_none_of_them(places):
+    from gcmhub.practices.extraction.actors import COLLECTIVE
+
+    sentence = (
+        "Regional processes such as the Bali Process, the Colombo Process and the Rabat Process "
+        "had built trust among their members."
+    )
+    assert _actor(sentence, places) is COLLECTIVE
+
+
+@pytest.mark.parametrize(
+    ("sentence", "area", "name"),
+    [
+        ("Lena Park (ICMC) reviewed the guidelines developed by a working group of the Global Migration Group.",
+         None, "Global Migration Group"),
+        ("Omar Said (OHCHR) praised a hotline set up by the Government of Senegal in 2016.", "SEN", "Senegal"),
+        ("The envoy praised the platform launched by the African Union.", None, "African Union"),
+    ],
+)
+def test_the_body_that_made_a_measure_is_its_actor_not_the_speaker(places, sentence, area, name):
+    actor = _actor(sentence, places)
+    assert (actor.area, actor.name) == (area, name)
+
+
+def test_a_funder_is_not_the_author(places):
+    actor = _actor("Omar Said (Ghana) said the centre, funded by the European Union, opened in 2016.", places)
+    assert actor.area == "GHA"
+
+
 def test_regional_processes_are_actors_without_a_country(places):
     actor = _actor("The Abu Dhabi Dialogue: launched in 2008, it gathers Asian and Gulf countries.", places)
     assert (actor.area, actor.name) == (None, "Abu Dhabi Dialogue")

@@ -15,6 +15,11 @@ In order of evidence:
    ("Many speakers ...", "Several States ...").
 
 A country named after "with", "between", "and" or "to" is a partner, not the actor.
+A body named as the author of what the sentence describes ("guidelines
+developed by a working group of the Global Migration Group") is the actor,
+not the speaker who mentions it; a sentence listing several processes ("the
+Regional Conference on Migration, ..., the Abu Dhabi Dialogue, the Bali
+Process, and more") is about them all and credits none.
 """
 
 from __future__ import annotations
@@ -83,6 +88,30 @@ COLLECTIVE = Actor(None, "", 0, kind="collective")
 _LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
 
 
+# At least this many processes named in one sentence make it a list of processes.
+_PROCESS_LIST = 3
+
+
+def lists_processes(mentions: list[Mention]) -> bool:
+    """Whether the sentence names several distinct regional processes (a survey of them, no single actor)."""
+    return len({mention.text for mention in mentions if mention.kind == PROCESS}) >= _PROCESS_LIST
+
+
+# "developed by (a working group of) the X", "launched by X": X made what the sentence describes.
+_AUTHORED_BY = re.compile(
+    r"\b(?:developed|established|launched|created|set up|adopted|drawn up|run|led|organi[sz]ed|published|"
+    r"implemented|founded)\s+by\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:of|from)\s+)?(?:the\s+)?$"
+)
+
+
+def authoring_body(sentence: str, mentions: list[Mention], country_names: dict[str, str]) -> Actor | None:
+    """The country, process or organisation named as the author ("developed by the X"), if any."""
+    for mention in mentions:
+        if mention.kind in (COUNTRY, PROCESS, ORGANISATION, CITY, DEMONYM) and _AUTHORED_BY.search(sentence[: mention.start]):
+            return _actor_for(mention, VOICE, country_names, [])
+    return None
+
+
 def _starts_a_list(sentence: str, mentions: list[Mention]) -> bool:
     """Whether the first mention opens a list of three or more countries."""
     count = 1
@@ -122,6 +151,11 @@ def explicit_actor(
         actor = _from_mention_text(heading.group(1).strip(), places, mentions, HEADING, country_names)
         if actor:
             return actor
+    if lists_processes(mentions):
+        return COLLECTIVE
+    author = authoring_body(sentence, mentions, country_names)
+    if author is not None:
+        return author
     for position, mention in enumerate(mentions):
         if mention.kind in (COUNTRY, CITY, ORGANISATION, PROCESS) and _VOICE_BEFORE.search(sentence[: mention.start]):
             if _starts_a_list(sentence, mentions[position:]):
