@@ -46,11 +46,19 @@ HEADING, VOICE, SUBJECT, SPEAKER, CARRIED = 5, 4, 3, 2, 1
 _VOICE_BEFORE = re.compile(
     r"(?:representative|representatives|delegate|delegates|delegation|speaker|Government|government|Minister|Ministry|"
     r"President|Mayor|mayor|authorities|Parliament|Constitution|Council|City|city|Commissioner General[\w\s]{0,60}|"
-    r"people|Embassy|Mission)\s+(?:of|from|in)\s+(?:the\s+)?$"
+    r"people|Embassy|Mission)\s+(?:of|from|in)\s+(?:the\s+)?$|\bon behalf of\s+(?:the\s+)?$"
 )
 _VOICE_AFTER = re.compile(
     r"^\s+(?:Government|government|Parliament|representative|delegate|delegation|legislation|authorities|"
     r"Ministry|Constitution|consulates|leaders|law|Council|State|Border Force)\b"
+)
+# An adjective a few words before an institution or a measure of that country:
+# "the Sri Lankan Bureau of Foreign Employment", "the Moroccan regularization
+# campaign", "Kenyan officials".
+_DEMONYM_INSTITUTION = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,3}?(?:Government|government|authorities|officials|Ministry|ministry|Bureau|Agency|"
+    r"Office|Parliament|legislation|law|laws|programme|programmes|program|policy|strategy|campaign|Council|"
+    r"Commission|consulates|Embassy|embassy|Constitution|institutions|Presidency|Senate|Congress)\b"
 )
 _POSSESSIVE_AFTER = re.compile(r"^\s*(?:s|’s|'s)\s")
 _OPENERS = re.compile(
@@ -163,6 +171,10 @@ def explicit_actor(
             return _actor_for(mention, VOICE, country_names, introduced)
         if mention.kind in (DEMONYM, COUNTRY) and _VOICE_AFTER.match(sentence[mention.end :]):
             return _actor_for(mention, VOICE, country_names, introduced)
+    for mention in mentions:
+        if mention.kind == DEMONYM and mention.start <= _SUBJECT_WINDOW and _DEMONYM_INSTITUTION.match(sentence[mention.end :]):
+            if not _PARTNER_BEFORE.search(sentence[: mention.start]):
+                return _actor_for(mention, SUBJECT, country_names, introduced)
     for mention in mentions:
         if mention.kind in (COUNTRY, ORGANISATION, PROCESS) and _POSSESSIVE_AFTER.match(sentence[mention.end :]):
             if not _PARTNER_BEFORE.search(sentence[: mention.start]):
