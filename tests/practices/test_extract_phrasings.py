@@ -50,3 +50,22 @@ def test_each_phrasing_credits_its_country_on_its_page(candidates, page, sentenc
 def test_an_adjective_for_people_is_not_a_government(sentence):
     candidates = extract_candidates(["INTRODUCTION Examples.", sentence])
     assert not [c for c in candidates if c.area in ("USA", "CAF", "SYR")]
+
+
+OPINIONS = [
+    "The delegate from Chile hoped that a regional fund for migrant workers would be created.",
+    "Chile would consider establishing a national anti-trafficking task force next year.",
+    "Ghana s representative wondered whether a bilateral agreement on labour mobility could help.",
+    "The representative of Spain said that integration programmes were important for social cohesion.",
+    "The Philippines stressed the importance of pre-departure orientation for domestic workers.",
+    "Mexico supported the proposal to create a global fund for returning migrants.",
+    "Canada believed that resettlement programmes should be expanded.",
+    "A representative of Chad asked how the reception centres would be financed.",
+    "According to Norway, a global compact should include a mechanism for reviewing implementation.",
+]
+
+
+def test_hopes_proposals_and_questions_are_not_practices():
+    """Each sentence names a country and a measure noun, but nothing was done."""
+    candidates = extract_candidates(["INTRODUCTION Views."] + OPINIONS)
+    assert [(c.page, c.summary) for c in candidates] == []
