@@ -101,6 +101,27 @@ def test_a_funder_is_not_the_author(places):
     assert actor.area == "GHA"
 
 
+@pytest.mark.parametrize(
+    ("text", "process"),
+    [
+        ("The Quito Process had agreed on a road map.", "Quito Process"),  # not listed: known by its form
+        ("Within the Sahel Dialogue on Migration, ministers met.", "Sahel Dialogue"),
+        ("The Bali Process had set up a working group.", "Bali Process"),  # listed
+        ("Every Regional Consultative Process reports yearly.", None),  # a kind of process, not one
+        ("Marrakech, Morocco Dialogue #2: partnerships", None),  # a country's name and a heading
+        ("The International Dialogue on Migration met in Geneva.", None),  # the report's own meeting
+    ],
+)
+def test_processes_known_by_name_or_by_form(places, text, process):
+    found = [mention.text for mention in places.mentions(text) if mention.kind == "process"]
+    assert found == ([process] if process else [])
+
+
+def test_an_unlisted_process_is_not_taken_for_the_city_in_its_name(places):
+    mentions = places.mentions("The Quito Process had agreed on a road map.")
+    assert [(mention.kind, mention.iso3) for mention in mentions] == [("process", None)]
+
+
 def test_regional_processes_are_actors_without_a_country(places):
     actor = _actor("The Abu Dhabi Dialogue: launched in 2008, it gathers Asian and Gulf countries.", places)
     assert (actor.area, actor.name) == (None, "Abu Dhabi Dialogue")
