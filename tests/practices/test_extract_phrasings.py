@@ -52,6 +52,32 @@ def test_an_adjective_for_people_is_not_a_government(sentence):
     assert not [c for c in candidates if c.area in ("USA", "CAF", "SYR")]
 
 
+def test_a_speaker_named_again_by_title_and_surname_keeps_their_country():
+    pages = [
+        "INTRODUCTION Examples.",
+        "Amina Diallo (Director of Migration, Ministry of the Interior, Senegal) opened the session. "
+        "The room was full. Several speakers agreed on many points. "
+        "Ms Diallo later explained that the ministry had opened five reception centres for returnees in 2016.",
+    ]
+    (candidate,) = extract_candidates(pages)
+    assert (candidate.area, candidate.speaker) == ("SEN", "Amina Diallo")
+
+
+def test_a_surname_two_speakers_share_names_no_one():
+    pages = [
+        "INTRODUCTION Examples.",
+        "Amina Diallo (Senegal) and Omar Diallo (Mali) spoke. The room was full. Many agreed. Some disagreed. "
+        "Mr Diallo said the ministry had opened five reception centres in 2016.",
+    ]
+    assert not [c for c in extract_candidates(pages) if c.area in ("SEN", "MLI") and "reception" in c.summary]
+
+
+def test_another_country_s_measure_is_credited_to_it_not_to_the_speaker():
+    pages = ["INTRODUCTION Examples.", "Ola Berg (Sweden) praised Germany s programme recognising foreign qualifications, launched in 2012."]
+    (candidate,) = extract_candidates(pages)
+    assert candidate.area == "DEU"
+
+
 OPINIONS = [
     "The delegate from Chile hoped that a regional fund for migrant workers would be created.",
     "Chile would consider establishing a national anti-trafficking task force next year.",

@@ -201,9 +201,38 @@ def explicit_actor(
     for name, speaker in known_speakers.items():
         position = sentence.find(name)
         if 0 <= position <= _SUBJECT_WINDOW and (speaker.iso3 or speaker.organisation):
-            name = speaker.organisation or _country_label(speaker.iso3, country_names)
-            return Actor(speaker.iso3, name, SPEAKER, speaker.name, COUNTRY if speaker.iso3 else ORGANISATION)
+            return _known_speaker_actor(speaker, country_names)
+    speaker = speaker_by_surname(sentence, known_speakers)
+    if speaker is not None:
+        return _known_speaker_actor(speaker, country_names)
     return None
+
+
+_TITLED_SURNAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Minister|Ambassador|Mayor|Councillor)\.?\s+((?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+)")
+
+
+def speaker_by_surname(sentence: str, known_speakers: dict[str, Speaker]) -> Speaker | None:
+    """A speaker named again by title and surname ("Ms Diallo", "Mr Samsar") near the start of a sentence.
+
+    Only when exactly one introduced speaker, with a country or an organisation, has that surname.
+    """
+    match = _TITLED_SURNAME.search(sentence[: _SUBJECT_WINDOW + 20])
+    if not match:
+        return None
+    surname = match.group(1)
+    found = [
+        speaker for name, speaker in known_speakers.items()
+        if (name.endswith(" " + surname)) and (speaker.iso3 or speaker.organisation)
+    ]
+    if not found:
+        last = surname.split()[-1]
+        found = [s for name, s in known_speakers.items() if name.endswith(" " + last) and (s.iso3 or s.organisation)]
+    return found[0] if len(found) == 1 else None
+
+
+def _known_speaker_actor(speaker: Speaker, country_names: dict[str, str]) -> Actor:
+    name = speaker.organisation or _country_label(speaker.iso3, country_names)
+    return Actor(speaker.iso3, name, SPEAKER, speaker.name, COUNTRY if speaker.iso3 else ORGANISATION)
 
 
 def _from_mention_text(text: str, places: PlaceFinder, mentions: list[Mention], strength: int, country_names) -> Actor | None:
