@@ -172,3 +172,9 @@ def test_places_data_codes_are_checked():
         check_places_data({"cities": {"XXX": ["Atlantis"]}}, {"BEL"})
     with pytest.raises(PlacesDataError, match="organisations, Club: 'ZZZ'"):
         check_places_data({"organisations": {"Club": "ZZZ"}}, {"BEL"})
+
+
+def test_a_name_given_to_two_countries_is_refused():
+    data = {"demonyms": {"COG": ["Congolese"], "COD": ["Congolese"]}}
+    with pytest.raises(PlacesDataError, match="'Congolese' is already given to COG"):
+        check_places_data(data, {"COG", "COD"})
