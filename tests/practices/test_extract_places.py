@@ -106,6 +106,7 @@ def test_a_funder_is_not_the_author(places):
     [
         ("The Quito Process had agreed on a road map.", "Quito Process"),  # not listed: known by its form
         ("Within the Sahel Dialogue on Migration, ministers met.", "Sahel Dialogue"),
+        ("Within\nthe Sahel\nDialogue, ministers met.", "Sahel Dialogue"),  # broken over lines
         ("The Bali Process had set up a working group.", "Bali Process"),  # listed
         ("Every Regional Consultative Process reports yearly.", None),  # a kind of process, not one
         ("Marrakech, Morocco Dialogue #2: partnerships", None),  # a country's name and a heading

@@ -105,9 +105,8 @@ class PlaceFinder:
         for match in self._unlisted_process.finditer(text):
             start, end = match.span(1)
             name = match.group(1)
-            while name.split(" ", 1)[0] in self._process_leading_words and " " in name:
-                first = name.split(" ", 1)[0]
-                name = name[len(first) :].lstrip()
+            while len(name.split()) > 1 and name.split()[0] in self._process_leading_words:
+                name = name[len(name.split()[0]) :].lstrip()  # any whitespace, line breaks included
                 start = end - len(name)
             if any(m.kind == PROCESS and m.start <= start < m.end for m in found):
                 continue
@@ -115,7 +114,7 @@ class PlaceFinder:
                 continue
             if not self.is_named_process(name):
                 continue
-            added.append(Mention(start, end, PROCESS, name, None))
+            added.append(Mention(start, end, PROCESS, " ".join(name.split()), None))
         if not added:
             return found
         kept = [m for m in found if not any(a.start <= m.start < a.end for a in added)]
