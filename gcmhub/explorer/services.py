@@ -168,8 +168,9 @@ def _country_section(key, title, observations, codes) -> Section:
         for code in measure.series:
             rows = observations.get((code, measure.sex))
             if rows:
+                label = str(measure.label)
                 section.figures.extend(
-                    Figure(measure.code, str(measure.label), year, period, value, measure.unit, code, source or "",
+                    Figure(measure.code, label, year, period, value, measure.unit, code, source or "",
                            observations["__area__"], "", measure.sex, obs_id)
                     for obs_id, period, year, value, source in rows
                 )  # fmt: skip
@@ -191,10 +192,11 @@ TOTAL_LABELS = {
 def _totals_section(key, title, area, totals, measures) -> Section:
     section = Section(key, title)
     order = {m: i for i, m in enumerate(measures)}
+    labels = {measure: str(TOTAL_LABELS.get(measure, measure)) for measure in measures}
     for measure, year, value, corridors in sorted((t for t in totals if t[0] in order), key=lambda t: (order[t[0]], t[1])):
         base = CORRIDOR_MEASURE[measure.split(":")[0]]
         section.figures.append(Figure(
-            measure, str(TOTAL_LABELS.get(measure, measure)), year, str(year), value, base.unit, base.series,
+            measure, labels[measure], year, str(year), value, base.unit, base.series,
             base.source, area_code(area), "", base.sex, None, corridors,
         ))  # fmt: skip
     return section
@@ -224,9 +226,22 @@ def _corridor_figure(row: tuple, areas: dict) -> Figure:
     code, origin_id, destination_id, period, year, value, observation_id, source_name = row
     measure = CORRIDOR_MEASURE[code]
     return Figure(
-        code, str(measure.label), year, period, value, measure.unit, measure.series,
+        code, _measure_label(code), year, period, value, measure.unit, measure.series,
         source_name or measure.source, areas[destination_id][0], areas[origin_id][0], measure.sex, observation_id,
     )  # fmt: skip
+
+
+_labels: dict[tuple[str, str], str] = {}
+
+
+def _measure_label(code: str) -> str:
+    """A corridor measure's label in the current language (hundreds of figures share one)."""
+    from django.utils.translation import get_language
+
+    key = (code, get_language())
+    if key not in _labels:
+        _labels[key] = str(CORRIDOR_MEASURE[code].label)
+    return _labels[key]
 
 
 def _cost_section(area: Area, totals) -> Section:
@@ -234,10 +249,11 @@ def _cost_section(area: Area, totals) -> Section:
     from each corridor's latest quarter in the year)."""
     section = Section("remittance_costs", _("Cost of sending money to and from the country (RPW corridors)"))
     measure = CORRIDOR_MEASURE["remittance_cost"]
+    average = _("average of corridors")
     for side, label in (("in", _("Sending from the country")), ("out", _("Sending to the country"))):
         for _code, year, value, corridors in (t for t in totals if t[0] == f"remittance_cost:{side}"):
             section.figures.append(Figure(
-                f"remittance_cost:{'from' if side == 'in' else 'to'}", f"{label} ({_('average of corridors')})",
+                f"remittance_cost:{'from' if side == 'in' else 'to'}", f"{label} ({average})",
                 year, str(year), value, measure.unit, measure.series, measure.source, area_code(area), "", "", None,
                 corridors,
             ))  # fmt: skip
