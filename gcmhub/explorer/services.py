@@ -87,6 +87,21 @@ def area_index() -> dict[int, tuple[str, str]]:
     return _areas["index"]
 
 
+_country_rows: dict = {"key": None, "rows": []}
+
+
+def country_rows() -> list[tuple[int, str, str, str]]:
+    """Every country as (id, ISO3, M49, English name), in name order: one row per
+    country of a map; read once per data version."""
+    from gcmhub import dataversion
+
+    key = dataversion.current().key
+    if _country_rows["key"] != key:
+        rows = list(Area.objects.countries().order_by("name_en").values_list("pk", "iso3", "m49", "name_en"))
+        _country_rows.update(key=key, rows=rows)
+    return _country_rows["rows"]
+
+
 _countries: dict = {"key": None, "areas": {}}
 
 
@@ -378,13 +393,13 @@ def map_values(series_code: str, year: int | None = None, dim: str | None = None
     if series is None:
         raise InvalidInput(_("There is no series “%(code)s”.") % {"code": series_code}, field="series")
     key = dimension_key(parse_dim(dim))
-    slices = SeriesSlice.objects.filter(series=series)
-    years = sorted(set(slices.values_list("year", flat=True)))
-    keys = sorted(set(slices.values_list("dimension_key", flat=True)))
+    slices = list(SeriesSlice.objects.filter(series=series).values_list("year", "dimension_key", "period"))
+    years = sorted({y for y, _k, _p in slices})
+    keys = sorted({k for _y, k, _p in slices})
     if year is None:
-        year = max((y for y, k in slices.values_list("year", "dimension_key") if k == key), default=None)
-    periods = sorted(slices.filter(year=year, dimension_key=key).values_list("period", flat=True)) if year else []
-    countries = list(Area.objects.countries().order_by("name_en").values_list("pk", "iso3", "m49", "name_en"))
+        year = max((y for y, k, _p in slices if k == key), default=None)
+    periods = sorted(p for y, k, p in slices if y == year and k == key) if year else []
+    countries = country_rows()
     found: dict[int, tuple] = {}
     if periods:
         rows = Observation.objects.filter(
