@@ -127,12 +127,33 @@ CORRIDOR_FIELDS = ("measure", "origin_id", "destination_id", "period", "year", "
 # --- profile -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SeriesInfo:
+    pk: int
+    code: str
+    description: str
+    unit: str
+
+
+@by_data_version(reference=True)
+def series_info(code: str) -> SeriesInfo | None:
+    row = Series.objects.filter(code=code).values_list("pk", "code", "description", "unit").first()
+    return SeriesInfo(*row) if row else None
+
+
+def _series_or_error(code: str) -> SeriesInfo:
+    series = series_info(code)
+    if series is None:
+        raise InvalidInput(_("There is no series “%(code)s”.") % {"code": code}, field="series")
+    return series
+
+
 @by_data_version
 def profile(iso3: str) -> dict:
     """A country's migration profile: sections of figures over time."""
     area = get_country(iso3)
-    codes = _profile_series_codes()
-    series = {s.pk: s for s in Series.objects.filter(code__in=codes)}
+    found = (series_info(code) for code in sorted(_profile_series_codes()))
+    series = {s.pk: s for s in found if s is not None}
     observations = _area_observations(area, series)
     totals = list(AreaTotal.objects.filter(area=area).order_by("measure", "year").values_list("measure", "year", "value", "corridors"))
     sections = [
@@ -284,7 +305,7 @@ def _deaths_section(area: Area, series: dict) -> Section:
     if deaths is None or not regions:
         return section
     rows = (
-        Observation.objects.filter(series=deaths, area__in=regions, dimension_key="")
+        Observation.objects.filter(series_id=deaths.pk, area__in=regions, dimension_key="")
         .exclude(value__isnull=True)
         .values_list("area_id", "id", "period", "year", "value", "source__name")
         .order_by("period")
@@ -304,12 +325,19 @@ def _deaths_section(area: Area, series: dict) -> Section:
 def corridor(origin: str, destination: str) -> dict:
     """Everything about ORIGIN → DESTINATION, and the way back."""
     source, target = get_country(origin), get_country(destination)
-    rows = CorridorValue.objects.filter(origin=source, destination=target).values_list(*CORRIDOR_FIELDS)
+    # Both directions in one query: the way back only says whether it has data.
+    rows = CorridorValue.objects.filter(
+        Q(origin=source, destination=target) | Q(origin=target, destination=source)
+    ).values_list(*CORRIDOR_FIELDS)
     areas = area_index()
-    figures = [_corridor_figure(row, areas) for row in rows]
+    figures, reverse_count = [], 0
+    for row in rows:
+        if row[1] == source.pk:
+            figures.append(_corridor_figure(row, areas))
+        else:
+            reverse_count += 1
     order = {m.code: i for i, m in enumerate(CORRIDOR_MEASURES)}
     figures.sort(key=lambda f: (order[f.measure], f.period))
-    reverse_count = CorridorValue.objects.filter(origin=target, destination=source)[:1].count()
     cost = [f for f in figures if f.measure == "remittance_cost"]
     latest_cost = cost[-1] if cost else None
     return {
@@ -350,10 +378,7 @@ def corridors(*, origin: str | None = None, destination: str | None = None, year
     rows = []
     if year is not None:
         rows = list(CorridorValue.objects.filter(filters, year=year).order_by("-value", "pk").values_list(*CORRIDOR_FIELDS)[:limit])
-    from .models import BuildState
-
-    built = BuildState.objects.order_by("pk").values_list("measure_years", flat=True).first() or {}
-    years = list(built.get(measure, []))
+    years = list(measure_years().get(measure, []))
     areas = area_index()
     return {
         "measure": measure,
@@ -362,6 +387,14 @@ def corridors(*, origin: str | None = None, destination: str | None = None, year
         "items": [dict(_corridor_figure(row, areas).as_dict(), origin_name=areas[row[1]][1], destination_name=areas[row[2]][1])
                   for row in rows],  # fmt: skip
     }
+
+
+@by_data_version(reference=True)
+def measure_years() -> dict[str, list[int]]:
+    """The years each corridor measure has, as the last build found them."""
+    from .models import BuildState
+
+    return BuildState.objects.order_by("pk").values_list("measure_years", flat=True).first() or {}
 
 
 # --- map -------------------------------------------------------------------------
@@ -389,11 +422,9 @@ def map_values(series_code: str, year: int | None = None, dim: str | None = None
     per country on the observation's unique index. Where a year holds several
     periods (quarters), the latest one with a value is shown, and named.
     """
-    series = Series.objects.filter(code=series_code).first()
-    if series is None:
-        raise InvalidInput(_("There is no series “%(code)s”.") % {"code": series_code}, field="series")
+    series = _series_or_error(series_code)
     key = dimension_key(parse_dim(dim))
-    slices = list(SeriesSlice.objects.filter(series=series).values_list("year", "dimension_key", "period"))
+    slices = list(SeriesSlice.objects.filter(series_id=series.pk).values_list("year", "dimension_key", "period"))
     years = sorted({y for y, _k, _p in slices})
     keys = sorted({k for _y, k, _p in slices})
     if year is None:
@@ -403,7 +434,7 @@ def map_values(series_code: str, year: int | None = None, dim: str | None = None
     found: dict[int, tuple] = {}
     if periods:
         rows = Observation.objects.filter(
-            series=series, area_id__in=[pk for pk, *_ in countries], period__in=periods, dimension_key=key
+            series_id=series.pk, area_id__in=[pk for pk, *_ in countries], period__in=periods, dimension_key=key
         ).values_list("area_id", "period", "value", "id", "source__name")
         for area_id, period, value, obs_id, source in rows:
             if value is None:
@@ -500,13 +531,13 @@ def additive(measure: str) -> bool:
     return measure in ADDITIVE
 
 
-@by_data_version
+@by_data_version(reference=True)
 def incident_years() -> list[int]:
     # order_by(): the model's default ordering would make DISTINCT one row per incident
     return sorted(Incident.objects.order_by().values_list("year", flat=True).distinct())
 
 
-@by_data_version
+@by_data_version(reference=True)
 def incident_choices(year: int | None) -> dict[str, list[str]]:
     """The MMP regions, routes and causes the source gives for the year's incidents
     (the incident map's filters offer these; the route is often empty)."""
@@ -526,14 +557,12 @@ MAX_COMPARED = 5
 def compare(series_code: str, countries: list[str], dim: str | None = None, year: int | None = None) -> dict:
     """Up to five countries on one series: their values over time, and their rank among
     all countries in ``year`` (default: the latest year of the map)."""
-    series = Series.objects.filter(code=series_code).first()
-    if series is None:
-        raise InvalidInput(_("There is no series “%(code)s”.") % {"code": series_code}, field="series")
+    series = _series_or_error(series_code)
     codes = [c.strip().upper() for c in countries if c.strip()][:MAX_COMPARED]
     areas = [get_country(code) for code in dict.fromkeys(codes)]
     key = dimension_key(parse_dim(dim))
     rows = (
-        Observation.objects.filter(series=series, area__in=areas, dimension_key=key)
+        Observation.objects.filter(series_id=series.pk, area__in=areas, dimension_key=key)
         .exclude(value__isnull=True)
         .values_list("area_id", "period", "value", "id", "source__name")
         .order_by("period")

@@ -209,7 +209,7 @@ def _ranking(**state) -> tuple[dict, charts.Chart | None]:
     return data, chart
 
 
-@by_data_version
+@by_data_version(reference=True)
 def _regions() -> list[tuple[str, str]]:
     from gcmhub.geo.models import Area
 
@@ -299,6 +299,7 @@ def _year_step(years: list[int]) -> int:
     return reduce(gcd, gaps) if gaps else 1
 
 
+@by_data_version(reference=True)
 def _map_series() -> list[str]:
     from .models import SeriesSlice
 
@@ -352,7 +353,7 @@ def incidents_page(request):
     return render(request, "explorer/incidents.html", context)
 
 
-@by_data_version
+@by_data_version(reference=True)
 def _country_options() -> str:
     """The ``<option>``s of every country (about 250, five selects a page), rendered once."""
     from gcmhub.geo.models import Area
