@@ -149,3 +149,32 @@ def location_rows(formset) -> list[dict]:
         if any(values.get(name) not in (None, "") for name in ("name", "address", "admin_area", "latitude", "longitude")):
             rows.append({name: values.get(name) for name in ("name", "address", "admin_area", "latitude", "longitude")})
     return rows
+
+
+class ServiceImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_("HSDS 3.0: a .json file, or the tabular package as a .zip of CSV files.")
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=())  # noqa: A003
+    area = forms.ChoiceField(
+        label=_("Country"), required=False,
+        help_text=_("Every service of the file is placed in this country. Empty: each service's first address."),
+    )  # fmt: skip
+    type = forms.ChoiceField(  # noqa: A003
+        label=_("Type of service for services without one"), initial="other",
+        help_text=_("For services whose file gives none of GCM Hub's types of service."),
+    )  # fmt: skip
+    dry_run = forms.BooleanField(label=_("Check only: write nothing"), required=False)
+    draft = forms.BooleanField(
+        label=_("Keep the services as drafts"), required=False,
+        help_text=_("An administrator's import is published at once unless this is ticked; others' are drafts."),
+    )  # fmt: skip
+
+    def __init__(self, *args, user=None, **kwargs):
+        from .models import ServiceImport
+
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = ServiceImport.Format.choices
+        countries = country_choices(user)
+        self.fields["area"].choices = countries if not is_admin(user) else [("", _("— from the addresses —")), *countries]
+        self.fields["type"].choices = [(t.code, t.title()) for t in load_taxonomy().service_types]

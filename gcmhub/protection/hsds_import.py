@@ -271,10 +271,11 @@ def read_tabular(files: dict[str, bytes], name: str) -> list[Entry]:
     return entries
 
 
-def read_source(path: Path) -> tuple[str, list[Entry]]:
-    """Read a JSON file, a zipped CSV package or a directory of CSV files."""
+def read_source(path: Path, name: str | None = None) -> tuple[str, list[Entry]]:
+    """Read a JSON file, a zipped CSV package or a directory of CSV files;
+    problems name ``name`` (default: the file's own name; an upload's: the name it was sent with)."""
     path = Path(path)
-    name = path.name
+    name = name or path.name
     if path.is_dir():
         files = {}
         total = 0
@@ -516,9 +517,10 @@ def import_services(
     dry_run: bool = False,
     publish: bool | None = None,
     default_type: str = "other",
+    name: str | None = None,
 ) -> ImportReport:
     """Import the file or package at ``path``; ImportRefused (nothing written) if any service has a problem."""
-    name, entries = read_source(path)
+    name, entries = read_source(path, name)
     return import_entries(actor, name, entries, area=area, dry_run=dry_run, publish=publish, default_type=default_type)
 
 

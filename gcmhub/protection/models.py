@@ -271,3 +271,62 @@ class ReferralStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.get_kind_display()}"
+
+
+class ServiceImport(models.Model):
+    """An HSDS file uploaded from the web or the API, imported in the
+    background (``imports.py``) by the CLI's importer, all or nothing. The
+    report keeps counts, warnings and the located problems
+    (``file:record 2: email: reason``) — never the file's content."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        VALIDATED = "validated", _("Validated (dry run)")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        JSON = "hsds-json", _("HSDS JSON")
+        CSV = "hsds-csv", _("HSDS tabular package (zip of CSV files)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="service_imports",
+    )  # fmt: skip
+    area = models.ForeignKey(
+        "geo.Area", verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices)  # noqa: A003
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    stored_file = models.CharField(_("stored upload"), max_length=500, blank=True)
+    # What was asked: dry_run, draft, default_type.
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    # The task worker running it ("host:pid"), so one that died is recognised.
+    worker = models.CharField(_("worker"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    services_read = models.PositiveIntegerField(_("services read"), default=0)
+    created_count = models.PositiveIntegerField(_("services created"), default=0)
+    updated_count = models.PositiveIntegerField(_("services updated"), default=0)
+    held_count = models.PositiveIntegerField(_("changes held for review"), default=0)
+    organizations_created = models.PositiveIntegerField(_("organisations created"), default=0)
+    # Located lines "file:where: field: reason".
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("service import")
+        verbose_name_plural = _("service imports")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.format} {self.file_name} ({self.state})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.VALIDATED, self.State.FAILED)

@@ -183,6 +183,7 @@ def directory(request):
         "point_count": len(points),
         "today": timezone.localdate(),
         "can_add": request.user.has_perm("protection.add_service"),
+        "can_import": request.user.has_perm("protection.import_services"),
         "pathway_count": ReferralPathway.objects.count(),
     }
     return render(request, "protection/directory.html", context)
@@ -298,6 +299,50 @@ def service_edit(request, pk: int):
     form = ServiceForm(initial=ServiceForm.initial_from(data, service.version), user=request.user)
     locations = LocationFormSet(initial=data.locations, prefix="location")
     return _service_form_page(request, service, form, locations, held=held)
+
+
+# --- HSDS imports from the web ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_import(request):
+    """Upload an HSDS file (administrators; focal points for their country):
+    it is imported in the background by the command line's importer."""
+    from gcmhub.actors.views import _form_status, forbidden
+    from gcmhub.protection import imports
+    from gcmhub.protection.forms import ServiceImportForm
+
+    if not request.user.has_perm(imports.IMPORT):
+        return forbidden(request)
+    form = ServiceImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            record = imports.submit_import(
+                request.user, values["format"], values["file"], area=values["area"] or None,
+                dry_run=values["dry_run"], draft=values["draft"], default_type=values["type"],
+            )  # fmt: skip
+        except Forbidden as error:
+            return forbidden(request, error.message)
+        except InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The file was received; it is imported in the background."))
+            return redirect("protection:service-import-detail", pk=record.pk)
+    context = {"form": form, "recent": imports.visible_imports(request.user)[:PER_PAGE]}
+    return render(request, "protection/service_import.html", context, status=_form_status(form))
+
+
+@login_required
+def service_import_detail(request, pk: int):
+    from gcmhub.protection import imports
+
+    try:
+        record = imports.get_import(request.user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    return render(request, "protection/service_import_detail.html", {"record": record})
 
 
 # --- referral pathways ----------------------------------------------------------------
