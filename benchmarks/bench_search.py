@@ -220,8 +220,9 @@ def bench(database_url: str, label: str, args, work: Path) -> None:
         start = time.perf_counter()
         generate(args.practices)
         print(f"generated {args.practices:,} practices in {time.perf_counter() - start:.1f} s")
+        cpu = time.process_time()
         elapsed, (practices, _documents) = timed(rebuild_index)
-        print(f"index rebuilt in {elapsed / 1000:.1f} s")
+        print(f"index rebuilt in {elapsed / 1000:.1f} s ({time.process_time() - cpu:.1f} s CPU in this process)")
     published = Practice.objects.filter(is_published=True).count()
     print(f"corpus: {practices:,} practices ({published:,} published)")
     load_ms, _matrix = timed(current_matrix)
@@ -296,6 +297,7 @@ def bench(database_url: str, label: str, args, work: Path) -> None:
     print(f"similar practices:            p50 {percentiles(similar)[0]:.1f} ms, p95 {percentiles(similar)[1]:.1f} ms")
     reindex = [timed(index_practices, [practice.pk])[0] for practice in sample]
     print(f"re-index one practice (save): p50 {percentiles(reindex)[0]:.1f} ms, p95 {percentiles(reindex)[1]:.1f} ms")
+    print(f"(load average {os.getloadavg()[0]:.1f} at the end: the wall clock includes waiting for a core)")
 
 
 def main() -> int:
