@@ -515,7 +515,7 @@ def pathway_edit(request, pk: int | None = None):
                 pathway = _pathway_or_404(request, pathway.pk)
     services = []
     if area is not None:
-        services = list(visible_services(user).filter(area=area).order_by("service_type", "name"))
+        services = list(visible_services(user).filter(area=area, state="active").order_by("service_type", "name"))
     context = {
         "pathway": pathway,
         "area": area,
