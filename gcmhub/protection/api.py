@@ -27,12 +27,14 @@ from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Versi
 
 from . import hsds, imports, services
 from .inputs import MAX_LIST, MAX_LOCATIONS
+from .taxonomy import STAGES
 from .models import DESCRIPTION_MAX, NAME_MAX, SHORT_TEXT_MAX, ReferralMethod, Service, ServiceState
 
 router = Router(tags=["protection"])
 
 ServiceStateName = choices(ServiceState, "ServiceState")
 ReferralMethodName = choices(ReferralMethod, "ServiceReferralMethod")
+StageName = Literal[STAGES]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 # In a JSON body numbers keep their JSON type ("1.5" is not a number).
@@ -61,6 +63,9 @@ class ServiceOut(Schema):
     provider: OrganizationRef | None = Field(description="Null if the caller may not read the organisation")
     area: str = Field(description="ISO3 code of the country")
     situations: list[str] = Field(description="Situation codes of the vulnerability taxonomy")
+    stages: list[str] = Field(
+        description="Migration stages served; empty: every stage where its situations arise"
+    )
     groups: list[str]
     eligibility: str
     cost: str
@@ -136,6 +141,9 @@ class ServiceFields(InputSchema):
     provider: Ref | None = Field(None, description="Id of the provider organisation")
     area: Code | None = Field(None, description="ISO3 code of the country")
     situations: list[Code] | None = Field(None, max_length=MAX_LIST)
+    stages: list[StageName] | None = Field(
+        None, max_length=len(STAGES), description="Migration stages served; empty: every stage where its situations arise"
+    )
     groups: list[Code] | None = Field(None, max_length=MAX_LIST)
     eligibility: Text(SHORT_TEXT_MAX) | None = Field(None, description=NO_CASE_DETAILS)
     cost: Text(500) | None = None

@@ -25,7 +25,7 @@ from .models import (
     ServiceState,
     Situation,
 )
-from .taxonomy import load_taxonomy
+from .taxonomy import load_taxonomy, stage_choices
 
 LOCATION_ROWS_EXTRA = 2
 LANGUAGE_SEPARATORS = re.compile(r"[\s,;]+")
@@ -57,6 +57,10 @@ class ServiceForm(ServiceErrorsMixin, forms.Form):
     situations = forms.MultipleChoiceField(
         label=_("Situations served"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    stages = forms.MultipleChoiceField(
+        label=_("Migration stages served"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked if the service serves people at every stage where its situations arise."),
+    )  # fmt: skip
     groups = forms.MultipleChoiceField(label=_("Groups served"), required=False, widget=forms.CheckboxSelectMultiple)
     eligibility = _text(
         _("Eligibility"), SHORT_TEXT_MAX,
@@ -88,6 +92,7 @@ class ServiceForm(ServiceErrorsMixin, forms.Form):
         self.fields["area"].choices = [("", _("— choose —")), *country_choices(user)]
         self.fields["service_type"].choices = [(t.code, t.title()) for t in load_taxonomy().service_types]
         self.fields["situations"].choices = [(s.code, s.title()) for s in Situation.objects.filter(is_current=True)]
+        self.fields["stages"].choices = stage_choices()
         from gcmhub.practices.taxonomy import POPULATION_GROUPS
 
         self.fields["groups"].choices = list(POPULATION_GROUPS.items())
@@ -109,6 +114,7 @@ class ServiceForm(ServiceErrorsMixin, forms.Form):
             "name": data.name, "provider": data.provider.pk if data.provider else None,
             "area": data.area.iso3 if data.area else "", "service_type": data.service_type, "state": data.state,
             "description": data.description, "situations": [s.code for s in data.situations],
+            "stages": list(data.stages),
             "groups": list(data.groups), "eligibility": data.eligibility, "cost": data.cost,
             "languages": ", ".join(data.languages), "accessibility": data.accessibility, "hours": data.hours,
             "referral_methods": list(data.referral_methods), "phone": data.phone, "email": data.email,

@@ -54,7 +54,7 @@ HSDS_FIELD = {
     "cost": "fees_description", "eligibility": "eligibility_description", "phone": "phones.number",
     "hours": "schedules.description", "languages": "languages.code", "locations": "location",
     "service_type": "attributes.taxonomy_term", "situations": "attributes.taxonomy_term", "groups": "attributes",
-    "referral_methods": "attributes", "provider": "organization", "area": "addresses.country",
+    "referral_methods": "attributes", "stages": "attributes.taxonomy_term", "provider": "organization", "area": "addresses.country",
     "accessibility": "accessibility.description", "verified_on": "assured_date", "__all__": "",
 }  # fmt: skip
 
@@ -468,6 +468,7 @@ def convert(entry: Entry, *, area_code: str | None, default_type: str, terms: di
             url=_text(record.get("url")), state=state,
             situations=list(Situation.objects.filter(code__in=found.get("situation", []), is_current=True)),
             groups=found.get("group", []), referral_methods=found.get("referral_method", []), locations=locations,
+            stages=list(dict.fromkeys(found.get("stage", []))),
         )  # fmt: skip
     return Converted(data, _text(record.get("id"))[:100], organization, verified_on, problems, warnings)
 

@@ -28,7 +28,7 @@ from gcmhub.publishing import PublishableModel
 from gcmhub.text import long_text_field, validate_text
 from gcmhub.records import AuthoredModel
 
-from .taxonomy import load_taxonomy, service_type_choices
+from .taxonomy import load_taxonomy, service_type_choices, validate_stages
 
 NO_CASE_DETAILS = _(
     "Describe the service, not people: never enter names, case details or anything that could identify a migrant."
@@ -114,6 +114,11 @@ class Service(PublishableModel, AuthoredModel):
     situations = models.ManyToManyField(
         Situation, blank=True, related_name="services", verbose_name=_("situations served")
     )
+    # Migration stages served (taxonomy.STAGES); empty: every stage where its situations arise.
+    stages = models.JSONField(
+        _("migration stages served"), default=list, blank=True, validators=[validate_stages],
+        help_text=_("Leave empty if the service serves people at every stage where its situations arise."),
+    )  # fmt: skip
     # Population group codes (gcmhub.practices.taxonomy.POPULATION_GROUPS).
     groups = models.JSONField(_("groups served"), default=list, blank=True)
     eligibility = _text_field(

@@ -204,6 +204,7 @@ def service_detail(request, pk: int):
         "stale": is_stale(service, today),
         "languages": [language_name(code) for code in service.languages or ()],
         "referral_methods": service.referral_methods or [],
+        "stages": [load_taxonomy().stage_label(code) for code in service.stages or ()],
         "pathways": pathways_here,
         "can_change": request.user.has_perm("protection.change_service", service),
         "staff_view": may_see_staff_view(request.user, service),
