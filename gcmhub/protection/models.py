@@ -335,3 +335,31 @@ class ServiceImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.SUCCEEDED, self.State.VALIDATED, self.State.FAILED)
+
+
+class ServiceReminder(models.Model):
+    """One stale-service reminder sent to one person about one service
+    (``reminders.py``): nobody is reminded of the same service twice within
+    the reminder interval, and the service page shows its editors who was
+    reminded when. Usernames only: these are staff of providers and focal
+    points, never migrants."""
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="stale_reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept if the account is deleted: the log still says who was reminded.
+    recipient_username = models.CharField(_("recipient's username"), max_length=150)
+    sent_on = models.DateField(_("sent on"), db_index=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        verbose_name = _("stale-service reminder")
+        verbose_name_plural = _("stale-service reminders")
+        indexes = [models.Index(fields=["recipient", "sent_on"], name="service_reminder_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.service} → {self.recipient_username} ({self.sent_on})"

@@ -190,6 +190,7 @@ def directory(request):
 
 
 def service_detail(request, pk: int):
+    from gcmhub.protection.reminders import interval_days, reminder_log
     from gcmhub.protection.services import is_stale, may_see_staff_view, service_history
 
     service = (
@@ -198,6 +199,7 @@ def service_detail(request, pk: int):
     if service is None or not request.user.has_perm("protection.view_service", service):
         raise Http404(_("No such service."))
     today = timezone.localdate()
+    staff_view = may_see_staff_view(request.user, service)
     pathways_here = ReferralPathway.objects.filter(steps__services=service).distinct().select_related("situation")
     context = {
         "service": service,
@@ -207,7 +209,10 @@ def service_detail(request, pk: int):
         "stages": [load_taxonomy().stage_label(code) for code in service.stages or ()],
         "pathways": pathways_here,
         "can_change": request.user.has_perm("protection.change_service", service),
-        "staff_view": may_see_staff_view(request.user, service),
+        "staff_view": staff_view,
+        # Who was reminded when: for those who work on the service (its editors, reviewers).
+        "reminders": reminder_log(service) if staff_view else [],
+        "reminder_interval": interval_days(),
         "history": service_history(request.user, service)[:HISTORY_SHOWN],
     }
     return render(request, "protection/service_detail.html", context)
