@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 
 from gcmhub.practices.search.text import Term
@@ -80,12 +81,26 @@ class Backend:
         self.bump(cursor, [practice_id])
 
     def match_practices(self, terms: list[Term], *, any_term=False, title_only=False) -> tuple[str, list]:
-        """SQL listing the ids of the practices that hold every term (or any;
-        or in their title only), in no particular order: cheap even when
-        most of the corpus matches."""
+        """SQL listing the ids (column ``practice_id``) of the practices that
+        hold every term (or any; or in their title only), in no particular
+        order: cheap even when most of the corpus matches."""
         raise NotImplementedError
 
-    def rank_practices(self, terms: list[Term]) -> tuple[str, list]:
+    # An aggregate joining the ``practice_id`` column into one comma-separated string.
+    id_list = ""
+
+    def matching_ids(self, terms: list[Term], **options) -> np.ndarray:
+        """The ids ``match_practices`` lists, as an array. They come back as
+        one string the database joins: a broad query matches tens of
+        thousands of practices, and one Python tuple per id cost more than
+        the match itself."""
+        sql, params = self.match_practices(terms, **options)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {self.id_list} FROM ({sql}) matched", params)  # noqa: S608 - fixed SQL
+            joined = cursor.fetchone()[0]
+        return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.zeros(0, dtype=np.int64)
+
+    def rank_practices(self, terms: list[Term], *, any_term=False) -> tuple[str, list]:
         """SQL listing ``(id, score)`` of every match, higher = better: the
         engine's ranking costs per matching row, so callers only ask for it
         when few practices match."""
@@ -168,18 +183,20 @@ class SQLiteBackend(Backend):
             [(row.practice_id, row.title, row.body) for row in rows],
         )
 
+    id_list = "group_concat(practice_id)"
+
     def match_practices(self, terms, *, any_term=False, title_only=False):
         query = fts5_query(terms, any_term=any_term)
         if title_only:
             query = f"title : ({query})"
-        return "SELECT rowid FROM practices_search_fts WHERE practices_search_fts MATCH %s", [query]
+        return "SELECT rowid AS practice_id FROM practices_search_fts WHERE practices_search_fts MATCH %s", [query]
 
-    def rank_practices(self, terms):
+    def rank_practices(self, terms, *, any_term=False):
         sql = (
             f"SELECT rowid, -bm25(practices_search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) "
             "FROM practices_search_fts WHERE practices_search_fts MATCH %s"
         )
-        return sql, [fts5_query(terms)]
+        return sql, [fts5_query(terms, any_term=any_term)]
 
     def delete_document(self, cursor, document_id):
         cursor.execute(
@@ -236,16 +253,18 @@ class PostgreSQLBackend(Backend):
             [(row.practice_id, row.is_published, row.sort_date, row.title, row.body) for row in rows],
         )
 
+    id_list = "string_agg(practice_id::text, ',')"
+
     def match_practices(self, terms, *, any_term=False, title_only=False):
         query = tsquery(terms, any_term=any_term, weights="A" if title_only else "")
         return "SELECT practice_id FROM practices_search_entry WHERE document @@ to_tsquery('simple', %s)", [query]
 
-    def rank_practices(self, terms):
+    def rank_practices(self, terms, *, any_term=False):
         sql = (
             "SELECT practice_id, ts_rank_cd(document, to_tsquery('simple', %s)) FROM practices_search_entry"
             " WHERE document @@ to_tsquery('simple', %s)"
         )
-        query = tsquery(terms)
+        query = tsquery(terms, any_term=any_term)
         return sql, [query, query]
 
     def delete_document(self, cursor, document_id):
