@@ -36,6 +36,7 @@ from gcmhub.commitments.models import (
     Evidence,
 )
 from gcmhub.errors import InvalidInput, NotFound
+from gcmhub.protection.taxonomy import STAGES
 from gcmhub.text import LONG_TEXT_MAX
 
 router = Router(tags=["commitments"])
@@ -65,6 +66,9 @@ Money = Annotated[
 ]
 IndicatorValue = Annotated[float, Field(ge=-1e15, le=1e15, allow_inf_nan=False)]
 Horizon = Literal[2, 5, 15]
+MigrationStage = Annotated[
+    Literal[STAGES], WithJsonSchema({"title": "MigrationStage", "type": "string", "enum": list(STAGES)})
+]
 MAX_ITEMS = 50
 
 
@@ -110,6 +114,8 @@ class CommitmentOut(Schema):
     objectives: list[int] = Field(description="Objective numbers, primary first")
     actions: list[str] = Field(description="Action codes such as 7a")
     principles: list[str] = Field(description="Guiding principle slugs")
+    situations: list[str] = Field(description="Codes of the situations of vulnerability addressed")
+    stages: list[MigrationStage] = Field(description="Migration stages concerned; empty: every stage")
     indicators: list[CommitmentIndicatorOut]
     metric: str
     metric_unit: str
@@ -176,6 +182,10 @@ class CommitmentOut(Schema):
     @staticmethod
     def resolve_principles(commitment) -> list[str]:
         return [p.slug for p in commitment.principles.all()]
+
+    @staticmethod
+    def resolve_situations(commitment) -> list[str]:
+        return [s.code for s in commitment.situations.all()]
 
     @staticmethod
     def resolve_indicators(commitment):
@@ -308,6 +318,12 @@ class CommitmentFields(InputSchema):
     objectives: list[ObjectiveNumber] | None = Field(None, max_length=23, description="Numbers, primary first")
     actions: list[Code] | None = Field(None, max_length=MAX_ITEMS * 4, description="Codes such as 7a")
     principles: list[Code] | None = Field(None, max_length=10, description="Slugs or letters")
+    situations: list[Code] | None = Field(
+        None, max_length=MAX_ITEMS, description="Codes of situations of vulnerability, such as unaccompanied_child"
+    )
+    stages: list[MigrationStage] | None = Field(
+        None, max_length=len(STAGES), description="Migration stages concerned; empty: every stage"
+    )
     indicators: list[CommitmentIndicatorIn] | None = Field(None, max_length=MAX_ITEMS)
     metric: Text(300) | None = None
     metric_unit: Text(100) | None = None
@@ -384,6 +400,8 @@ class CommitmentFilters(Schema):
     area: Code | None = Field(None, description="ISO3 code")
     objective: Annotated[int, Field(ge=1, le=99)] | None = None
     action: Code | None = Field(None, description="Code such as 7a")
+    situation: Code | None = Field(None, description="Code of a situation of vulnerability, such as trafficking_victim")
+    stage: MigrationStage | None = Field(None, description="Tagged with this migration stage")
     kind: CommitmentKind | None = None
     status: CommitmentStatus | None = None
     review_state: CommitmentReviewState | None = None
@@ -407,12 +425,14 @@ def _to_input(actor, data: CommitmentInput, given: dict) -> CommitmentInput:
         "objectives": inputs.resolve_objectives,
         "actions": inputs.resolve_actions,
         "principles": inputs.resolve_principles,
+        "situations": inputs.resolve_situations,
         "indicators": lambda v: [{**row, "series": inputs.resolve_series(row["series"])} for row in v],
     }
     for name, value in given.items():
         if name in resolvers and value is not None:
             value = resolvers[name](value)
-        elif value is None and name in ("partners", "actions", "principles", "indicators", "amounts"):
+        elif value is None and name in ("partners", "actions", "principles", "situations", "stages", "indicators",
+                                         "amounts"):  # fmt: skip
             value = []
         elif value is None and name in ("title", "description", "metric", "metric_unit", "iati_identifier",
                                          "form_of_support", "funding_state"):  # fmt: skip
@@ -434,6 +454,7 @@ def _with_relations(queryset):
         "objective_links__objective",
         "actions__objective",
         "principles",
+        "situations",
         "indicator_links__series",
         "amounts",
     )

@@ -2,7 +2,8 @@
 
 * ``GET /coordination/{ISO3}`` — ``matrix`` (who does what), ``gaps``,
   ``overlaps``, ``matches`` and ``stakeholders``, computed over the
-  commitments the caller may read;
+  commitments the caller may read, and ``protection_gaps`` (the gaps and
+  weak spots of the protection-gap matrix, situation × stage);
 * ``POST /coordination/matches`` — propose a match of a request and an
   offer (optionally confirming it for one side at once);
   ``POST /coordination/matches/{id}/confirm`` and ``/decline`` — one side
@@ -137,11 +138,28 @@ class CoordinationStakeholderGroupOut(Schema):
     objectives: dict[str, int]
 
 
+class CoordinationProtectionGapOut(Schema):
+    situation: str = Field(description="Code of the situation of vulnerability, such as trafficking_victim")
+    situation_title: str
+    stage: str = Field(description="Migration stage: pre_departure, transit, destination or return")
+    stage_label: str
+    status: Literal["gap", "weak"] = Field(
+        description="gap: evidence of harm and no active measure; weak: only stale, overdue or unfunded measures"
+    )
+    status_label: str
+    rule: str = Field(description="The rule of the matrix that decided the status")
+    url: str = Field(description="The cell's page: its measures, harm data and rule")
+
+
 class CoordinationOut(Schema):
     area: str
     method: str
     matrix: CoordinationMatrixOut
     gaps: list[CoordinationGapOut]
+    protection_gaps: list[CoordinationProtectionGapOut] = Field(
+        description="Gaps and weak spots of the country's protection-gap matrix (situation × stage), gaps first; "
+        "GET /protection/gaps/{ISO3} has every cell with its records"
+    )
     overlaps: list[CoordinationOverlapOut]
     matches: list[CoordinationMatchOut]
     stakeholders: list[CoordinationStakeholderGroupOut]
@@ -208,13 +226,24 @@ def _gap(gap: co.Gap, by_id: dict[int, co.CommitmentRow]) -> dict:
     }  # fmt: skip
 
 
-def coordination_json(data: co.CoordinationInput, result: co.Coordination, method: str) -> dict:
+def _protection_gap(item: dict) -> dict:
+    return {
+        "situation": item["situation_code"], "situation_title": item["situation"], "stage": item["stage_code"],
+        "stage_label": str(item["stage"]), "status": item["status"], "status_label": str(item["status_label"]),
+        "rule": item["rule"], "url": item["url"],
+    }  # fmt: skip
+
+
+def coordination_json(
+    data: co.CoordinationInput, result: co.Coordination, method: str, protection: dict | None = None
+) -> dict:
     by_id = {row.id: row for row in data.commitments + data.elsewhere}
     return {
         "area": data.area.code,
         "method": method,
         "matrix": _matrix(result.matrix, data),
         "gaps": [_gap(gap, by_id) for gap in result.gaps],
+        "protection_gaps": [_protection_gap(item) for item in (protection or {}).get("items", [])],
         "overlaps": [
             {**{k: getattr(o, k) for k in ("score", "text_score", "title_score", "shared_terms",
                                            "shared_objectives", "shared_actions", "decision")},
@@ -377,10 +406,13 @@ def coordination(
 ):
     """Who does what (``by``: organisations × objectives or × actions), gaps,
     likely overlaps and request × offer matches for one country, over the
-    commitments the caller may read (the public: published ones).
+    commitments the caller may read (the public: published ones), and the
+    gaps and weak spots of its protection-gap matrix (``protection_gaps``).
     ``method``: the progress method whose stored assessments tell which
     objectives go off track (default ``opensdg``)."""
     area = geo_services.get_country(iso3)  # ISO3 or M49; unknown: 404, as the progress scorecard
     chosen = _method(method)
     data = coordination_data.load(request.auth, area, method=chosen)
-    return coordination_json(data, co.coordinate(data, by=by), chosen)
+    return coordination_json(
+        data, co.coordinate(data, by=by), chosen, coordination_data.protection_gaps(area)
+    )

@@ -113,6 +113,17 @@ def concerns_for(area: Area, method: str) -> list[co.IndicatorConcern]:
     ]
 
 
+def protection_gaps(area: Area) -> dict | None:
+    """The protection-gap matrix's gaps and weak spots of ``area``
+    (``gcmhub.protection``), or None without that app. The matrix reads
+    published records only, so it is the same for every reader."""
+    try:
+        from gcmhub.protection.gaps_service import coordination_items
+    except ImportError:
+        return None
+    return coordination_items(area)
+
+
 def load(reader, area: Area, *, method: str | None = None, today: date | None = None) -> co.CoordinationInput:
     """Everything the coordination measures of ``area`` need, as ``reader`` may see it."""
     from gcmhub.progress import defaults

@@ -183,18 +183,9 @@ def coordination_page(request, key: str):
         "has_demo": any(row.is_demo for row in data.commitments),
         "threshold": f"{co.OVERLAP_THRESHOLD:g}",
         "country_url": _url("geo:country", area.iso3),
-        "protection_gaps": _protection_gaps(area),
+        "protection_gaps": coordination_data.protection_gaps(area),
     }
     return render(request, "commitments/coordination.html", context)
-
-
-def _protection_gaps(area: Area):
-    """The protection-gap matrix's gaps and weak spots (gcmhub.protection), or None without that app."""
-    try:
-        from gcmhub.protection.gaps_service import coordination_items
-    except ImportError:
-        return None
-    return coordination_items(area)
 
 
 def _back(area: Area, anchor: str):

@@ -29,6 +29,8 @@ from gcmhub.commitments.models import (
 from gcmhub.framework.models import Action, Objective, Principle
 from gcmhub.geo.models import Area
 from gcmhub.indicators.models import Series
+from gcmhub.protection.models import Situation
+from gcmhub.protection.taxonomy import stage_choices
 
 # Empty rows offered below the filled ones.
 SPARE_ROWS = 2
@@ -162,6 +164,11 @@ class PrincipleChoiceField(forms.ModelMultipleChoiceField):
         return principle.tr("name")
 
 
+class SituationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, situation):
+        return situation.title()
+
+
 class CommitmentMainForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Commitment.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
@@ -207,6 +214,21 @@ class CommitmentMainForm(forms.Form):
         queryset=Principle.objects.order_by("letter"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    situations = SituationChoiceField(
+        label=_("Situations of vulnerability addressed"),
+        queryset=Situation.objects.filter(is_current=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The protection-gap matrix counts the commitment as a measure for these situations."),
+    )
+    stages = forms.MultipleChoiceField(
+        label=_("Migration stages"),
+        choices=stage_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave them all unticked if it applies at every stage."),
     )
     metric = forms.CharField(
         label=_("Own metric"),
@@ -319,6 +341,8 @@ class CommitmentEditor:
             objectives=objectives,
             actions=list(data["actions"]),
             principles=list(data["principles"]),
+            situations=list(data["situations"]),
+            stages=list(data["stages"]),
             indicators=[dict(row) for row in self.indicators.rows()],
             metric=data["metric"],
             metric_unit=data["metric_unit"],
@@ -380,6 +404,8 @@ def _initial_main(initial: CommitmentInput | None, version: int | None, owners) 
         other_objectives=[o.number for o in objectives[1:]],
         actions=[a.pk for a in initial.actions],
         principles=[p.pk for p in initial.principles],
+        situations=[s.code for s in initial.situations],
+        stages=list(initial.stages),
         version=version,
     )
     return values

@@ -274,6 +274,7 @@ def _resolve(actor, parsed: dict, problem):
     objectives = resolved(inputs.resolve_objectives, parsed["objectives"])
     actions = resolved(inputs.resolve_actions, parsed.get("actions", []))
     principles = resolved(inputs.resolve_principles, parsed.get("principles", []))
+    situations = resolved(inputs.resolve_situations, parsed.get("situations", []))
     indicators = []
     for link in parsed.get("indicators", []):
         indicators.append({**link, "series": resolved(inputs.resolve_series, link["series"])})
@@ -287,13 +288,14 @@ def _resolve(actor, parsed: dict, problem):
         for key in (
             "description", "description_format", "metric", "metric_unit", "metric_baseline", "metric_target",
             "metric_target_year", "start_date", "due_date", "horizon_years", "form_of_support", "funding_state",
-            "amounts", "iati_identifier", "status", "completion", "is_demo",
+            "amounts", "iati_identifier", "status", "completion", "is_demo", "stages",
         )
         if key in parsed and parsed[key] not in ("", None)
     }  # fmt: skip
     return inputs.CommitmentInput(
         kind=parsed["kind"], title=parsed["title"], area=area, owner=owner, matches=matches, partners=partners,
-        objectives=objectives, actions=actions, principles=principles, indicators=indicators, **optional,
+        objectives=objectives, actions=actions, principles=principles, situations=situations, indicators=indicators,
+        **optional,
     )  # fmt: skip
 
 

@@ -36,6 +36,10 @@ class CommitmentInput:
     objectives: list[Objective] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     principles: list[Principle] = field(default_factory=list)
+    # Situations of vulnerability addressed (protection.Situation) and the
+    # migration stages concerned (codes of gcmhub.protection.taxonomy.STAGES).
+    situations: list = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
     # dict(series=Series, baseline_value, baseline_year, target_value, target_year)
     indicators: list[dict] = field(default_factory=list)
     metric: str = ""
@@ -71,6 +75,8 @@ class CommitmentInput:
             objectives=[link.objective for link in commitment.objective_links.select_related("objective")],
             actions=list(commitment.actions.order_by("objective__number", "letter")),
             principles=list(commitment.principles.order_by("letter")),
+            situations=list(commitment.situations.order_by("position", "code")),
+            stages=list(commitment.stages or []),
             indicators=[
                 {
                     "series": link.series,
@@ -146,6 +152,30 @@ def resolve_principles(keys, field: str = "principles") -> list[Principle]:
             raise _invalid(field, _("There is no guiding principle “%(key)s”.") % {"key": key})
         result.append(principle)
     return result
+
+
+def resolve_situations(codes, field: str = "situations") -> list:
+    """Situations of vulnerability by code (``unaccompanied_child``), in the
+    order given: the protection app's rule (current codes only, each once)."""
+    from gcmhub.protection import inputs as protection_inputs
+
+    try:
+        return protection_inputs.resolve_situations(codes, field)
+    except InvalidInput as error:
+        raise _invalid(field, error.message) from None
+
+
+def resolve_stage(code: str, field: str = "stage") -> str:
+    """One migration stage code (``transit``), checked against the protection taxonomy."""
+    from gcmhub.protection.taxonomy import STAGES
+
+    key = str(code).strip().lower()
+    if key not in STAGES:
+        raise _invalid(
+            field,
+            _("Unknown migration stage “%(code)s”. Stages: %(codes)s.") % {"code": code, "codes": ", ".join(STAGES)},
+        )
+    return key
 
 
 def resolve_series(code: str, field: str = "indicators"):

@@ -45,6 +45,8 @@ from gcmhub.commitments.models import (
 )
 from gcmhub.concurrency import save_if_unchanged, stored_if_unchanged
 from gcmhub.errors import EditConflict, Forbidden, NotFound
+from gcmhub.protection.models import Situation
+from gcmhub.protection.taxonomy import STAGES
 from gcmhub.records import InvalidRecord
 
 VIEW = "commitments.view_commitment"
@@ -59,7 +61,7 @@ REPORT = "commitments.report_commitment"
 SCALAR_FIELDS = (
     "kind", "title", "description", "description_format", "area", "owner", "matches", "metric", "metric_unit",
     "metric_baseline", "metric_target", "metric_target_year", "start_date", "due_date", "horizon_years",
-    "form_of_support", "funding_state", "iati_identifier", "status", "completion", "is_demo",
+    "form_of_support", "funding_state", "iati_identifier", "status", "completion", "is_demo", "stages",
 )  # fmt: skip
 RELATIONS = "_relations"  # key of the held relation changes inside pending_changes
 
@@ -125,6 +127,8 @@ def filter_commitments(
     area: str | None = None,
     objective: int | None = None,
     action: str | None = None,
+    situation: str | None = None,
+    stage: str | None = None,
     kind: str | None = None,
     status: str | None = None,
     review_state: str | None = None,
@@ -144,6 +148,12 @@ def filter_commitments(
         )
     if action:
         commitments = commitments.filter(actions=inputs.resolve_actions([action], "action")[0])
+    if situation:
+        commitments = commitments.filter(situations=inputs.resolve_situations([situation], "situation")[0])
+    if stage:
+        # Tagged with the stage (the JSON list holds the quoted code; both
+        # databases search its text, as JSON "contains" is not on SQLite).
+        commitments = commitments.filter(stages__icontains=f'"{inputs.resolve_stage(stage)}"')
     choices = {"kind": (kind, Commitment.Kind), "status": (status, Commitment.Status),
                "review_state": (review_state, Commitment.ReviewState)}  # fmt: skip
     for name, (value, enum) in choices.items():
@@ -163,7 +173,7 @@ def filter_commitments(
     if q:
         for word in q.split():
             commitments = commitments.filter(Q(title__icontains=word) | Q(description__icontains=word))
-    return commitments.distinct() if objective is not None or action else commitments
+    return commitments.distinct() if objective is not None or action or situation else commitments
 
 
 def get_visible_commitment(user, pk) -> Commitment:
@@ -197,6 +207,8 @@ def _check_relations(data: CommitmentInput) -> None:
         raise _invalid("actions", _("An action is listed twice."))
     if len({p.pk for p in data.principles}) != len(data.principles):
         raise _invalid("principles", _("A principle is listed twice."))
+    if len({s.pk for s in data.situations}) != len(data.situations):
+        raise _invalid("situations", _("A situation of vulnerability is listed twice."))
     organizations = [organization.pk for organization, _role in data.partners]
     if len(set(organizations)) != len(organizations):
         raise _invalid("partners", _("An organisation is listed twice as a partner."))
@@ -256,6 +268,8 @@ def _apply(commitment: Commitment, data: CommitmentInput) -> None:
         value = getattr(data, name)
         if isinstance(value, str):
             value = value.strip()
+        elif name == "stages":
+            value = _in_stage_order(value)
         setattr(commitment, name, value)
     if commitment.iati_identifier is None:
         commitment.iati_identifier = ""
@@ -268,6 +282,15 @@ def _apply(commitment: Commitment, data: CommitmentInput) -> None:
     _check_relations(data)
 
 
+def _in_stage_order(stages) -> list:
+    """Known stages in the taxonomy's order (so that the order typed is no
+    change); anything else is left as given for validation to refuse."""
+    stages = list(stages or [])
+    if all(code in STAGES for code in stages) and len(set(stages)) == len(stages):
+        return [code for code in STAGES if code in stages]
+    return stages
+
+
 def _relations_of(data: CommitmentInput) -> dict:
     """The relations of an input as JSON (held in a proposal, compared with the stored ones)."""
     return {
@@ -275,6 +298,7 @@ def _relations_of(data: CommitmentInput) -> dict:
         "objectives": [objective.pk for objective in data.objectives],
         "actions": sorted(action.pk for action in data.actions),
         "principles": sorted(principle.pk for principle in data.principles),
+        "situations": sorted(situation.code for situation in data.situations),
         "indicators": [
             {
                 "series": row["series"].pk,
@@ -300,6 +324,7 @@ def relations_summary(data: CommitmentInput) -> str:
         ("objectives", ", ".join(str(o.number) for o in data.objectives)),
         ("actions", ", ".join(sorted(a.code for a in data.actions))),
         ("principles", ", ".join(sorted(p.slug for p in data.principles))),
+        ("situations", ", ".join(sorted(s.code for s in data.situations))),
         ("partners", ", ".join(f"#{o.pk} ({role})" for o, role in data.partners)),
         ("indicators", "; ".join(
             f"{row['series'].code} baseline {row.get('baseline_value')} ({row.get('baseline_year')}) "
@@ -332,6 +357,9 @@ def _save_relations(commitment: Commitment, relations: dict) -> None:
     )
     commitment.actions.set(relations["actions"])
     commitment.principles.set(relations["principles"])
+    # Absent from a change held before situations were part of the relations: unchanged.
+    if "situations" in relations:
+        commitment.situations.set(Situation.objects.filter(code__in=relations["situations"]))
     commitment.indicator_links.all().delete()
     CommitmentIndicator.objects.bulk_create(
         [
@@ -454,6 +482,8 @@ def _use_relations(data: CommitmentInput, relations: dict) -> None:
     data.objectives = [objectives[o] for o in relations["objectives"] if o in objectives]
     data.actions = list(Action.objects.filter(pk__in=relations["actions"]).select_related("objective"))
     data.principles = list(Principle.objects.filter(pk__in=relations["principles"]))
+    if "situations" in relations:
+        data.situations = list(Situation.objects.filter(code__in=relations["situations"]))
     data.indicators = [
         {**row, "series": series[row["series"]]} for row in relations["indicators"] if row["series"] in series
     ]

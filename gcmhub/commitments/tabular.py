@@ -15,6 +15,8 @@ item with ``|``, in the order the column's help gives:
 * ``objectives``: numbers, primary first — ``5; 6``
 * ``actions``: codes — ``5a; 6c``
 * ``principles``: letters — ``a; f``
+* ``situations``: codes of situations of vulnerability — ``unaccompanied_child; trafficking_victim``
+* ``stages``: migration stages — ``transit; destination`` (empty: every stage)
 * ``indicators``: ``SERIES|baseline|baseline year|target|target year``
 * ``amounts``: ``stage|amount|currency|date`` — ``pledged|250000|USD|2025-01-31``
 
@@ -35,6 +37,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from gcmhub.protection.taxonomy import STAGES
 
 from .models import Commitment, CommitmentAmount, CommitmentPartner
 
@@ -195,6 +199,28 @@ def parse_principles(value: str) -> list[str]:
     return letters
 
 
+def parse_situations(value: str) -> list[str]:
+    codes = []
+    for item in _items(value, commas=True):
+        code = item.lower()
+        if not re.fullmatch(r"[a-z][a-z0-9_]{1,63}", code):
+            raise CellError(f"“{item}” is not a situation code such as unaccompanied_child")
+        codes.append(code)
+    return codes
+
+
+def parse_stages(value: str) -> list[str]:
+    stages = []
+    for item in _items(value, commas=True):
+        code = item.lower()
+        if code not in STAGES:
+            raise CellError(f"“{item}” is not a migration stage: {', '.join(STAGES)}")
+        if code in stages:
+            raise CellError(f"stage {code} is listed twice")
+        stages.append(code)
+    return stages
+
+
 def parse_partners(value: str) -> list[dict]:
     roles = [choice for choice, _label in CommitmentPartner.Role.choices]
     partners = []
@@ -333,6 +359,14 @@ def _principles(commitment: Commitment) -> list[str]:
     return sorted(principle.letter for principle in commitment.principles.all())
 
 
+def _situations(commitment: Commitment) -> list[str]:
+    return [situation.code for situation in commitment.situations.all()]
+
+
+def _stages(commitment: Commitment) -> list[str]:
+    return list(commitment.stages or [])
+
+
 def _indicators(commitment: Commitment) -> list[dict]:
     return [
         {"series": link.series.code, "baseline_value": link.baseline_value, "baseline_year": link.baseline_year,
@@ -374,6 +408,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("actions", "Action codes separated by ;. Example: 5a; 6c.", _actions, parse_actions, _joined),
     Column("principles", "Guiding principle letters (a to j) separated by ;.", _principles, parse_principles,
            _joined),
+    Column("situations", "Codes of the situations of vulnerability addressed, separated by ;. Example: "
+           "unaccompanied_child; trafficking_victim (the protection taxonomy lists them).", _situations,
+           parse_situations, _joined),
+    Column("stages", f"Migration stages concerned, separated by ;: {', '.join(STAGES)}. Empty: every stage.",
+           _stages, parse_stages, _joined),
     Column("indicators", "series|baseline|baseline year|target|target year items separated by ;. "
            "Example: SI_RMT_COST|6.5|2020|3|2030.", _indicators, parse_indicators,
            _joined_parts(("series", "baseline_value", "baseline_year", "target_value", "target_year"))),
@@ -417,7 +456,7 @@ def prefetch(queryset):
     """The queryset with every relation the columns read, loaded in a few queries."""
     return queryset.select_related("area", "owner").prefetch_related(
         "partners__organization", "objective_links__objective", "actions__objective", "principles",
-        "indicator_links__series", "amounts",
+        "situations", "indicator_links__series", "amounts",
     )  # fmt: skip
 
 

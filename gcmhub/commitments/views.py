@@ -38,6 +38,8 @@ from gcmhub.commitments.models import Commitment, CommitmentUpdate, Evidence
 from gcmhub.errors import EditConflict, Forbidden, InvalidInput
 from gcmhub.framework.models import Action, Objective
 from gcmhub.geo.models import Area
+from gcmhub.protection.models import Situation
+from gcmhub.protection.taxonomy import STAGES, load_taxonomy
 
 COMMITMENTS_PER_PAGE = 50
 DOWNLOAD_FORMATS = ("csv", "xlsx")
@@ -52,6 +54,8 @@ class ListFilters:
     area: str = ""
     objective: str = ""
     action: str = ""
+    situation: str = ""
+    stage: str = ""
     kind: str = ""
     status: str = ""
     review_state: str = ""
@@ -141,6 +145,8 @@ def _filter_choices(user) -> dict:
             (a.code, f"{a.label} {a.tr('title')}")
             for a in Action.objects.select_related("objective").order_by("objective__number", "letter")
         ],
+        "situations": [(s.code, s.title()) for s in Situation.objects.filter(is_current=True)],
+        "stages": _stage_labels(STAGES),
         "kinds": Commitment.Kind.choices,
         "statuses": Commitment.Status.choices,
         "review_states": Commitment.ReviewState.choices,
@@ -186,6 +192,8 @@ def _render_detail(request, commitment: Commitment, *, bound: dict | None = None
         "objectives": [link.objective for link in commitment.objective_links.select_related("objective")],
         "actions": commitment.actions.select_related("objective").order_by("objective__number", "letter"),
         "principles": commitment.principles.order_by("letter"),
+        "situations": commitment.situations.all(),
+        "stages": _stage_labels(commitment.stages),
         "partners": commitment.partners.select_related("organization"),
         "amounts": commitment.amounts.all(),
         "indicator_links": commitment.indicator_links.select_related("series__indicator"),
@@ -223,6 +231,12 @@ def _render_detail(request, commitment: Commitment, *, bound: dict | None = None
         context["proposed_change"] = proposed_changes(commitment, reader=user)
         context["proposed_relations"] = (commitment.pending_changes or {}).get(services.RELATIONS) is not None
     return render(request, "commitments/commitment_detail.html", context, status=status)
+
+
+def _stage_labels(codes) -> list[tuple[str, str]]:
+    """``(code, label)`` of stage codes, in the reader's language."""
+    taxonomy = load_taxonomy()
+    return [(code, taxonomy.stage_label(code)) for code in codes or []]
 
 
 def _visible_match(user, commitment: Commitment):

@@ -331,6 +331,9 @@ class ExplorerCompareTopOut(Schema):
     iso3: str
     name: str
     value: float
+    period: str
+    observation_id: int
+    source: str
     compared: bool
 
 
@@ -353,27 +356,36 @@ class ExplorerCompareOut(Schema):
     openapi_extra=_tabular_responses(),
 )
 def compare_countries(request, series: Code, areas: Text(100), dim: Text(200) | None = None,
-                      year: Year | None = None, format: Format | None = None):  # noqa: A002  # fmt: skip
+                      year: Year | None = None, part: Literal["lines", "ranking"] | None = None,
+                      format: Format | None = None):  # noqa: A002  # fmt: skip
     """The values over time of `series` for up to five countries (`areas` = ISO3 codes joined
     by `,`) in the disaggregation `dim` (`SEX:F`; none: the headline), and each one's
-    rank among all countries with a value in `year` (default: the latest). CSV/XLSX:
-    one row per country and period."""
+    rank among all countries with a value in `year` (default: the latest); `top` holds
+    the first ten countries of that year and the compared ones further down. CSV/XLSX:
+    one row per country and period; with `part=ranking`, what the ranking chart shows:
+    one row per country of `top` (JSON: the countries without their points)."""
     codes = [code.strip() for code in areas.split(",") if code.strip()]
     if not codes:
         raise InvalidInput("Name one to five countries (ISO3 codes joined by ,).", field="areas")
     if len(codes) > services.MAX_COMPARED:
         raise InvalidInput(f"At most {services.MAX_COMPARED} countries can be compared.", field="areas")
     data = services.compare(series, codes, dim, year)
+    if part == "ranking":
+        data = dict(data, countries=[dict(c, points=[]) for c in data["countries"]])
     fmt = wanted_format(request, format)
     if fmt == "json":
         return json_response(data, request)
+    filters = {"series": data["series"], "areas": ",".join(c["iso3"] for c in data["countries"]),
+               "dim": data["dim"] or "headline", "year": data["year"], "part": part}  # fmt: skip
+    if part == "ranking":
+        rows = [dict(item, unit=data["unit"], series=data["series"], dim=data["dim"]) for item in data["top"]]
+        return tabular_response(request, fmt, rows, tabular.RANKING_COLUMNS, filters, name=f"ranking-{data['series']}",
+                                title=f"{data['series']} {data['series_name']}: ranking in {data['year']}")  # fmt: skip
     rows = [
         {"iso3": c["iso3"], "name": c["name"], "period": p["period"], "value": p["value"], "unit": data["unit"],
          "series": data["series"], "dim": data["dim"], "source": p["source"], "observation_id": p["observation_id"],
          "rank_in_year": c["rank"] if p["period"] == c["period"] else None}
         for c in data["countries"] for p in c["points"]
     ]  # fmt: skip
-    filters = {"series": data["series"], "areas": ",".join(c["iso3"] for c in data["countries"]),
-               "dim": data["dim"] or "headline", "year": data["year"]}  # fmt: skip
     return tabular_response(request, fmt, rows, tabular.COMPARE_COLUMNS, filters,
                             name=f"compare-{data['series']}", title=f"{data['series']} {data['series_name']}")  # fmt: skip

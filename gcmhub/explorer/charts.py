@@ -12,12 +12,15 @@ the site frame. One registry, so every chart has all three.
 
 Charts: ``map`` (series, year, dim), ``flows`` (country), ``incidents``
 (year, region, route, cause), ``profile`` (country, section), ``corridor``
-(origin, destination, part), ``compare`` (series, country…, dim, year).
+(origin, destination, part), ``ranking`` (measure, year, region, limit: the
+largest corridors), ``compare`` and ``compare_ranking`` (series, country…,
+dim, year: lines over time, and the countries' positions in the year).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
@@ -32,9 +35,9 @@ from gcmhub.indicators import charts as vl
 from gcmhub.progress import maps
 
 from . import services
-from .measures import REMITTANCE_COST_TARGET, unit_label
+from .measures import CORRIDOR_MEASURE, REMITTANCE_COST_TARGET, unit_label
 
-NAMES = ("map", "flows", "incidents", "profile", "corridor", "compare")
+NAMES = ("map", "flows", "incidents", "profile", "corridor", "ranking", "compare", "compare_ranking")
 
 # The profile sections drawn as lines over time, and the figures each draws
 # (one unit per chart; the table beside it keeps every figure of the section).
@@ -43,6 +46,7 @@ PROFILE_LINES = {
     "emigrants": ("migrant_stock:out", "migrant_stock_female:out", "migrant_stock_male:out"),
     "refugees": ("refugees:in", "asylum_seekers:in", "refugees:out", "asylum_seekers:out"),
     "remittances": ("remittances_received", "remittances_paid"),
+    "remittance_costs": ("remittance_cost:from", "remittance_cost:to"),
     "deaths": ("deaths_region",),
 }
 CORRIDOR_PARTS = ("people", "cost")
@@ -156,6 +160,73 @@ def _line_spec(lines, *, title: str, unit: str, description: str, legend: str) -
     )  # fmt: skip
 
 
+def _with_target_rule(spec: dict, target: float) -> dict:
+    """The line chart ``spec`` with a dashed rule at the SDG 10.c.1 target, labelled in
+    the chart (the y scale then always includes the target)."""
+    label = _("SDG 10.c.1 target: %(target)s %%") % {"target": f"{target:g}"}
+    view = {key: spec.pop(key) for key in ("mark", "encoding")}
+    target_row = {"data": {"values": [{"target": target, "label": label}]}}
+    y = {"field": "target", "type": "quantitative"}
+    spec["layer"] = [
+        view,
+        {**target_row, "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [6, 4], "strokeWidth": 1.5},
+         "encoding": {"y": y}},
+        {**target_row, "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 4, "dy": -3,
+                                "color": TARGET_COLOUR, "fontWeight": "bold"},
+         "encoding": {"y": y, "x": {"value": 0}, "text": {"field": "label", "type": "nominal"}}},
+    ]  # fmt: skip
+    return spec
+
+
+TARGET_COLOUR = "#b2182b"
+
+
+def target_note() -> str:
+    return _("The dashed line marks the SDG 10.c.1 target: a cost below %(target)s %% of the amount sent.") % {
+        "target": f"{REMITTANCE_COST_TARGET:g}"}  # fmt: skip
+
+
+def _ranked_bar_spec(bars: list[dict], *, title: str, unit: str, description: str, highlighted: str = "",
+                     others: str = "") -> dict:  # fmt: skip
+    """A horizontal bar per ranked item (``bars``: label, value, period, highlight), in
+    rank order. With ``highlighted``, the highlighted bars get their own colour (named
+    in the legend) and a bold label, so colour is not the only sign."""
+    x = {"field": "value", "type": "quantitative", "title": unit_label(unit), "axis": {"format": "~s"}}
+    y = {"field": "label", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 320}}
+    encoding: dict = {
+        "y": y, "x": x, "color": {"value": vl.PALETTE[0]},
+        "tooltip": [{"field": "label", "type": "nominal", "title": _("Rank")},
+                    {"field": "value", "type": "quantitative", "title": _("Value"), "format": ",.4~g"},
+                    {"field": "period", "type": "nominal", "title": _("Period")}],
+    }  # fmt: skip
+    values = [{"label": b["label"], "value": b["value"], "period": b["period"],
+               "group": highlighted if b.get("highlight") else others} for b in bars]  # fmt: skip
+    if highlighted:
+        encoding["color"] = {"field": "group", "type": "nominal", "title": None,
+                             "scale": {"domain": [highlighted, others], "range": [TARGET_COLOUR, vl.PALETTE[0]]},
+                             "legend": {"orient": "bottom"}}  # fmt: skip
+        bold = [b["label"] for b in bars if b.get("highlight")]
+        y["axis"]["labelFontWeight"] = {"condition": {"test": f"indexof({json.dumps(bold)}, datum.value) >= 0",
+                                                      "value": "bold"}, "value": "normal"}  # fmt: skip
+    spec = {
+        "$schema": vl.SCHEMA,
+        "title": {"text": title, "anchor": "start", "fontSize": 14, "limit": 900},
+        "description": description,
+        "width": "container",
+        "height": {"step": 20},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": encoding,
+        "config": {"font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "view": {"stroke": None},
+                   "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridColor": "#e5e7eb"}},
+    }  # fmt: skip
+    locale = vl._locale(current_language())  # noqa: SLF001 (number formats of the reader's language)
+    if locale:
+        spec["config"]["locale"] = locale
+    return spec
+
+
 def _figures_table(caption: str, figures, labels: list[tuple[str, str]]) -> dict:
     """Rows = periods, columns = the lines (key, label)."""
     keys = [key for key, _label in labels]
@@ -191,6 +262,7 @@ def map_chart(params, data: dict | None = None) -> Chart:
         rows, topology=topology_data(), description=description, legend_title=unit_label(data["unit"]) or _("Value"),
         value_title=_("Value"), period_title=_("Period"), language=current_language(),
     )  # fmt: skip
+    spec = with_no_data_legend(spec, _("No data"))
     state = [("series", data["series"]), ("year", data["year"]), ("dim", dim)]
     table_rows = [[i["name"], i["period"] or "", num(i["value"], data["unit"]), i["source"] or ""] for i in data["items"]]
     return Chart(
@@ -201,6 +273,21 @@ def map_chart(params, data: dict | None = None) -> Chart:
         ", ".join(sorted({i["source"] for i in data["items"] if i["source"]})),
         reverse("explorer:map") + "?" + urlencode([(k, v) for k, v in state if v not in (None, "")]),
     )  # fmt: skip
+
+
+def with_no_data_legend(spec: dict, label: str) -> dict:
+    """The choropleth ``spec`` with "no data" as a legend entry of its own, in the grey
+    of the land under the data, beside the value classes. The classes start at a
+    clear blue (a zero is coloured as the lowest values are), so no value is grey."""
+    land, values = spec["layer"]
+    land["mark"] = {key: value for key, value in land["mark"].items() if key != "fill"}
+    land["encoding"] = {"color": {"datum": label, "type": "nominal", "title": None,
+                                  "scale": {"domain": [label], "range": [vl.NO_DATA_FILL]},
+                                  "legend": {"orient": "bottom", "symbolType": "square"}}}  # fmt: skip
+    scale = values["encoding"]["color"]["scale"]
+    scale["scheme"] = {**scale["scheme"], "extent": [0.25, 1]}
+    spec["resolve"] = {"scale": {"color": "independent"}, "legend": {"color": "independent"}}
+    return spec
 
 
 def _country(params) -> str:
@@ -334,10 +421,15 @@ def profile_chart(params, data: dict | None = None) -> Chart:
     unit = figures[0].unit if figures else "NUMBER"
     description = _("Line chart of “%(title)s” for %(name)s over time; the table gives the same figures.") % {
         "title": section.title, "name": name}  # fmt: skip
+    caption = section.title
+    if section_key == "remittance_costs":
+        description, caption = f"{description} {target_note()}", f"{caption}. {target_note()}"
     spec = _line_spec(lines, title=f"{section.title}: {name}", unit=unit, description=description, legend=_("Series"))
+    if section_key == "remittance_costs":
+        spec = _with_target_rule(spec, REMITTANCE_COST_TARGET)
     return Chart(
         "profile", f"{section.title}: {name}", spec, [("country", iso3), ("section", section_key)], description,
-        _figures_table(section.title, keyed, labels), downloads("get_profile", iso3, section=section_key),
+        _figures_table(caption, keyed, labels), downloads("get_profile", iso3, section=section_key),
         _sources(figures), reverse("explorer:profile", kwargs={"key": iso3}) + f"#section-{section_key}",
     )  # fmt: skip
 
@@ -362,12 +454,56 @@ def corridor_chart(params, data: dict | None = None) -> Chart:
         title = _("People from %(origin)s in %(destination)s") % {"origin": o["name"], "destination": d["name"]}
         unit = "NUMBER"
     description = _("Line chart: %(title)s, over time; the table gives the same figures.") % {"title": title}
+    caption = title
+    if part == "cost":
+        description, caption = f"{description} {target_note()}", f"{caption}. {target_note()}"
     spec = _line_spec(lines, title=title, unit=unit, description=description, legend=_("Measure"))
+    if part == "cost":
+        spec = _with_target_rule(spec, REMITTANCE_COST_TARGET)
     return Chart(
         "corridor", title, spec, [("origin", o["iso3"]), ("destination", d["iso3"]), ("part", part)], description,
-        _figures_table(title, keyed, labels), downloads("get_corridor", o["iso3"], d["iso3"], part=part),
+        _figures_table(caption, keyed, labels), downloads("get_corridor", o["iso3"], d["iso3"], part=part),
         _sources(figures), reverse("explorer:corridor", kwargs={"origin": o["iso3"], "destination": d["iso3"]})
         + f"#{part}-chart",
+    )  # fmt: skip
+
+
+def ranking_state(params) -> dict:
+    """The ranking's state from an address: unknown measures fall back on migrants, the
+    limit is kept between 1 and ``services.MAX_CORRIDORS``."""
+    measure = params.get("measure") or "migrant_stock"
+    limit = _int(params.get("limit")) or RANKING_LIMIT
+    return {"measure": measure if measure in CORRIDOR_MEASURE else "migrant_stock", "year": _int(params.get("year")),
+            "region": (params.get("region") or "").strip() or None,
+            "limit": min(max(limit, 1), services.MAX_CORRIDORS)}  # fmt: skip
+
+
+RANKING_LIMIT = 20
+
+
+def ranking_chart(params, data: dict | None = None) -> Chart:
+    """The largest corridors of one measure in one year (worldwide or in a region) as
+    ranked bars."""
+    state = ranking_state(params)
+    data = data or services.corridors(**state)
+    state["year"] = data["year"]
+    measure = CORRIDOR_MEASURE[state["measure"]]
+    title = _("Largest corridors: %(measure)s, %(year)s") % {"measure": measure.label, "year": data["year"]}
+    bars, rows = [], []
+    for rank, item in enumerate(data["items"], 1):
+        bars.append({"label": f"{rank}. {item['origin_name']} → {item['destination_name']}", "value": item["value"],
+                     "period": item["period"]})  # fmt: skip
+        rows.append([rank, item["origin_name"], item["destination_name"], item["period"], num(item["value"], item["unit"])])
+    description = _("Bar chart of the %(count)s largest corridors, ranked; the table gives the same figures.") % {
+        "count": len(bars)}  # fmt: skip
+    spec = _ranked_bar_spec(bars, title=title, unit=measure.unit, description=description)
+    pairs = list(state.items())
+    return Chart(
+        "ranking", title, spec, pairs, description,
+        {"caption": f"{measure.label}, {data['year']} ({unit_label(measure.unit)})",
+         "columns": [_("Rank"), _("Origin"), _("Destination"), _("Period"), _("Value")], "rows": rows},
+        downloads("list_corridors", **state), f"{measure.source} ({measure.series})",
+        reverse("explorer:corridors") + "?" + urlencode([(k, v) for k, v in pairs if v not in (None, "")]),
     )  # fmt: skip
 
 
@@ -406,13 +542,45 @@ def compare_chart(params, data: dict | None = None) -> Chart:
     )  # fmt: skip
 
 
+def compare_ranking_chart(params, data: dict | None = None) -> Chart:
+    """The first countries of the series in the year and the compared ones (wherever they
+    stand), as ranked bars with the compared countries highlighted."""
+    state = compare_state(params)
+    data = data or services.compare(state["series"], state["countries"], state["dim"], state["year"])
+    bars = [{"label": f"{item['rank']}. {item['name']}", "value": item["value"], "period": item["period"],
+             "highlight": item["compared"]} for item in data["top"]]  # fmt: skip
+    title = _("Ranking in %(year)s: %(series)s") % {"year": data["year"], "series": data["series"]}
+    description = _("Bar chart of the first countries in %(year)s and of the compared countries, with their rank "
+                    "among %(count)s countries; the table gives the same figures.") % {
+        "year": data["year"], "count": data["ranked_countries"]}  # fmt: skip
+    spec = _ranked_bar_spec(bars, title=title, unit=data["unit"], description=description,
+                            highlighted=_("Compared countries"), others=_("Other countries"))  # fmt: skip
+    yes = _("yes")
+    rows = [[item["rank"], item["name"], item["period"] or "", num(item["value"], data["unit"]),
+             yes if item["compared"] else ""] for item in data["top"]]  # fmt: skip
+    pairs = [("series", data["series"]), *[("country", c["iso3"]) for c in data["countries"]], ("dim", state["dim"]),
+             ("year", data["year"])]  # fmt: skip
+    return Chart(
+        "compare_ranking", title, spec, pairs, description,
+        {"caption": _("Position among %(count)s countries with data in %(year)s (%(unit)s)") % {
+            "count": data["ranked_countries"], "year": data["year"], "unit": unit_label(data["unit"])},
+         "columns": [_("Rank"), _("Country"), _("Period"), _("Value"), _("Compared")], "rows": rows},
+        downloads("compare_countries", series=data["series"], areas=",".join(c["iso3"] for c in data["countries"]),
+                  dim=state["dim"], year=data["year"], part="ranking"),
+        ", ".join(data.get("sources", [])),
+        reverse("explorer:compare") + "?" + urlencode([(k, v) for k, v in pairs if v not in (None, "")]) + "#ranking",
+    )  # fmt: skip
+
+
 BUILDERS = {
     "map": map_chart,
     "flows": flows_chart,
     "incidents": incidents_chart,
     "profile": profile_chart,
     "corridor": corridor_chart,
+    "ranking": ranking_chart,
     "compare": compare_chart,
+    "compare_ranking": compare_ranking_chart,
 }
 
 

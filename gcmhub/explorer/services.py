@@ -230,19 +230,17 @@ def _corridor_figure(row: tuple, areas: dict) -> Figure:
 
 
 def _cost_section(area: Area, totals) -> Section:
-    """Mean cost of the corridors to and from the country, latest year each (precomputed)."""
+    """Mean cost of the corridors sending from and to the country, each year (precomputed
+    from each corridor's latest quarter in the year)."""
     section = Section("remittance_costs", _("Cost of sending money to and from the country (RPW corridors)"))
     measure = CORRIDOR_MEASURE["remittance_cost"]
     for side, label in (("in", _("Sending from the country")), ("out", _("Sending to the country"))):
-        rows = [t for t in totals if t[0] == f"remittance_cost:{side}"]
-        if not rows:
-            continue
-        _code, year, value, corridors = max(rows, key=lambda t: t[1])
-        section.figures.append(Figure(
-            f"remittance_cost:{'from' if side == 'in' else 'to'}", f"{label} ({_('average of corridors')})",
-            year, str(year), value, measure.unit, measure.series, measure.source, area_code(area), "", "", None,
-            corridors,
-        ))  # fmt: skip
+        for _code, year, value, corridors in (t for t in totals if t[0] == f"remittance_cost:{side}"):
+            section.figures.append(Figure(
+                f"remittance_cost:{'from' if side == 'in' else 'to'}", f"{label} ({_('average of corridors')})",
+                year, str(year), value, measure.unit, measure.series, measure.source, area_code(area), "", "", None,
+                corridors,
+            ))  # fmt: skip
     section.note = _("SDG 10.c.1 target: below %(target)s %% by 2030.") % {"target": f"{REMITTANCE_COST_TARGET:g}"}
     return section
 
@@ -519,8 +517,11 @@ def compare(series_code: str, countries: list[str], dim: str | None = None, year
     ranked = sorted((i for i in ranking["items"] if i["value"] is not None), key=lambda i: -i["value"])
     position = {item["iso3"]: index + 1 for index, item in enumerate(ranked)}
     compared = {area.iso3 for area in areas}
+    # The first TOP countries, then the compared ones further down (their position shows).
+    shown = [(index, item) for index, item in enumerate(ranked) if index < TOP or item["iso3"] in compared]
     top = [{"rank": index + 1, "iso3": item["iso3"], "name": item["name"], "value": item["value"],
-            "compared": item["iso3"] in compared} for index, item in enumerate(ranked[:TOP])]  # fmt: skip
+            "period": item["period"], "observation_id": item["observation_id"], "source": item["source"],
+            "compared": item["iso3"] in compared} for index, item in shown]  # fmt: skip
     return {
         "series": series.code,
         "series_name": series.description,

@@ -24,6 +24,8 @@ CORRIDOR_COLUMNS = ("origin", "origin_name", "destination", "destination_name", 
 MAP_COLUMNS = ("iso3", "m49", "name", "period", "value", "unit", "series", "source", "observation_id")
 COMPARE_COLUMNS = ("iso3", "name", "period", "value", "unit", "series", "dim", "source", "observation_id",
                    "rank_in_year")  # fmt: skip
+RANKING_COLUMNS = ("rank", "iso3", "name", "period", "value", "unit", "series", "dim", "source", "observation_id",
+                   "compared")  # fmt: skip
 INCIDENT_COLUMNS = ("incident_id", "year", "date", "mmp_region", "subregion", "dead", "missing", "total", "cause",
                     "route", "latitude", "longitude", "location", "unit", "source")  # fmt: skip
 

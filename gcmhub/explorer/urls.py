@@ -12,6 +12,6 @@ urlpatterns = [
     path("explorer/incidents/", views.incidents_page, name="incidents"),
     path("explorer/compare/", views.compare_page, name="compare"),
     re_path(r"^explorer/map/image\.(?P<kind>svg|png)$", views.map_image, name="map_image"),
-    re_path(r"^explorer/chart/(?P<name>[a-z]+)\.(?P<kind>svg|png)$", views.chart_image, name="chart_image"),
-    re_path(r"^explorer/embed/(?P<name>[a-z]+)/$", views.embed, name="embed"),
+    re_path(r"^explorer/chart/(?P<name>[a-z_]+)\.(?P<kind>svg|png)$", views.chart_image, name="chart_image"),
+    re_path(r"^explorer/embed/(?P<name>[a-z_]+)/$", views.embed, name="embed"),
 ]

@@ -136,6 +136,7 @@ def _corridor_context(o: str, d: str) -> dict:
         "stock_chart": charts.corridor_chart(state | {"part": "people"}, data) if stock else None,
         "cost_chart": charts.corridor_chart(state | {"part": "cost"}, data) if cost else None,
         "target": REMITTANCE_COST_TARGET,
+        "cost_caption": f"{_('Average total cost of sending US$200, by quarter')}. {charts.target_note()}",
         "downloads": _downloads("get_corridor", o, d),
         "reverse_url": reverse("explorer:corridor", kwargs={"origin": d, "destination": o}),
     }
@@ -167,35 +168,36 @@ def _int_or_none(text: str | None) -> int | None:
 
 @public_page_cache
 def corridors(request):
-    measure = request.GET.get("measure") or "migrant_stock"
-    if measure not in CORRIDOR_MEASURE:
-        measure = "migrant_stock"
-    year = _int_or_none(request.GET.get("year"))
-    region = (request.GET.get("region") or "").strip() or None
-    limit = min(max(_int_or_none(request.GET.get("limit")) or 20, 1), services.MAX_CORRIDORS)
+    """The largest corridors of a measure in a year, worldwide or in a region: bars and a table."""
+    state = charts.ranking_state(request.GET)
     error = ""
     try:
-        data = services.corridors(year=year, measure=measure, region=region, limit=limit)
+        data = services.corridors(**state)
     except InvalidInput as exc:
-        error = exc.message
-        data = services.corridors(year=year, measure=measure, limit=limit)
-        region = None
-    from gcmhub.geo.models import Area
-
-    regions = Area.objects.filter(kind__in=["region", "subregion"]).order_by("kind", "name_en")
+        error, state["region"] = exc.message, None
+        data = services.corridors(**state)
+    chart = charts.ranking_chart(state, data) if data["items"] else None
     context = {
         "data": data,
+        "chart": chart,
         "measures": CORRIDOR_MEASURES,
-        "measure": CORRIDOR_MEASURE[measure],
-        "region": region,
-        "regions": regions,
-        "limit": limit,
+        "measure": CORRIDOR_MEASURE[state["measure"]],
+        "region": state["region"],
+        "regions": _regions(),
+        "limit": state["limit"],
         "error": error,
-        "downloads": _downloads("list_corridors", measure=measure, year=data["year"], region=region, limit=limit),
-        "unit": unit_label(CORRIDOR_MEASURE[measure].unit),
+        "downloads": _downloads("list_corridors", **dict(state, year=data["year"])),
+        "unit": unit_label(CORRIDOR_MEASURE[state["measure"]].unit),
         **_notice_context(),
     }
     return render(request, "explorer/corridors.html", context)
+
+
+@by_data_version
+def _regions() -> list[tuple[str, str]]:
+    from gcmhub.geo.models import Area
+
+    return [(area.m49, str(area)) for area in Area.objects.filter(kind__in=["region", "subregion"]).order_by("kind", "name_en")]
 
 
 def _map_state(request) -> tuple[str, int | None, str]:
@@ -343,14 +345,17 @@ def compare_page(request):
     """Up to five countries on one series: lines over time, a table, and their ranks."""
     state = charts.compare_state(request.GET)
     error, data, chart = "", None, None
+    ranking = None
     try:
         data = services.compare(state["series"], state["countries"], state["dim"], state["year"])
         chart = charts.compare_chart(request.GET, data)
+        ranking = charts.compare_ranking_chart(request.GET, data) if data["top"] else None
     except (InvalidInput, NotFound) as exc:
         error = exc.message
     slots = (state["countries"] + [""] * services.MAX_COMPARED)[: services.MAX_COMPARED]
     context = {
-        "data": data, "error": error, "chart": chart, "series_code": state["series"], "dim": state["dim"],
+        "data": data, "error": error, "chart": chart, "ranking": ranking, "series_code": state["series"],
+        "dim": state["dim"],
         "slots": slots, "all_series": _map_series(), "downloads": chart.downloads if chart else [],
         "countries": _country_choices(), **_notice_context(),
     }  # fmt: skip

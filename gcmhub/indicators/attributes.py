@@ -15,33 +15,14 @@ import re
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# SDMX CL_OBS_STATUS (the codes the SDG and national files use).
-OBS_STATUS = {
-    "A": pgettext_lazy("observation status", "normal value"),
-    "B": pgettext_lazy("observation status", "time series break"),
-    "D": pgettext_lazy("observation status", "definition differs"),
-    "E": pgettext_lazy("observation status", "estimated value"),
-    "F": pgettext_lazy("observation status", "forecast value"),
-    "I": pgettext_lazy("observation status", "imputed value"),
-    "M": pgettext_lazy("observation status", "missing value; data cannot exist"),
-    "O": pgettext_lazy("observation status", "missing value"),
-    "P": pgettext_lazy("observation status", "provisional value"),
-    "U": pgettext_lazy("observation status", "low reliability"),
-    # The UN SDG database's "not specified".
-    "NOTSPEC": pgettext_lazy("observation status", "not specified"),
-}
+from .formats.codes import NATURE_NAMES, NOT_SPECIFIED, NOT_SPECIFIED_NAME, OBS_STATUS_NAMES
 
-# CL_NATURE of the SDG DSD.
-NATURE = {
-    "C": pgettext_lazy("nature of data", "country data"),
-    "CA": pgettext_lazy("nature of data", "country data, adjusted"),
-    "E": pgettext_lazy("nature of data", "estimated"),
-    "G": pgettext_lazy("nature of data", "global monitoring data"),
-    "M": pgettext_lazy("nature of data", "modelled"),
-    "N": pgettext_lazy("nature of data", "non-relevant"),
-    "_X": pgettext_lazy("nature of data", "not available"),
-    "NOTSPEC": pgettext_lazy("nature of data", "not specified"),
-}
+# The code lists and their names are in formats.codes (one list for readers,
+# exports and pages); their names are marked for translation there.
+OBS_STATUS = {code: pgettext_lazy("observation status", name) for code, name in OBS_STATUS_NAMES.items()}
+OBS_STATUS[NOT_SPECIFIED] = pgettext_lazy("observation status", NOT_SPECIFIED_NAME["observation status"])
+NATURE = {code: pgettext_lazy("nature of data", name) for code, name in NATURE_NAMES.items()}
+NATURE[NOT_SPECIFIED] = pgettext_lazy("nature of data", NOT_SPECIFIED_NAME["nature of data"])
 
 # UN DESA International Migrant Stock: how each country's figure was obtained.
 TYPE_OF_DATA = {

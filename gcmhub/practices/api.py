@@ -68,6 +68,7 @@ class PracticeOut(Schema):
     organizations: list[PracticeOrganizationOut]
     commitments: list[int] = Field(description="Ids of the commitments it is linked to (those the reader may read)")
     stage: str
+    situations: list[str] = Field(description="Codes of the situations of vulnerability addressed")
     population_groups: list[str]
     vulnerability_factors: list[str]
     period_start: int | None
@@ -96,6 +97,10 @@ class PracticeOut(Schema):
     @staticmethod
     def resolve_principles(practice) -> list[str]:
         return [principle.letter for principle in practice.principles.all()]
+
+    @staticmethod
+    def resolve_situations(practice) -> list[str]:
+        return [situation.code for situation in practice.situations.all()]
 
     @staticmethod
     def resolve_organizations(practice, context) -> list[dict]:
@@ -167,6 +172,9 @@ class PracticeIn(InputSchema):
     organizations: list[PracticeOrganizationIn] = Field(default_factory=list, max_length=100)
     commitments: list[Ref] = Field(default_factory=list, max_length=100, description="Ids of commitments it serves")
     stage: StageChoice
+    situations: list[Code] = Field(
+        default_factory=list, max_length=50, description="Codes of situations of vulnerability, such as stranded_migrant"
+    )
     population_groups: list[Code] = Field(default_factory=list, max_length=50)
     vulnerability_factors: list[Code] = Field(default_factory=list, max_length=50)
     period_start: YearIn | None = None
@@ -190,6 +198,7 @@ class PracticePatch(InputSchema):
     organizations: list[PracticeOrganizationIn] | None = Field(None, max_length=100)
     commitments: list[Ref] | None = Field(None, max_length=100)
     stage: StageChoice | None = None
+    situations: list[Code] | None = Field(None, max_length=50, description="A reviewer changes them once published")
     population_groups: list[Code] | None = Field(None, max_length=50)
     vulnerability_factors: list[Code] | None = Field(None, max_length=50)
     period_start: YearIn | None = None
@@ -216,6 +225,7 @@ class PracticeFilters(Schema):
     objective: int | None = Field(None, ge=1, le=23, description="Objective number")
     area: Code | None = Field(None, description="ISO3 code")
     stage: StageChoice | None = None
+    situation: Code | None = Field(None, description="Code of a situation of vulnerability, such as stranded_migrant")
     review_state: ReviewStateChoice | None = Field(None, description="Drafts are listed only to those who may read them")
 
 
@@ -239,8 +249,9 @@ def list_practices(request, filters: Query[PracticeFilters]):
         objective=filters.objective,
         area=filters.area or "",
         stage=filters.stage or "",
+        situation=filters.situation or "",
         review_state=filters.review_state or "",
-    ).prefetch_related("areas", "principles")
+    ).prefetch_related("areas", "principles", "situations")
 
 
 @router.get("/practices/{practice_id}", response=PracticeOut, auth=read_auth)

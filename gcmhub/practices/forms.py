@@ -28,6 +28,13 @@ def organization_choices(user):
     return [(pk, f"{name} ({acronym})" if acronym else name) for pk, name, acronym in organizations]
 
 
+def situation_choices():
+    """The current situations of vulnerability (the protection app's taxonomy), by code."""
+    from gcmhub.protection.models import Situation
+
+    return [(situation.code, situation.title()) for situation in Situation.objects.filter(is_current=True)]
+
+
 def commitment_choices(user):
     from gcmhub.commitments.services import visible_commitments
 
@@ -69,6 +76,10 @@ class PracticeForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Pledges made under the Compact that this practice carries out or supports."),
     )  # fmt: skip
     stage = forms.ChoiceField(label=_("Migration stage"), choices=Stage.choices)
+    situations = forms.MultipleChoiceField(
+        label=_("Situations of vulnerability addressed"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("The protection-gap matrix counts the practice as a measure for these situations."),
+    )  # fmt: skip
     population_groups = forms.MultipleChoiceField(
         label=_("Population groups"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=list(taxonomy.POPULATION_GROUPS.items()),
@@ -106,6 +117,7 @@ class PracticeForm(ServiceErrorsMixin, forms.Form):
         self.fields["primary_objective"].choices = [("", _("— choose —")), *objectives]
         self.fields["other_objectives"].choices = objectives
         self.fields["principles"].choices = [(p.letter, p.tr("name")) for p in Principle.objects.all()]
+        self.fields["situations"].choices = situation_choices()
         if not with_source:
             for name in ("source_url", "source_page", "source_passage"):
                 del self.fields[name]
@@ -128,6 +140,7 @@ class PracticeForm(ServiceErrorsMixin, forms.Form):
         for role, field in ROLE_FIELDS.items():
             initial[field] = [link.organization_id for link in links if link.role == role]
         initial["commitments"] = list(practice.commitments.values_list("pk", flat=True))
+        initial["situations"] = list(practice.situations.values_list("code", flat=True))
         return initial
 
     def service_data(self) -> dict:

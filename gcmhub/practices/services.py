@@ -46,12 +46,12 @@ SCALAR_FIELDS = (
 )  # fmt: skip
 LIST_FIELDS = (
     "areas", "objectives", "principles", "organizations", "population_groups", "vulnerability_factors", "sources",
-    "commitments",
+    "commitments", "situations",
 )  # fmt: skip
 PRACTICE_FIELDS = (*SCALAR_FIELDS, *LIST_FIELDS)
 # Words in a list filter go through the search index; its best matches only.
 SEARCH_LIMIT = 100
-RELATED_FIELDS = ("areas", "objectives", "principles", "organizations", "sources", "commitments")
+RELATED_FIELDS = ("areas", "objectives", "principles", "organizations", "sources", "commitments", "situations")
 
 
 # --- reading -------------------------------------------------------------------
@@ -88,6 +88,7 @@ def filter_practices(
     objective: int | None = None,
     area: str = "",
     stage: str = "",
+    situation: str = "",
     review_state: str = "",
 ) -> QuerySet:
     """Narrow a list; unknown values are errors, not empty lists."""
@@ -101,6 +102,8 @@ def filter_practices(
         if stage not in Stage.values:
             raise InvalidInput(_("Unknown migration stage “%(stage)s”.") % {"stage": stage}, field="stage")
         practices = practices.filter(stage=stage)
+    if situation:
+        practices = practices.filter(situations=_situations([situation], "situation")[0])
     if review_state:
         if review_state not in ReviewState.values:
             raise InvalidInput(_("Unknown review state “%(state)s”.") % {"state": review_state}, field="review_state")
@@ -158,7 +161,7 @@ def update_practice(actor, practice: Practice, data: dict, expected_version: int
     which case the change waits for review (``gcmhub.publishing``). A held
     change can only be to the practice's own texts and choices: countries,
     objectives, organisations and sources of a published practice are
-    changed by a reviewer (or after withdrawing it)."""
+    changed by a reviewer (or after withdrawing it); so are its situations."""
     require_permission(actor, "practices.change_practice", practice)
     held = edits_need_review(actor, practice)
     if held:
@@ -167,7 +170,10 @@ def update_practice(actor, practice: Practice, data: dict, expected_version: int
     if held and related:
         field = next(iter(related))
         raise InvalidInput(
-            _("This practice is published: a reviewer changes its countries, objectives, organisations and sources."),
+            _(
+                "This practice is published: a reviewer changes its countries, objectives, organisations, sources "
+                "and situations of vulnerability."
+            ),
             field=field,
         )
     with transaction.atomic():
@@ -316,6 +322,8 @@ def _apply_practice_data(actor, practice: Practice, data: dict) -> dict:
         related["sources"] = _sources(actor, data["sources"] or [])
     if "commitments" in data:
         related["commitments"] = _commitments(actor, data["commitments"] or [])
+    if "situations" in data:
+        related["situations"] = _situations(data["situations"] or [])
     return related
 
 
@@ -327,6 +335,16 @@ def _codes(values, known: dict, field: str) -> list[str]:
         if value not in result:
             result.append(value)
     return result
+
+
+def _situations(codes, field: str = "situations") -> list:
+    """Situations of vulnerability by code: the protection app's rule (current codes, each once)."""
+    from gcmhub.protection import inputs as protection_inputs
+
+    try:
+        return protection_inputs.resolve_situations(codes, field)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, field=field) from None
 
 
 def _areas(codes) -> list:
@@ -429,6 +447,8 @@ def _save_related(actor, practice: Practice, related: dict) -> None:
         practice.areas.set(related["areas"])
     if "principles" in related:
         practice.principles.set(related["principles"])
+    if "situations" in related:
+        practice.situations.set(related["situations"])
     if "commitments" in related:
         # Links to commitments the actor may not read are kept: the actor never saw them.
         hidden = [c for c in practice.commitments.all() if not references.shown(actor, c)]

@@ -19,7 +19,14 @@ from gcmhub.actors.views import _form_status, _save_versioned_edit, forbidden
 from gcmhub.errors import EditConflict, Forbidden, GcmHubError, InvalidInput, NotFound
 from gcmhub.framework.models import Objective
 from gcmhub.practices import curation, library, services, taxonomy
-from gcmhub.practices.forms import CandidateForm, DocumentUploadForm, PracticeForm, country_choices, objective_choices
+from gcmhub.practices.forms import (
+    CandidateForm,
+    DocumentUploadForm,
+    PracticeForm,
+    country_choices,
+    objective_choices,
+    situation_choices,
+)
 from gcmhub.practices.models import Candidate, Stage
 from gcmhub.practices.search import similar_practices
 
@@ -38,7 +45,9 @@ def _or_404(get, *args):
 
 def practice_list(request):
     practices = services.visible_practices(request.user)
-    filters = {key: request.GET.get(key, "").strip() for key in ("q", "objective", "area", "stage", "review_state")}
+    filters = {
+        key: request.GET.get(key, "").strip() for key in ("q", "objective", "area", "stage", "situation", "review_state")
+    }
     filter_error = None
     try:
         objective = int(filters["objective"]) if filters["objective"] else None
@@ -49,6 +58,7 @@ def practice_list(request):
             objective=objective,
             area=filters["area"],
             stage=filters["stage"],
+            situation=filters["situation"],
             review_state=filters["review_state"],
         )
     except ValueError:
@@ -67,6 +77,7 @@ def practice_list(request):
         "area_choices": country_choices(),
         "objective_choices": objective_choices(),
         "stage_choices": Stage.choices,
+        "situation_choices": situation_choices(),
         "can_add": request.user.has_perm("practices.add_practice"),
         "can_upload": request.user.has_perm("practices.add_document"),
     }
@@ -86,6 +97,7 @@ def practice_detail(request, pk: int):
         "commitments": [commitment for commitment in practice.commitments.all() if references.shown(user, commitment)],
         "sources": practice.sources.select_related("document"),
         "readable_documents": set(library.visible_documents(user).filter(practice_sources__practice=practice).values_list("pk", flat=True)),
+        "situations": practice.situations.all(),
         "population_groups": taxonomy.labels(practice.population_groups, taxonomy.POPULATION_GROUPS),
         "vulnerability_factors": taxonomy.labels(practice.vulnerability_factors, taxonomy.VULNERABILITY_FACTORS),
         "history": services.practice_history(user, practice),

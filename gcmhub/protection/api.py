@@ -23,10 +23,9 @@ from gcmhub import references
 from gcmhub.actors.api import HistoryEntryOut, OrganizationRef
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, choices
-from gcmhub.errors import InvalidInput
 
-from . import hsds, inputs, services
-from .inputs import MAX_LIST, MAX_LOCATIONS, ServiceInput
+from . import hsds, services
+from .inputs import MAX_LIST, MAX_LOCATIONS
 from .models import DESCRIPTION_MAX, NAME_MAX, SHORT_TEXT_MAX, ReferralMethod, Service, ServiceState
 
 router = Router(tags=["protection"])
@@ -177,27 +176,6 @@ class ServiceFilters(Schema):
     )
 
 
-def _to_input(actor, data: ServiceInput, given: dict) -> ServiceInput:
-    resolvers = {
-        "area": lambda v: inputs.resolve_area(v),
-        "provider": lambda v: inputs.resolve_organization(actor, v, "provider"),
-        "situations": lambda v: inputs.resolve_situations(v),
-        "locations": lambda v: [dict(row) for row in v],
-    }
-    for name, value in given.items():
-        if name in resolvers and value is not None:
-            value = resolvers[name](value)
-        elif value is None and name in ("situations", "groups", "languages", "referral_methods", "locations"):
-            value = []
-        elif value is None and name in ("description", "eligibility", "cost", "accessibility", "hours", "phone",
-                                         "email", "url"):  # fmt: skip
-            value = ""
-        elif value is None:
-            raise InvalidInput(_("“%(field)s” cannot be null.") % {"field": name}, field=name)
-        setattr(data, name, value)
-    return data
-
-
 def _with_relations(queryset):
     return queryset.select_related("area", "provider").prefetch_related("situations", "locations")
 
@@ -264,10 +242,8 @@ def get_service(request, service_id: Id):
 @router.post("/services", response={201: ServiceOut}, auth=bearer_auth)
 def create_service(request, payload: ServiceIn):
     """A new draft; a reviewer publishes it."""
-    given = payload.model_dump(exclude_unset=True)
-    base = ServiceInput(provider=None, area=None, name=payload.name, service_type=payload.service_type)
-    data = _to_input(request.auth, base, given)
-    return Status(201, _reloaded(services.create_service(request.auth, data)))
+    service, _live = services.save_service(request.auth, None, payload.model_dump(exclude_unset=True))
+    return Status(201, _reloaded(service))
 
 
 @router.patch("/services/{service_id}", response={200: ServiceOut, 202: ServiceOut}, auth=bearer_auth)
@@ -278,9 +254,7 @@ def update_service(request, service_id: Id, payload: ServicePatch):
     service = services.get_visible_service(request.auth, service_id)
     given = payload.model_dump(exclude_unset=True)
     version = given.pop("version")
-    services.require(request.auth, services.CHANGE, service)
-    data = _to_input(request.auth, services.editable_input(request.auth, service), given)
-    live = services.update_service(request.auth, service, data, version)
+    service, live = services.save_service(request.auth, service, given, version)
     return Status(200 if live else 202, _reloaded(service))
 
 

@@ -201,7 +201,8 @@ def country_matrix(area, today: datetime.date | None = None) -> gaps.Matrix:
 
 def coordination_items(area, today: datetime.date | None = None) -> dict:
     """The gaps and weak spots of ``area``'s matrix for the coordination page
-    (gcmhub.commitments): situation, stage, status and the drill-down link."""
+    and API (gcmhub.commitments): situation and stage (titles and codes),
+    status, the rule and the drill-down link."""
     from django.urls import reverse
 
     from gcmhub.protection import gaps_text
@@ -213,6 +214,9 @@ def coordination_items(area, today: datetime.date | None = None) -> dict:
         {
             "situation": titles.get(cell.situation, cell.situation),
             "stage": gaps_text.STAGE_LABELS[cell.stage],
+            "situation_code": cell.situation,
+            "stage_code": cell.stage,
+            "rule": cell.rule,
             "status": cell.status,
             "status_label": gaps_text.STATUS_LABELS[cell.status],
             "url": reverse("protection:gap-cell", args=[area.iso3, cell.situation, cell.stage]),

@@ -83,6 +83,35 @@ class ServiceInput:
         )
 
 
+# Fields a writer may leave empty by sending null (lists become empty, texts blank).
+LIST_FIELDS = ("situations", "groups", "languages", "referral_methods", "locations")
+BLANK_FIELDS = ("description", "eligibility", "cost", "accessibility", "hours", "phone", "email", "url")
+
+
+def from_fields(actor, base: ServiceInput, given: dict) -> ServiceInput:
+    """``base`` with the fields in ``given`` replaced: plain values as the API
+    and the web form send them (``area`` an ISO3 code, ``provider`` an
+    organisation id, ``situations`` codes, ``locations`` dicts), references
+    resolved through ``actor``'s read rules. Checked whole by ``services``."""
+    resolvers = {
+        "area": resolve_area,
+        "provider": lambda value: resolve_organization(actor, value, "provider"),
+        "situations": resolve_situations,
+        "locations": lambda rows: [dict(row) for row in rows],
+    }
+    for name, value in given.items():
+        if name in resolvers and value is not None:
+            value = resolvers[name](value)
+        elif value is None and name in LIST_FIELDS:
+            value = []
+        elif value is None and name in BLANK_FIELDS:
+            value = ""
+        elif value is None:
+            raise _invalid(name, _("“%(field)s” cannot be null.") % {"field": name})
+        setattr(base, name, value)
+    return base
+
+
 def location_dict(location: ServiceLocation) -> dict:
     return {name: getattr(location, name) for name in LOCATION_FIELDS}
 
@@ -134,6 +163,17 @@ def resolve_situations(codes, field_name: str = "situations") -> list[Situation]
     if len(set(codes)) != len(codes):
         raise _invalid(field_name, _("A situation is listed twice."))
     return [found[code] for code in codes]
+
+
+def check_visible(text: str, field_name: str) -> str:
+    """``text`` stripped, if it shows at least one character: a name made only
+    of spaces, control, format or bidi marks (U+200B, U+202E …) reads as empty."""
+    import unicodedata
+
+    text = (text or "").strip()
+    if not any(unicodedata.category(char)[0] not in "ZC" for char in text):
+        raise _invalid(field_name, _("Give a name with visible characters."))
+    return text
 
 
 def check_service_type(code: str, field_name: str = "service_type") -> str:

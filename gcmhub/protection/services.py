@@ -69,7 +69,7 @@ RELATIONS = "_relations"  # key of the held situations and locations inside pend
 
 __all__ = [
     "EditConflict", "InvalidService", "ServiceForbidden", "ServiceNotFound", "create_service", "delete_service",
-    "discard_service_change", "filter_services", "get_visible_service", "is_stale", "publish_service",
+    "discard_service_change", "filter_services", "save_service", "get_visible_service", "is_stale", "publish_service",
     "stale_services", "update_service", "verify_service", "visible_services",
 ]  # fmt: skip
 
@@ -285,6 +285,7 @@ def _apply(service: Service, data: ServiceInput) -> None:
     if data.area is None:
         raise _invalid("area", _("Name the country."))
     data.service_type = inputs.check_service_type(data.service_type)
+    data.name = inputs.check_visible(data.name, "name")
     data.languages = inputs.check_languages(data.languages)
     data.groups = inputs.check_groups(data.groups)
     data.referral_methods = inputs.check_referral_methods(data.referral_methods)
@@ -393,6 +394,23 @@ def update_service(actor, service: Service, data: ServiceInput, expected_version
         if relations != _stored_relations(service):
             _save_relations(service, relations)
     return True
+
+
+def save_service(actor, service: Service | None, given: dict, expected_version: int | None = None) -> tuple[Service, bool]:
+    """Create (``service`` None) or change a service from plain values — the
+    one write of the web form and the API (``inputs.from_fields`` says what
+    ``given`` holds). An edit starts from what ``actor`` edits
+    (``editable_input``) and needs the version read. Returns the service and
+    whether the change is live (False: held for review)."""
+    if service is None:
+        require(actor, ADD)
+        base = ServiceInput(provider=None, area=None, name="", service_type="")
+        return create_service(actor, inputs.from_fields(actor, base, given)), True
+    require(actor, CHANGE, service)
+    if expected_version is None:
+        raise _invalid("version", _("Send the version you read."))
+    data = inputs.from_fields(actor, editable_input(actor, service), given)
+    return service, update_service(actor, service, data, expected_version)
 
 
 def editable_input(actor, service: Service) -> ServiceInput:

@@ -6,7 +6,9 @@ app_name = "protection"
 
 urlpatterns: list = [
     path("protection/services/", views.directory, name="directory"),
+    path("protection/services/new/", views.service_create, name="service-create"),
     path("protection/services/<int:pk>/", views.service_detail, name="service"),
+    path("protection/services/<int:pk>/edit/", views.service_edit, name="service-edit"),
     path("protection/pathways/", views.pathway_list, name="pathways"),
     path("protection/pathways/new/", views.pathway_edit, name="pathway-create"),
     path("protection/pathways/<int:pk>/", views.pathway_detail, name="pathway"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -20,6 +21,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from gcmhub import publishing
+from gcmhub.actors.rules import is_focal_point, is_member
 from gcmhub.indicators.views import spec_json
 from gcmhub.errors import EditConflict, Forbidden, InvalidInput, NotFound
 from gcmhub.geo.models import Area
@@ -29,6 +32,7 @@ from gcmhub.protection.models import ReferralPathway, Service, Situation, StepKi
 from gcmhub.protection.taxonomy import load_taxonomy
 
 PER_PAGE = 20
+HISTORY_SHOWN = 20
 MAP_POINTS_MAX = 500
 LANGUAGES = ("en", "fr", "es")
 MAP_COLOUR = "#b2182b"
@@ -185,7 +189,7 @@ def directory(request):
 
 
 def service_detail(request, pk: int):
-    from gcmhub.protection.services import is_stale
+    from gcmhub.protection.services import is_stale, may_see_staff_view, service_history
 
     service = (
         Service.objects.select_related("provider", "area").prefetch_related("locations", "situations").filter(pk=pk).first()
@@ -201,8 +205,99 @@ def service_detail(request, pk: int):
         "referral_methods": service.referral_methods or [],
         "pathways": pathways_here,
         "can_change": request.user.has_perm("protection.change_service", service),
+        "staff_view": may_see_staff_view(request.user, service),
+        "history": service_history(request.user, service)[:HISTORY_SHOWN],
     }
     return render(request, "protection/service_detail.html", context)
+
+
+# --- the service form ------------------------------------------------------------------
+
+
+def _service_form_page(request, service, form, locations, *, status=200, conflict=False, held=False):
+    from gcmhub.actors.views import _last_editor
+
+    context = {
+        "service": service,
+        "form": form,
+        "locations": locations,
+        "conflict": conflict,
+        "changed_by": _last_editor(service) if conflict else None,
+        "held_for_review": held,
+    }
+    return render(request, "protection/service_form.html", context, status=status)
+
+
+def _save_service_form(request, service, *, held: bool = False):
+    """Validate the form and its locations, then write through
+    ``services.save_service`` (the API's write): 422 keeping what was typed,
+    409 when someone saved since the form was opened, 403 out of scope."""
+    from gcmhub.actors.views import forbidden
+    from gcmhub.protection import services
+    from gcmhub.protection.forms import LocationFormSet, ServiceForm, location_rows
+
+    form = ServiceForm(request.POST, user=request.user)
+    locations = LocationFormSet(request.POST, prefix="location")
+    if not (form.is_valid() and locations.is_valid()):
+        return _service_form_page(request, service, form, locations, status=422, held=held)
+    try:
+        saved, live = services.save_service(
+            request.user, service, form.service_data(location_rows(locations)), form.cleaned_data["version"]
+        )
+    except services.ServiceForbidden as error:
+        return forbidden(request, error.message)
+    except EditConflict as error:
+        form.add_service_error(error)
+        return _service_form_page(request, service, form, locations, status=409, conflict=True, held=held)
+    except InvalidInput as error:
+        form.add_service_error(error)
+        return _service_form_page(request, service, form, locations, status=422, held=held)
+    if service is None:
+        messages.success(request, _("Service saved as a draft. A reviewer publishes it."))
+    elif not live:
+        messages.success(request, _("Your change is waiting for review; the published version stays until then."))
+    else:
+        messages.success(request, _("Changes saved."))
+    return redirect("protection:service", pk=saved.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_create(request):
+    from gcmhub.actors.views import forbidden
+    from gcmhub.protection.forms import LocationFormSet, ServiceForm
+
+    if not request.user.has_perm("protection.add_service"):
+        return forbidden(request)
+    if request.method == "POST":
+        return _save_service_form(request, None)
+    initial = {"area": request.user.area.iso3 if is_focal_point(request.user) and request.user.area_id else ""}
+    if is_member(request.user) and request.user.organization_id:
+        initial["provider"] = request.user.organization_id
+    form = ServiceForm(initial=initial, user=request.user)
+    return _service_form_page(request, None, form, LocationFormSet(prefix="location"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_edit(request, pk: int):
+    from gcmhub.actors.views import forbidden
+    from gcmhub.protection import services
+    from gcmhub.protection.forms import LocationFormSet, ServiceForm
+
+    try:
+        service = services.get_visible_service(request.user, pk)
+    except services.ServiceNotFound as error:
+        raise Http404(error.message) from None
+    if not request.user.has_perm(services.CHANGE, service):
+        return forbidden(request)
+    held = publishing.needs_review(request.user, service, services.PUBLISH)
+    if request.method == "POST":
+        return _save_service_form(request, service, held=held)
+    data = services.editable_input(request.user, service)
+    form = ServiceForm(initial=ServiceForm.initial_from(data, service.version), user=request.user)
+    locations = LocationFormSet(initial=data.locations, prefix="location")
+    return _service_form_page(request, service, form, locations, held=held)
 
 
 # --- referral pathways ----------------------------------------------------------------

@@ -235,3 +235,28 @@ def test_organisations_the_reader_may_not_read_are_not_named(api, bearer, people
     row = next(r for r in api.get(URL).json()["matrix"]["rows"] if r["organization"]["id"] == hidden.pk)
     assert row["organization"]["name"] == "" and row["total"] == 1
     assert "Unpublished Helpers Collective" in api.get(URL, headers=bearer(people.focal_ken)).content.decode()
+
+
+def test_the_view_carries_the_protection_gaps_with_their_codes(api, make_commitment, kenya):
+    """The gap matrix's gaps and weak spots, as the coordination page lists them, with codes."""
+    from gcmhub.indicators.models import Observation, Series
+    from gcmhub.protection.models import Situation
+
+    trafficking, _ = Series.objects.get_or_create(code="VC_HTF_DETV", defaults={"description": "detected victims"})
+    Observation.objects.create(series=trafficking, area=kenya, period="2018", year=2018, value=143.0, dimension_key="")
+    make_commitment(
+        "published", title="Labour inspection of recruitment agencies", funding_state="unfunded",
+        situations=[Situation.objects.get(code="exploited_worker")], stages=["destination"],
+    )  # fmt: skip
+    make_commitment("draft", title="Draft plan", situations=[Situation.objects.get(code="trafficking_victim")])
+    response = api.get(URL)
+    assert response.status_code == 200
+    items = response.json()["protection_gaps"]
+    cells = {(item["situation"], item["stage"]): item for item in items}
+    gap = cells[("trafficking_victim", "transit")]  # harm data, and the draft is not a measure
+    assert gap["status"] == "gap" and gap["rule"] == "harm_without_measure"
+    assert gap["url"].endswith("/protection/gaps/KEN/trafficking_victim/transit/")
+    assert gap["situation_title"] and gap["stage_label"]
+    assert cells[("exploited_worker", "destination")]["status"] == "weak"  # only an unfunded measure
+    assert ("exploited_worker", "pre_departure") not in cells  # no harm data, no measure: not a gap
+    assert [item["status"] for item in items] == sorted((item["status"] for item in items), key=lambda s: s != "gap")

@@ -23,6 +23,8 @@ CHART_STATES = {
     "profile": "country=MEX&section=immigrants",
     "corridor": "origin=MEX&destination=USA&part=cost",
     "compare": "series=SM.POP.TOTL&country=MEX&country=USA",
+    "ranking": "measure=migrant_stock&year=2019&limit=5",
+    "compare_ranking": "series=SM.POP.TOTL&country=MEX&country=USA",
 }
 
 
@@ -86,7 +88,9 @@ def test_every_page_chart_offers_images_downloads_permalink_and_embed(loaded, cl
         "/en/explorer/corridors/MEX-USA/": ["cost-chart", "people-chart"],
         "/en/explorer/map/?series=SM.POP.TOTL&year=2020": ["explorer-map"],
         "/en/explorer/incidents/?year=2019": ["explorer-incident-map"],
-        "/en/explorer/compare/?series=SM.POP.TOTL&country=MEX&country=USA": ["explorer-compare-chart"],
+        "/en/explorer/compare/?series=SM.POP.TOTL&country=MEX&country=USA": ["explorer-compare-chart",
+                                                                             "explorer-compare-ranking-chart"],
+        "/en/explorer/corridors/?measure=migrant_stock&year=2019": ["explorer-ranking-chart"],
     }
     for url, targets in pages.items():
         html = client.get(url).content.decode()
@@ -126,6 +130,61 @@ def test_corridor_charts_and_part_download(loaded, client):
     assert ("2019", 11489684) in {(r["period"], r["value"]) for r in people["data"]["values"]}
     rows = csv_rows(client.get("/api/v1/explorer/corridors/MEX/USA?part=cost&format=csv"))
     assert {r["measure"] for r in rows} == {"remittance_cost"} and all("part=cost" in r["filters"] for r in rows)
+
+
+def test_ranking_chart_table_and_downloads_equal_stored_observations(loaded, client):
+    html = client.get("/en/explorer/corridors/?measure=migrant_stock&year=2019&limit=3").content.decode()
+    bars = spec_in(html, "explorer-ranking-chart")["data"]["values"]
+    api = client.get("/api/v1/explorer/corridors?measure=migrant_stock&year=2019&limit=3").json()["items"]
+    stored = [Observation.objects.get(pk=item["observation_id"]).value for item in api]
+    assert [bar["value"] for bar in bars] == stored == [11489684, 762290, 42874]  # largest first
+    assert bars[0]["label"] == "1. Mexico → United States of America"
+    rows = csv_rows(client.get("/api/v1/explorer/corridors?format=csv&measure=migrant_stock&year=2019&limit=3"))
+    assert [float(r["value"]) for r in rows] == stored
+    assert "/api/v1/explorer/corridors?format=csv&amp;measure=migrant_stock&amp;year=2019&amp;limit=3" in html
+    cost = client.get("/en/explorer/corridors/?measure=remittance_cost&year=2019").content.decode()
+    assert [(b["value"], b["period"]) for b in spec_in(cost, "explorer-ranking-chart")["data"]["values"]] == [
+        (4.9, "2019-Q2"), (4.0, "2019-Q1")]  # fmt: skip
+    embed = client.get("/en/explorer/embed/ranking/?measure=migrant_stock&year=2019&limit=3").content.decode()
+    assert "11,489,684" in embed and "Mexico" in embed  # the table beside the chart
+
+
+def test_compare_ranking_chart_highlights_the_compared_countries(loaded, client):
+    query = "series=SM.POP.TOTL&country=MEX&country=USA"
+    html = client.get(f"/en/explorer/compare/?{query}").content.decode()
+    spec = spec_in(html, "explorer-compare-ranking-chart")
+    data = client.get("/api/v1/explorer/compare?series=SM.POP.TOTL&areas=MEX,USA&part=ranking").json()
+    assert all(c["points"] == [] for c in data["countries"])  # the ranking only
+    by_rank = {t["rank"]: t for t in data["top"]}
+    for bar in spec["data"]["values"]:
+        rank = int(bar["label"].split(".", 1)[0])
+        assert bar["value"] == Observation.objects.get(pk=by_rank[rank]["observation_id"]).value
+        assert (bar["group"] == "Compared countries") == by_rank[rank]["compared"]
+    compared = {t["iso3"]: t["rank"] for t in data["top"] if t["compared"]}
+    assert compared == {c["iso3"]: c["rank"] for c in data["countries"]}  # shown wherever they stand
+    assert [t["rank"] for t in data["top"][:10]] == list(range(1, 11))
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Compared countries", "Other countries"]
+    rows = csv_rows(client.get("/api/v1/explorer/compare?series=SM.POP.TOTL&areas=MEX,USA&part=ranking&format=csv"))
+    assert [(int(r["rank"]), r["iso3"], float(r["value"])) for r in rows] == [
+        (t["rank"], t["iso3"], t["value"]) for t in data["top"]]  # fmt: skip
+    assert all("part=ranking" in r["filters"] and r["unit"] and r["source"] for r in rows)
+    assert "part=ranking" in html and "format=xlsx" in html
+
+
+def test_remittance_cost_charts_draw_the_3_percent_target(loaded, client):
+    html = client.get("/en/explorer/corridors/MEX-USA/").content.decode()
+    for spec in (spec_in(html, "cost-chart"), spec_in(client.get("/en/countries/MEX/migration/").content.decode(),
+                                                       "chart-remittance_costs")):  # fmt: skip
+        rule, label = spec["layer"][1], spec["layer"][2]
+        assert rule["mark"]["type"] == "rule" and rule["data"]["values"][0]["target"] == 3.0
+        assert label["mark"]["type"] == "text" and label["data"]["values"][0]["label"] == "SDG 10.c.1 target: 3 %"
+        assert "dashed line marks the SDG 10.c.1 target" in spec["description"]
+    people = spec_in(html, "people-chart")
+    assert "layer" not in people  # only cost charts have the target
+    assert "Average total cost of sending US$200, by quarter. The dashed line marks the SDG 10.c.1 target" in html
+    chart = charts.build("profile", {"country": "MEX", "section": "remittance_costs"})
+    assert "SDG 10.c.1 target" in chart.table["caption"]
+    assert [(row[0], row[1]["value"]) for row in chart.table["rows"]] == [("2019", 4.9)]  # sending to Mexico
 
 
 def test_incident_route_and_cause_filters(loaded, client):

@@ -124,6 +124,16 @@ def test_map_shows_a_stored_zero_as_zero(loaded):
     data = services.map_values("SM.POP.TOTL", 2021, None)
     by_iso = {item["iso3"]: item["value"] for item in data["items"]}
     assert by_iso["KEN"] == 0 and by_iso["MEX"] is None
+    # The map: "no data" is a legend entry of its own (the grey land); the zero is a value, coloured.
+    from gcmhub.explorer import charts
+    from gcmhub.indicators.charts import NO_DATA_FILL
+
+    land, values = charts.map_chart({"series": "SM.POP.TOTL", "year": "2021"}, data).spec["layer"]
+    no_data = land["encoding"]["color"]
+    assert (no_data["datum"], no_data["scale"]["range"], no_data["legend"] is not None) == ("No data", [NO_DATA_FILL], True)
+    coloured = {row["m49"]: row["value"] for row in values["transform"][0]["from"]["data"]["values"]}
+    assert coloured == {"404": 0}  # Kenya's zero is drawn in the value colours; Mexico is not
+    assert values["encoding"]["color"]["scale"]["scheme"]["extent"][0] > 0  # the lowest class is no grey
 
 
 def test_rebuild_redoes_only_what_changed(loaded):

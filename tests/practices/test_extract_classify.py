@@ -16,6 +16,9 @@ from gcmhub.practices.extraction.stages import stage_of
         "The ministry signed a memorandum of understanding with two destination countries.",
         "Local authorities provided language classes to 3,000 newcomers.",
         "The minister described an innovative approach whereby civil society had a permanent seat in talks.",
+        # a speaker describing their own country's measure reports it as existing
+        "After reviewing the ministries' roles, the deputy minister described its new migration governance policy.",
+        "The envoy presented his country s national diaspora strategy.",
     ],
 )
 def test_concrete_measures(sentence):
@@ -35,6 +38,7 @@ def test_concrete_measures(sentence):
         "The minister said that holding centres had to be established at the border in 2018.",
         "The envoy offered several examples of how the Government had set up programmes and centres.",
         "The minister suggested three ways to help: (a) a hotline set up en route; (b) centres established in 2016.",
+        "The adviser described the need for a policy on data.",
     ],
 )
 def test_opinions_and_general_calls_are_not_measures(sentence):

@@ -42,6 +42,24 @@ def test_the_actor_country_is_found_however_it_is_named(places, sentence, area):
     assert _actor(sentence, places).area == area
 
 
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("technical help for the Government of the Congo", "COG"),
+        ("the Democratic Republic of the Congo said", "COD"),
+        ("Guinea opened a help desk", "GIN"),
+        ("Papua New Guinea and Equatorial Guinea", None),
+    ],
+)
+def test_short_names_the_resolver_finds_ambiguous_follow_un_usage(places, text, iso3):
+    """places.yaml short_names: "Congo" alone is the Republic of the Congo; a longer name still wins."""
+    found = [mention.iso3 for mention in places.mentions(text)]
+    if iso3 is None:
+        assert "GIN" not in found and found
+    else:
+        assert found == [iso3]
+
+
 def test_a_partner_country_is_not_the_actor(places):
     actor = _actor("Ghana had signed an agreement with Italy and Spain.", places)
     assert actor.area == "GHA"
@@ -52,6 +70,56 @@ def test_a_list_of_representatives_is_no_single_actor(places):
 
     assert _actor("The representatives of Chile, Peru, Ghana and Kenya all praised the fund.", places) is COLLECTIVE
     assert _actor("The representative of Chile and Peru s envoy spoke.", places).area == "CHL"
+
+
+def test_a_list_of_processes_credits_none_of_them(places):
+    from gcmhub.practices.extraction.actors import COLLECTIVE
+
+    sentence = (
+        "Regional processes such as the Bali Process, the Colombo Process and the Rabat Process "
+        "had built trust among their members."
+    )
+    assert _actor(sentence, places) is COLLECTIVE
+
+
+@pytest.mark.parametrize(
+    ("sentence", "area", "name"),
+    [
+        ("Lena Park (ICMC) reviewed the guidelines developed by a working group of the Global Migration Group.",
+         None, "Global Migration Group"),
+        ("Omar Said (OHCHR) praised a hotline set up by the Government of Senegal in 2016.", "SEN", "Senegal"),
+        ("The envoy praised the platform launched by the African Union.", None, "African Union"),
+    ],
+)
+def test_the_body_that_made_a_measure_is_its_actor_not_the_speaker(places, sentence, area, name):
+    actor = _actor(sentence, places)
+    assert (actor.area, actor.name) == (area, name)
+
+
+def test_a_funder_is_not_the_author(places):
+    actor = _actor("Omar Said (Ghana) said the centre, funded by the European Union, opened in 2016.", places)
+    assert actor.area == "GHA"
+
+
+@pytest.mark.parametrize(
+    ("text", "process"),
+    [
+        ("The Quito Process had agreed on a road map.", "Quito Process"),  # not listed: known by its form
+        ("Within the Sahel Dialogue on Migration, ministers met.", "Sahel Dialogue"),
+        ("The Bali Process had set up a working group.", "Bali Process"),  # listed
+        ("Every Regional Consultative Process reports yearly.", None),  # a kind of process, not one
+        ("Marrakech, Morocco Dialogue #2: partnerships", None),  # a country's name and a heading
+        ("The International Dialogue on Migration met in Geneva.", None),  # the report's own meeting
+    ],
+)
+def test_processes_known_by_name_or_by_form(places, text, process):
+    found = [mention.text for mention in places.mentions(text) if mention.kind == "process"]
+    assert found == ([process] if process else [])
+
+
+def test_an_unlisted_process_is_not_taken_for_the_city_in_its_name(places):
+    mentions = places.mentions("The Quito Process had agreed on a road map.")
+    assert [(mention.kind, mention.iso3) for mention in mentions] == [("process", None)]
 
 
 def test_regional_processes_are_actors_without_a_country(places):
@@ -73,7 +141,7 @@ def test_official_names_go_through_the_m49_resolver(places):
     assert places.country_of("Türkiye") == "TUR"
     assert places.country_of("Turkey") == "TUR"  # geo/data/aliases.yaml
     assert places.country_of("Mechelen") == "BEL"  # practices/data/places.yaml
-    assert places.country_of("Congo") is None  # ambiguous in the resolver: not guessed
+    assert places.country_of("Congo") == "COG"  # ambiguous in the resolver; UN usage in places.yaml short_names
 
 
 def test_speakers_with_title_organisation_and_country(places):

@@ -119,20 +119,41 @@ def _axe_problems(axe, page, where: str) -> list[str]:
     return problems
 
 
-def _run_checks(pages):
+def _axe():
     from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def _as_given(path: str) -> str:
+    return path
+
+
+def _check_paths(pages: dict, paths: list[str], *, widths: dict = WIDTHS, normalise=_as_given, on_page=None) -> list[str]:
+    """Open each path in Chromium at each width, served from ``pages``
+    ({normalise(path): (status, body)}) and the static files: axe finds no
+    serious problem, at phone width the document does not scroll sideways,
+    no JavaScript error, and nothing is requested from another host.
+
+    ``normalise`` maps a path Chromium requests to its key in ``pages`` (a
+    submitted form sends its empty fields too). ``on_page(page, path,
+    width_name)`` runs after axe on each page and returns more problems
+    (tabs shown, a disclosure opened, a keyboard walk); the sideways check
+    follows it, so what it opens must fit the phone as well."""
     from playwright.sync_api import sync_playwright
 
-    axe = Axe()
-    problems, requested = [], []
+    axe, problems = _axe(), []
 
     def serve(route):
-        path = route.request.url.removeprefix("http://testserver")
-        requested.append(path)
+        url = route.request.url
+        if not url.startswith("http://testserver/"):
+            problems.append(f"a request to another host: {url}")
+            route.abort()
+            return
+        path = normalise(url.removeprefix("http://testserver"))
         if path in pages:
-            status, body = pages[path]
             kind = "image/svg+xml" if ".svg" in path else "text/html; charset=utf-8"
-            route.fulfill(status=status, body=body, content_type=kind)
+            route.fulfill(status=pages[path][0], body=pages[path][1], content_type=kind)
         elif (found := static_file(path)) is not None:
             route.fulfill(status=200, body=found[0], content_type=found[1])
         else:
@@ -141,43 +162,48 @@ def _run_checks(pages):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for width_name, width in WIDTHS.items():
+            for width_name, width in widths.items():
                 context = browser.new_context(viewport={"width": width, "height": 900})
                 page = context.new_page()
                 errors = []
                 page.on("pageerror", lambda error: errors.append(str(error)))  # noqa: B023
                 page.route("**/*", serve)
-                for language, names in LANGUAGES.items():
-                    for name in names:
-                        path = page_path(name, language)
-                        page.goto(f"http://testserver{path}")
-                        page.wait_for_load_state("networkidle")
-                        where = f"{name} ({language}, {width_name})"
-                        problems += _axe_problems(axe, page, where)
-                        # Tabs hide their panels from axe: check each one shown.
-                        for tab in page.locator("[role=tab]").all()[1:]:
-                            tab.click()
-                            page.wait_for_load_state("networkidle")
-                            problems += _axe_problems(axe, page, f"{where}, tab {tab.inner_text()}")
-                        if width_name == "phone":
-                            scroll, client = page.evaluate(
-                                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-                            )
-                            if scroll > client:
-                                problems.append(f"{where}: the page scrolls sideways ({scroll} > {client} px)")
+                for path in paths:
+                    page.goto(f"http://testserver{path}")
+                    page.wait_for_load_state("networkidle")
+                    where = f"{path} ({width_name})"
+                    problems += _axe_problems(axe, page, where)
+                    if on_page is not None:
+                        problems += on_page(page, path, width_name)
+                    if width_name == "phone":
+                        scroll, inner = page.evaluate(
+                            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+                        )
+                        if scroll > inner:
+                            problems.append(f"{where}: the page scrolls sideways ({scroll} > {inner} px)")
                 problems += [f"JavaScript error ({width_name}): {error}" for error in errors]
                 context.close()
         finally:
             browser.close()
-    return problems, requested
+    return problems
+
+
+def _show_each_tab(page, path: str, width_name: str) -> list[str]:
+    """Tabs hide their panels from axe: check each one shown."""
+    problems = []
+    for tab in page.locator("[role=tab]").all()[1:]:
+        tab.click()
+        page.wait_for_load_state("networkidle")
+        problems += _axe_problems(_axe(), page, f"{path} ({width_name}), tab {tab.inner_text()}")
+    return problems
 
 
 def test_main_pages_have_no_serious_accessibility_problems_and_fit_a_phone(site_pages):
     skip_without_browser()
     assert site_pages["/en/no-such-page/"][0] == 404
-    problems, requested = _run_checks(site_pages)
+    paths = [page_path(name, language) for language, names in LANGUAGES.items() for name in names]
+    problems = _check_paths(site_pages, paths, on_page=_show_each_tab)
     assert problems == [], "\n".join(problems)
-    assert all(path.startswith("/") for path in requested)  # nothing from another host
 
 
 # --- reviews: scorecards, comparison, comments, moderation (rv-score) ----------------------------
@@ -301,47 +327,6 @@ def practice_pages(client, settings, tmp_path, monkeypatch, django_capture_on_co
     return pages, paths
 
 
-def _check_paths(pages: dict, paths: list[str]) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
-    axe, problems = Axe(), []
-
-    def serve(route):
-        path = route.request.url.removeprefix("http://testserver")
-        if path in pages:
-            route.fulfill(status=pages[path][0], body=pages[path][1], content_type="text/html; charset=utf-8")
-        elif (found := static_file(path)) is not None:
-            route.fulfill(status=200, body=found[0], content_type=found[1])
-        else:
-            route.fulfill(status=404, body=b"")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for width_name, width in WIDTHS.items():
-                context = browser.new_context(viewport={"width": width, "height": 900})
-                page = context.new_page()
-                errors = []
-                page.on("pageerror", lambda error: errors.append(str(error)))  # noqa: B023
-                page.route("**/*", serve)
-                for path in paths:
-                    page.goto(f"http://testserver{path}")
-                    page.wait_for_load_state("networkidle")
-                    problems += _axe_problems(axe, page, f"{path} ({width_name})")
-                    if width_name == "phone":
-                        scroll, client = page.evaluate(
-                            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-                        )
-                        if scroll > client:
-                            problems.append(f"{path} ({width_name}): the page scrolls sideways ({scroll} > {client} px)")
-                problems += [f"JavaScript error ({width_name}): {error}" for error in errors]
-                context.close()
-        finally:
-            browser.close()
-    return problems
-
-
 def test_practices_pages_have_no_serious_accessibility_problems_and_fit_a_phone(practice_pages):
     skip_without_browser()
     pages, paths = practice_pages
@@ -387,79 +372,161 @@ def explorer_pages(loaded, client):  # noqa: F811
             for response in [client.get(path)]}  # fmt: skip
 
 
-def test_explorer_pages_have_no_serious_accessibility_problems_and_fit_a_phone(explorer_pages):
-    """Every explorer page (profile, corridor, ranking, map, incidents, compare, embeds),
-    at desktop and at 375 px; then, by keyboard only, a change of the incident map's
-    year: the page shows the new year, the focus is back on the year control and the
-    status region (aria-live) says what is shown."""
-    skip_without_browser()
+def _without_empty_fields(path: str) -> str:
+    """A submitted form sends its empty fields too (region=&route=): the same page."""
     from urllib.parse import unquote
 
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
+    base, _sep, query = unquote(path).partition("?")
+    kept = "&".join(part for part in query.split("&") if part and not part.endswith("="))
+    return f"{base}?{kept}" if kept else base
 
+
+KEYBOARD_YEAR_PAGE = "/en/explorer/incidents/?year=2019"
+
+
+def _explorer_extras(page, path: str, width_name: str) -> list[str]:
+    """The embed snippet, opened, through axe; on the incident map at desktop,
+    the year changed by keyboard only."""
+    problems = []
+    for summary in page.locator("details.explorer-embed-snippet > summary").all()[:1]:
+        summary.click()
+        problems += _axe_problems(_axe(), page, f"{path} ({width_name}), embed snippet open")
+    if width_name == "desktop" and path == KEYBOARD_YEAR_PAGE:
+        problems += _year_changes_by_keyboard(page)
+    return problems
+
+
+def _year_changes_by_keyboard(page) -> list[str]:
+    """ArrowDown on the year control goes from 2019 to 2020: the page shows the
+    new year, the focus is back on the year control and the status region
+    (aria-live) says what is shown."""
+    page.focus("#id_year")
+    with page.expect_navigation():
+        page.keyboard.press("ArrowDown")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    status = page.locator("#map-status")
+    found = {
+        "url has year=2020": "year=2020" in page.url,
+        "focus on the year": page.evaluate("document.activeElement.id") == "id_year",
+        "status is polite": status.get_attribute("aria-live") == "polite",
+        "status says 2020": status.inner_text().startswith("2020:"),
+    }
+    return [f"year by keyboard: not {what} ({page.url})" for what, ok in found.items() if not ok]
+
+
+def test_explorer_pages_have_no_serious_accessibility_problems_and_fit_a_phone(explorer_pages):
+    """Every explorer page (profile, corridor, ranking, map, incidents, compare, embeds),
+    at desktop and at 375 px, with the embed snippet opened; then, by keyboard only, a
+    change of the incident map's year."""
+    skip_without_browser()
     assert all(status == 200 for status, _html in explorer_pages.values()), {
         path: status for path, (status, _html) in explorer_pages.items() if status != 200}  # fmt: skip
-    def normal(path: str) -> str:
-        # A submitted form sends its empty fields too (region=&route=): the same page.
-        base, _sep, query = unquote(path).partition("?")
-        kept = "&".join(part for part in query.split("&") if part and not part.endswith("="))
-        return f"{base}?{kept}" if kept else base
-
-    pages = {normal(path): body for path, body in explorer_pages.items()}
-    axe = Axe()
-    problems, requested = [], []
-
-    def serve(route):
-        path = normal(route.request.url.removeprefix("http://testserver"))
-        requested.append(path)
-        if path in pages:
-            status, body = pages[path]
-            route.fulfill(status=status, body=body, content_type="text/html; charset=utf-8")
-        elif (found := static_file(path)) is not None:
-            route.fulfill(status=200, body=found[0], content_type=found[1])
-        else:
-            route.fulfill(status=404, body=b"")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for width_name, width in EXPLORER_WIDTHS.items():
-                context = browser.new_context(viewport={"width": width, "height": 900})
-                page = context.new_page()
-                errors = []
-                page.on("pageerror", lambda error: errors.append(str(error)))  # noqa: B023
-                page.route("**/*", serve)
-                for path in EXPLORER_PAGES:
-                    page.goto(f"http://testserver{path}")
-                    page.wait_for_load_state("networkidle")
-                    where = f"{path} ({width_name})"
-                    problems += _axe_problems(axe, page, where)
-                    for summary in page.locator("details.explorer-embed-snippet > summary").all()[:1]:
-                        summary.click()  # the embed snippet, opened
-                        problems += _axe_problems(axe, page, f"{where}, embed snippet open")
-                    if width_name == "phone":
-                        scroll, inner = page.evaluate(
-                            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-                        )
-                        if scroll > inner:
-                            problems.append(f"{where}: the page scrolls sideways ({scroll} > {inner} px)")
-                if width_name == "desktop":
-                    page.goto("http://testserver/en/explorer/incidents/?year=2019")
-                    page.wait_for_load_state("networkidle")
-                    page.focus("#id_year")
-                    with page.expect_navigation():
-                        page.keyboard.press("ArrowDown")  # 2019 → 2020, by keyboard
-                    page.wait_for_load_state("networkidle")
-                    page.wait_for_timeout(300)
-                    assert "year=2020" in page.url
-                    assert page.evaluate("document.activeElement.id") == "id_year"
-                    status = page.locator("#map-status")
-                    assert status.get_attribute("aria-live") == "polite"
-                    assert status.inner_text().startswith("2020:")
-                problems += [f"JavaScript error ({width_name}): {error}" for error in errors]
-                context.close()
-        finally:
-            browser.close()
+    assert KEYBOARD_YEAR_PAGE in EXPLORER_PAGES
+    pages = {_without_empty_fields(path): body for path, body in explorer_pages.items()}
+    problems = _check_paths(pages, EXPLORER_PAGES, widths=EXPLORER_WIDTHS, normalise=_without_empty_fields,
+                            on_page=_explorer_extras)  # fmt: skip
     assert problems == [], "\n".join(problems)
-    assert all(path.startswith("/") for path in requested)  # nothing from another host
+
+
+# --- protection: directory, service page, gap matrix, pathway and its card (issue 13) -----------
+
+
+def _protection_pages(client) -> dict:
+    """Two published services in Kenya and a referral pathway through one of
+    them (invented), fetched anonymously: {path: (status, html)}."""
+    from gcmhub.actors.models import User
+    from gcmhub.protection import pathways
+    from gcmhub.protection import services as protection_services
+    from tests.actors.conftest import country, make_organization, make_user
+    from tests.protection.conftest import service_input, situation
+
+    kenya = country("KEN")
+    shelter = make_organization("Example safe house (invented)", kenya, is_demo=True)
+    focal_point = make_user("a11y-focal-ken", User.Role.FOCAL_POINT, area=kenya)
+    made = []
+    for overrides in (
+        {"name": "Child helpline Kisumu (invented)", "situations": [situation("unaccompanied_child")]},
+        {"name": "Workers' advice line Mombasa (invented)", "service_type": "legal_aid",
+         "situations": [situation("exploited_worker")]},
+    ):  # fmt: skip
+        service = protection_services.create_service(None, service_input(kenya, shelter, **overrides))
+        protection_services.publish_service(None, service, service.version)
+        made.append(service)
+    pathway = pathways.create_pathway(
+        focal_point, area=kenya, situation=situation("unaccompanied_child"),
+        data=pathways.PathwayInput(title="Child alone at the bus station (invented)", steps=[
+            pathways.StepInput("first_contact", "Call the helpline.", [made[0].pk])]),
+    )  # fmt: skip
+    paths = []
+    for language in ("en", "fr"):
+        paths += [
+            f"/{language}/protection/services/",
+            f"/{language}/protection/services/?area=KEN&situation=unaccompanied_child",
+            f"/{language}/protection/services/{made[0].pk}/",
+            f"/{language}/protection/gaps/KEN/",
+            f"/{language}/protection/pathways/{pathway.pk}/",
+            f"/{language}/protection/pathways/{pathway.pk}/card/",
+        ]
+    return {path: (response.status_code, response.content) for path in paths for response in [client.get(path)]}
+
+
+def test_protection_pages_have_no_serious_accessibility_problems_and_fit_a_phone(client, settings):
+    skip_without_browser()
+    settings.DEMO_MODE = True
+    pages = _protection_pages(client)
+    assert all(status == 200 for status, _html in pages.values()), {path: status for path, (status, _html) in pages.items()}
+    assert b"Child helpline Kisumu" in pages["/en/protection/services/?area=KEN&situation=unaccompanied_child"][1]
+    problems = _check_paths(pages, list(pages))
+    assert problems == [], "\n".join(problems)
+
+
+# --- reviews: the list, a review's page, its forms and the self-assessment --------------------
+
+
+def _review_pages(client) -> dict:
+    """A published review of Kenya (invented) with one objective assigned to a
+    contributor, fetched as the people who see each page: {path: (status, html)}."""
+    import datetime
+
+    from gcmhub.actors.models import User
+    from gcmhub.reviews import services as review_services
+    from tests.actors.conftest import country, make_organization, make_user
+    from tests.reviews.conftest import review_data
+
+    kenya = country("KEN")
+    ministry = make_organization("Example ministry of labour (invented)", kenya, is_demo=True,
+                                 kind="government")  # fmt: skip
+    focal_point = make_user("a11y-review-focal", User.Role.FOCAL_POINT, area=kenya)
+    contributor = make_user("a11y-review-contributor", User.Role.CONTRIBUTOR, organization=ministry)
+    review = review_services.create_review(focal_point, review_data(
+        kenya, title="Example voluntary review (invented)", status="published", coordinating_organization=ministry,
+        is_demo=True, deadline=datetime.date.today() + datetime.timedelta(days=60)))  # fmt: skip
+    answer_set = review_services.official_set(review)
+    review_services.assign(focal_point, answer_set, ["objective-7"], contributor)
+    plan = [
+        (None, "/en/reviews/"),
+        (None, "/fr/reviews/"),
+        (None, f"/en/reviews/{review.pk}/"),
+        (focal_point, f"/fr/reviews/{review.pk}/"),
+        (focal_point, "/en/reviews/new/"),
+        (focal_point, f"/fr/reviews/{review.pk}/edit/"),
+        (contributor, f"/fr/reviews/{review.pk}/self-assessment/"),
+    ]
+    pages = {}
+    for user, path in plan:
+        if user is not None:
+            client.force_login(user)
+        response = client.get(path)
+        client.logout()
+        pages[path] = (response.status_code, response.content)
+    return pages
+
+
+def test_review_pages_have_no_serious_accessibility_problems_and_fit_a_phone(client, settings):
+    skip_without_browser()
+    settings.DEMO_MODE = True
+    pages = _review_pages(client)
+    assert all(status == 200 for status, _html in pages.values()), {path: status for path, (status, _html) in pages.items()}
+    problems = _check_paths(pages, list(pages))
+    assert problems == [], "\n".join(problems)

@@ -44,7 +44,11 @@ from functools import lru_cache
 __all__ = [
     "ATTRIBUTE_IDS",
     "DIMENSION_IDS",
+    "NATURE_NAMES",
     "NOT_DISAGGREGATIONS",
+    "NOT_SPECIFIED",
+    "NOT_SPECIFIED_NAME",
+    "OBS_STATUS_NAMES",
     "SERIES_INDICATORS",
     "dimension_for",
     "indicator_for_series",
@@ -255,13 +259,43 @@ _UNIT_MULT = {
     "tens of thousands": 4, "hundreds of thousands": 5, "millions": 6, "million": 6,
     "billions": 9, "billion": 9, "trillions": 12,
 }  # fmt: skip
-_OBS_STATUS = {
-    "normal value": "A", "normal": "A", "estimated value": "E", "estimated": "E", "estimate": "E",
-    "provisional value": "P", "provisional": "P", "forecast value": "F", "forecast": "F",
-    "projection": "F", "imputed value": "I", "imputed": "I", "break in series": "B",
-    "time series break": "B", "definition differs": "D", "missing value": "M",
-    "not significant": "N", "low reliability": "U", "unvalidated value": "V",
-    "experimental value": "G",
+
+
+def pgettext(context: str, name: str) -> str:
+    """Marks a code's name for translation (``makemessages`` extracts
+    ``pgettext`` calls); this module stays free of Django, so the name is
+    returned as it is and pages translate it (``indicators.attributes``)."""
+    return name
+
+
+# SDMX CL_OBS_STATUS 2.1, as in the SDG DSD (the codes the SDG and national
+# files use): code → name. The one list: readers turn the names (and the
+# aliases below) into codes, pages show the names in the reader's language.
+OBS_STATUS_NAMES = {
+    "A": pgettext("observation status", "normal value"),
+    "B": pgettext("observation status", "time series break"),
+    "D": pgettext("observation status", "definition differs"),
+    "E": pgettext("observation status", "estimated value"),
+    "F": pgettext("observation status", "forecast value"),
+    "G": pgettext("observation status", "experimental value"),
+    "I": pgettext("observation status", "imputed value"),
+    "M": pgettext("observation status", "missing value; data cannot exist"),
+    "N": pgettext("observation status", "not significant"),
+    "O": pgettext("observation status", "missing value"),
+    "P": pgettext("observation status", "provisional value"),
+    "U": pgettext("observation status", "low reliability"),
+    "V": pgettext("observation status", "unvalidated value"),
+}
+# The UN SDG database's "not specified", written for either attribute; not a
+# code of either list (an SDMX export writes NATURE _X for it).
+NOT_SPECIFIED = "NOTSPEC"
+NOT_SPECIFIED_NAME = {
+    "observation status": pgettext("observation status", "not specified"),
+    "nature of data": pgettext("nature of data", "not specified"),
+}
+_OBS_STATUS_WORDS = {
+    "normal": "A", "estimated": "E", "estimate": "E", "provisional": "P", "forecast": "F", "projection": "F",
+    "imputed": "I", "break in series": "B", "experimental": "G",
 }  # fmt: skip
 
 
@@ -317,12 +351,28 @@ _UNIT_MEASURE = {
     "PER_1000000_POP": ("per million population", "per 1 000 000 population"),
 }
 _UNIT_WORDS = {word: code for code, words in _UNIT_MEASURE.items() for word in words}
-# CL_NATURE of the SDG DSD, code → label
-_NATURE = {"C": "country data", "CA": "country adjusted", "E": "estimated", "G": "global monitoring data",
-           "M": "modeled", "N": "non relevant", "_X": "not available"}  # fmt: skip
-_NATURE_WORDS = {label: code for code, label in _NATURE.items()} | {
-    "modelled": "M", "estimate": "E", "notspec": "_X", "not specified": "_X",  # UNSD extracts write NOTSPEC
+# CL_NATURE of the SDG DSD: code → name (shown as ``OBS_STATUS_NAMES`` is).
+NATURE_NAMES = {
+    "C": pgettext("nature of data", "country data"),
+    "CA": pgettext("nature of data", "country data, adjusted"),
+    "E": pgettext("nature of data", "estimated"),
+    "G": pgettext("nature of data", "global monitoring data"),
+    "M": pgettext("nature of data", "modelled"),
+    "N": pgettext("nature of data", "non-relevant"),
+    "_X": pgettext("nature of data", "not available"),
+}
+_NATURE_WORDS = {
+    "country adjusted": "CA", "modeled": "M", "estimate": "E",  # the DSD's own spellings
+    "notspec": "_X", "not specified": "_X",  # UNSD extracts write NOTSPEC
 }  # fmt: skip
+
+
+def _words_for(names: dict[str, str], aliases: dict[str, str]) -> dict[str, str]:
+    return {_norm(name): code for code, name in names.items()} | aliases
+
+
+_OBS_STATUS = _words_for(OBS_STATUS_NAMES, _OBS_STATUS_WORDS)
+_NATURE = _words_for(NATURE_NAMES, _NATURE_WORDS)
 
 
 def unit_measure_code(unit: str | None) -> str:
@@ -341,9 +391,9 @@ def unit_measure_code(unit: str | None) -> str:
 def nature_code(nature: str | None) -> str:
     """The SDG DSD's NATURE code (``Country data`` → ``C``); unknown values as written."""
     text = (nature or "").strip()
-    if not text or text.upper() in _NATURE:
+    if not text or text.upper() in NATURE_NAMES:
         return text.upper()
-    return _NATURE_WORDS.get(_norm(text), text)
+    return _NATURE.get(_norm(text), text)
 
 
 def sdmx_area_code(m49: str) -> str:

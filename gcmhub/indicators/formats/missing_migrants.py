@@ -67,21 +67,39 @@ def read(path, *, default_area=None, options=None, stats: ReadStats | None = Non
     if mode not in ("aggregate", "incidents"):
         raise FormatError(ctx.file, f"mode must be 'aggregate' or 'incidents', not {mode!r}")
     with CsvSource(path, encoding=ctx.options.get("encoding")) as source:
-        rows = source.rows()
-        header = None
-        for line, row in rows:
-            if any(cell.strip() for cell in row):
-                header = HeaderIndex(row, ctx.file, line)
-                break
-        if header is None:
-            raise FormatError(ctx.file, "the file is empty")
-        source.expect_width(len(header))
-        columns = _Columns(header)
+        header, columns, rows = _header(ctx, source)
         if mode == "aggregate":
             yield from _aggregate(ctx, header, columns, rows)
         else:
             yield from _incidents(ctx, header, columns, rows)
     return ctx.stats
+
+
+def _header(ctx: Context, source: CsvSource):
+    """The header (the first non-blank row), its columns, and the rows after it."""
+    rows = source.rows()
+    for line, row in rows:
+        if any(cell.strip() for cell in row):
+            header = HeaderIndex(row, ctx.file, line)
+            source.expect_width(len(header))
+            return header, _Columns(header), rows
+    raise FormatError(ctx.file, "the file is empty")
+
+
+def _each_incident(ctx: Context, header: HeaderIndex, columns: _Columns, rows):
+    """Each non-blank row after the header: ``(line, row, (year, date,
+    grouping, total))``, or a Problem for a row refused. The one loop over
+    incidents, for every way of reading the file."""
+    count = 0
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        count += 1
+        ctx.stats.rows += 1
+        result = _incident(ctx, header, columns, line, row)
+        yield result if isinstance(result, Problem) else (line, row, result)
+    if count == 0:
+        raise FormatError(ctx.file, "has a header but no data rows")
 
 
 class _Columns:
@@ -160,25 +178,17 @@ def _incident(ctx: Context, header: HeaderIndex, columns: _Columns, line, row):
 
 def _aggregate(ctx: Context, header, columns, rows):
     sums: dict = {}  # (year, grouping or None for World) → [value, first line]
-    count = 0
-    for line, row in rows:
-        if not any(cell.strip() for cell in row):
+    for item in _each_incident(ctx, header, columns, rows):
+        if isinstance(item, Problem):
+            yield item
             continue
-        count += 1
-        ctx.stats.rows += 1
-        result = _incident(ctx, header, columns, line, row)
-        if isinstance(result, Problem):
-            yield result
-            continue
-        year, _, grouping, value = result
+        line, _row, (year, _, grouping, value) = item
         for key in ((year, None), (year, grouping)) if grouping else ((year, None),):
             entry = sums.get(key)
             if entry is None:
                 sums[key] = [value, line]
             else:
                 entry[0] += value
-    if count == 0:
-        raise FormatError(ctx.file, "has a header but no data rows")
     for (year, grouping), (value, line) in sorted(sums.items(), key=lambda item: (item[0][0], item[0][1] or "")):
         area, scheme = (grouping, "name") if grouping else ("001", "m49")
         obs = Observation(
@@ -191,17 +201,11 @@ def _aggregate(ctx: Context, header, columns, rows):
 
 
 def _incidents(ctx: Context, header, columns, rows):
-    count = 0
-    for line, row in rows:
-        if not any(cell.strip() for cell in row):
+    for item in _each_incident(ctx, header, columns, rows):
+        if isinstance(item, Problem):
+            yield item
             continue
-        count += 1
-        ctx.stats.rows += 1
-        result = _incident(ctx, header, columns, line, row)
-        if isinstance(result, Problem):
-            yield result
-            continue
-        year, date, grouping, value = result
+        line, row, (year, date, grouping, value) = item
         ident = _cell(row, columns.id) or f"line {line}"
         area, scheme = (grouping, "name") if grouping else ("001", "m49")
         period = date if date and date.startswith(str(year)) else str(year)
@@ -213,8 +217,6 @@ def _incidents(ctx: Context, header, columns, rows):
         result = ctx.accept(obs, row)
         if result is not None:
             yield result
-    if count == 0:
-        raise FormatError(ctx.file, "has a header but no data rows")
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,28 +268,13 @@ def read_incident_details(path, *, options=None, stats: ReadStats | None = None)
     """
     ctx = Context(path, stats, options)
     with CsvSource(path, encoding=ctx.options.get("encoding")) as source:
-        rows = source.rows()
-        header = None
-        for line, row in rows:
-            if any(cell.strip() for cell in row):
-                header = HeaderIndex(row, ctx.file, line)
-                break
-        if header is None:
-            raise FormatError(ctx.file, "the file is empty")
-        source.expect_width(len(header))
-        columns = _Columns(header)
+        header, columns, rows = _header(ctx, source)
         seen: dict[str, int] = {}
-        count = 0
-        for line, row in rows:
-            if not any(cell.strip() for cell in row):
+        for item in _each_incident(ctx, header, columns, rows):
+            if isinstance(item, Problem):
+                yield item
                 continue
-            count += 1
-            ctx.stats.rows += 1
-            result = _incident(ctx, header, columns, line, row)
-            if isinstance(result, Problem):
-                yield result
-                continue
-            year, date, grouping, total = result
+            line, row, (year, date, grouping, total) = item
             ident = _cell(row, columns.id) or f"line {line}"
             if ident in seen:
                 yield ctx.problem(line, header.names[columns.id] if columns.id is not None else None,
@@ -308,8 +295,6 @@ def read_incident_details(path, *, options=None, stats: ReadStats | None = None)
                 re.sub(r"\s+", " ", _cell(row, columns.location)),
                 place[0] if place else None, place[1] if place else None, line,
             )  # fmt: skip
-    if count == 0:
-        raise FormatError(ctx.file, "has a header but no data rows")
     return ctx.stats
 
 

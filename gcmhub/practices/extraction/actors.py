@@ -15,6 +15,11 @@ In order of evidence:
    ("Many speakers ...", "Several States ...").
 
 A country named after "with", "between", "and" or "to" is a partner, not the actor.
+A body named as the author of what the sentence describes ("guidelines
+developed by a working group of the Global Migration Group") is the actor,
+not the speaker who mentions it; a sentence listing several processes ("the
+Regional Conference on Migration, ..., the Abu Dhabi Dialogue, the Bali
+Process, and more") is about them all and credits none.
 """
 
 from __future__ import annotations
@@ -41,11 +46,19 @@ HEADING, VOICE, SUBJECT, SPEAKER, CARRIED = 5, 4, 3, 2, 1
 _VOICE_BEFORE = re.compile(
     r"(?:representative|representatives|delegate|delegates|delegation|speaker|Government|government|Minister|Ministry|"
     r"President|Mayor|mayor|authorities|Parliament|Constitution|Council|City|city|Commissioner General[\w\s]{0,60}|"
-    r"people|Embassy|Mission)\s+(?:of|from|in)\s+(?:the\s+)?$"
+    r"people|Embassy|Mission)\s+(?:of|from|in)\s+(?:the\s+)?$|\bon behalf of\s+(?:the\s+)?$"
 )
 _VOICE_AFTER = re.compile(
     r"^\s+(?:Government|government|Parliament|representative|delegate|delegation|legislation|authorities|"
     r"Ministry|Constitution|consulates|leaders|law|Council|State|Border Force)\b"
+)
+# An adjective a few words before an institution or a measure of that country:
+# "the Sri Lankan Bureau of Foreign Employment", "the Moroccan regularization
+# campaign", "Kenyan officials".
+_DEMONYM_INSTITUTION = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,3}?(?:Government|government|authorities|officials|Ministry|ministry|Bureau|Agency|"
+    r"Office|Parliament|legislation|law|laws|programme|programmes|program|policy|strategy|campaign|Council|"
+    r"Commission|consulates|Embassy|embassy|Constitution|institutions|Presidency|Senate|Congress)\b"
 )
 _POSSESSIVE_AFTER = re.compile(r"^\s*(?:s|’s|'s)\s")
 _OPENERS = re.compile(
@@ -81,6 +94,30 @@ class Actor:
 # "The representatives of A, B, C and D said ...": many voices, no single actor.
 COLLECTIVE = Actor(None, "", 0, kind="collective")
 _LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
+
+
+# At least this many processes named in one sentence make it a list of processes.
+_PROCESS_LIST = 3
+
+
+def lists_processes(mentions: list[Mention]) -> bool:
+    """Whether the sentence names several distinct regional processes (a survey of them, no single actor)."""
+    return len({mention.text for mention in mentions if mention.kind == PROCESS}) >= _PROCESS_LIST
+
+
+# "developed by (a working group of) the X", "launched by X": X made what the sentence describes.
+_AUTHORED_BY = re.compile(
+    r"\b(?:developed|established|launched|created|set up|adopted|drawn up|run|led|organi[sz]ed|published|"
+    r"implemented|founded)\s+by\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:of|from)\s+)?(?:the\s+)?$"
+)
+
+
+def authoring_body(sentence: str, mentions: list[Mention], country_names: dict[str, str]) -> Actor | None:
+    """The country, process or organisation named as the author ("developed by the X"), if any."""
+    for mention in mentions:
+        if mention.kind in (COUNTRY, PROCESS, ORGANISATION, CITY, DEMONYM) and _AUTHORED_BY.search(sentence[: mention.start]):
+            return _actor_for(mention, VOICE, country_names, [])
+    return None
 
 
 def _starts_a_list(sentence: str, mentions: list[Mention]) -> bool:
@@ -122,6 +159,11 @@ def explicit_actor(
         actor = _from_mention_text(heading.group(1).strip(), places, mentions, HEADING, country_names)
         if actor:
             return actor
+    if lists_processes(mentions):
+        return COLLECTIVE
+    author = authoring_body(sentence, mentions, country_names)
+    if author is not None:
+        return author
     for position, mention in enumerate(mentions):
         if mention.kind in (COUNTRY, CITY, ORGANISATION, PROCESS) and _VOICE_BEFORE.search(sentence[: mention.start]):
             if _starts_a_list(sentence, mentions[position:]):
@@ -129,6 +171,10 @@ def explicit_actor(
             return _actor_for(mention, VOICE, country_names, introduced)
         if mention.kind in (DEMONYM, COUNTRY) and _VOICE_AFTER.match(sentence[mention.end :]):
             return _actor_for(mention, VOICE, country_names, introduced)
+    for mention in mentions:
+        if mention.kind == DEMONYM and mention.start <= _SUBJECT_WINDOW and _DEMONYM_INSTITUTION.match(sentence[mention.end :]):
+            if not _PARTNER_BEFORE.search(sentence[: mention.start]):
+                return _actor_for(mention, SUBJECT, country_names, introduced)
     for mention in mentions:
         if mention.kind in (COUNTRY, ORGANISATION, PROCESS) and _POSSESSIVE_AFTER.match(sentence[mention.end :]):
             if not _PARTNER_BEFORE.search(sentence[: mention.start]):
@@ -155,9 +201,38 @@ def explicit_actor(
     for name, speaker in known_speakers.items():
         position = sentence.find(name)
         if 0 <= position <= _SUBJECT_WINDOW and (speaker.iso3 or speaker.organisation):
-            name = speaker.organisation or _country_label(speaker.iso3, country_names)
-            return Actor(speaker.iso3, name, SPEAKER, speaker.name, COUNTRY if speaker.iso3 else ORGANISATION)
+            return _known_speaker_actor(speaker, country_names)
+    speaker = speaker_by_surname(sentence, known_speakers)
+    if speaker is not None:
+        return _known_speaker_actor(speaker, country_names)
     return None
+
+
+_TITLED_SURNAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Minister|Ambassador|Mayor|Councillor)\.?\s+((?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+)")
+
+
+def speaker_by_surname(sentence: str, known_speakers: dict[str, Speaker]) -> Speaker | None:
+    """A speaker named again by title and surname ("Ms Diallo", "Mr Samsar") near the start of a sentence.
+
+    Only when exactly one introduced speaker, with a country or an organisation, has that surname.
+    """
+    match = _TITLED_SURNAME.search(sentence[: _SUBJECT_WINDOW + 20])
+    if not match:
+        return None
+    surname = match.group(1)
+    found = [
+        speaker for name, speaker in known_speakers.items()
+        if (name.endswith(" " + surname)) and (speaker.iso3 or speaker.organisation)
+    ]
+    if not found:
+        last = surname.split()[-1]
+        found = [s for name, s in known_speakers.items() if name.endswith(" " + last) and (s.iso3 or s.organisation)]
+    return found[0] if len(found) == 1 else None
+
+
+def _known_speaker_actor(speaker: Speaker, country_names: dict[str, str]) -> Actor:
+    name = speaker.organisation or _country_label(speaker.iso3, country_names)
+    return Actor(speaker.iso3, name, SPEAKER, speaker.name, COUNTRY if speaker.iso3 else ORGANISATION)
 
 
 def _from_mention_text(text: str, places: PlaceFinder, mentions: list[Mention], strength: int, country_names) -> Actor | None:

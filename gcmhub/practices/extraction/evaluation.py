@@ -10,6 +10,10 @@ A candidate matches a label when
 Matching is one-to-one (each label and each candidate used once) and as
 large as possible (a maximum bipartite matching). Recall is matched labels / labels; precision
 is matched candidates / candidates on the labelled pages.
+
+A label marked ``borderline: true`` is one a careful reader could go either
+way on: ``Score.recall`` counts every label, ``Score.firm_recall`` only the
+others (a borderline label's candidate still counts as correct for precision).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class Label:
     actor: str
     objectives: tuple[int, ...]
     note: str = ""
+    borderline: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,13 @@ class Score:
     precision: float
     missed: tuple[Label, ...]
     unmatched: tuple  # candidates
+    firm_labels: int = 0
+    firm_matched: int = 0
+
+    @property
+    def firm_recall(self) -> float:
+        """Recall over the labels not marked borderline."""
+        return self.firm_matched / self.firm_labels if self.firm_labels else 0.0
 
 
 def read_labels(path: Path) -> tuple[list[Label], tuple[int, int]]:
@@ -50,6 +62,7 @@ def read_labels(path: Path) -> tuple[list[Label], tuple[int, int]]:
             actor=item.get("actor") or "",
             objectives=tuple(item["objectives"]),
             note=item.get("note", ""),
+            borderline=bool(item.get("borderline", False)),
         )
         for item in data["labels"]
     ]
@@ -101,6 +114,7 @@ def score(candidates: list, labels: list[Label], pages: tuple[int, int], page_to
     used_candidates = set(label_of)
     used_labels = set(label_of.values())
     matched = len(used_labels)
+    firm = [index for index, label in enumerate(labels) if not label.borderline]
     return Score(
         labels=len(labels),
         candidates=len(considered),
@@ -109,4 +123,6 @@ def score(candidates: list, labels: list[Label], pages: tuple[int, int], page_to
         precision=len(used_candidates) / len(considered) if considered else 0.0,
         missed=tuple(label for index, label in enumerate(labels) if index not in used_labels),
         unmatched=tuple(candidate for index, candidate in enumerate(considered) if index not in used_candidates),
+        firm_labels=len(firm),
+        firm_matched=sum(1 for index in firm if index in used_labels),
     )

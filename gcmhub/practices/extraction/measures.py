@@ -52,6 +52,7 @@ class _Lexicon:
     weak_against: re.Pattern
     introductions: re.Pattern
     generic_subject: re.Pattern
+    own_measure: re.Pattern
 
 
 def _alternation(terms: list[str], plurals: bool = False) -> re.Pattern:
@@ -74,7 +75,23 @@ def _lexicon() -> _Lexicon:
         generic_subject=re.compile(
             r"^(?:" + "|".join(re.escape(term) for term in data["generic_subjects"]) + r")\b", re.I
         ),
+        own_measure=_own_measure_pattern(data["own_measure_reporting"], data["measure_nouns"]),
     )
+
+
+def _own_measure_pattern(reporting: dict, nouns: list[str]) -> re.Pattern:
+    """ "described its (emerging migration governance) policy": verb, possessive, up to four words, a measure noun."""
+    verbs = "|".join(re.escape(term).replace(r"\ ", r"\s+") for term in reporting["verbs"])
+    owners = "|".join(re.escape(term).replace(r"\ ", r"\s+") for term in sorted(reporting["possessives"], key=len, reverse=True))
+    measure = "|".join(re.escape(term).replace(r"\ ", r"\s+") for term in sorted(set(nouns), key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w-])(?:{verbs})\s+(?:{owners})\s+(?:[\w-]+\s+){{0,4}}?(?:{measure})(?:s|es)?(?![\w-])", re.I
+    )
+
+
+def own_measure_reported(text: str) -> list[str]:
+    """The "described its ... policy" phrases in ``text`` (a speaker reporting their own country's measure)."""
+    return [re.sub(r"\s+", " ", match.group(0).lower()) for match in _lexicon().own_measure.finditer(text)]
 
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -129,7 +146,7 @@ def measure_evidence(text: str, named_measure: str = "") -> MeasureEvidence:
             return MeasureEvidence(0.0)
         nouns = actions  # the action itself is the measure ("he had rejected ghettos")
     done = _OBLIGED.sub(" ", text)
-    verbs = _found(lexicon.verbs, done) or past_actions(done)
+    verbs = _found(lexicon.verbs, done) or past_actions(done) or own_measure_reported(done)
     against = _found(lexicon.against, text)
     weak = _found(lexicon.weak_against, text)
     score = 1.0 + min(len(nouns), 3) * 0.5

@@ -57,7 +57,7 @@ class PlaceFinder:
         self.labels: dict[str, str] = dict(labels or {})
         for name, iso3 in country_names.items():
             self.labels.setdefault(iso3, name)
-        for name, iso3 in country_names.items():
+        for name, iso3 in {**country_names, **(data.get("short_names") or {})}.items():
             self._add(name, _Entry(COUNTRY, iso3, name))
         for kind, key in ((DEMONYM, "demonyms"), (NATIONALS, "nationals"), (CITY, "cities")):
             for iso3, names in (data.get(key) or {}).items():
@@ -68,6 +68,9 @@ class PlaceFinder:
         for name, iso3 in (data.get("organisations") or {}).items():
             self._add(name, _Entry(ORGANISATION, iso3, name))
         self._masked = [name for name in data.get("masked") or []]
+        self._unlisted_process = _unlisted_process_pattern(data)
+        self._generic_process_words = set(data.get("generic_process_words") or [])
+        self._process_leading_words = set(data.get("process_leading_words") or [])
         names = sorted({*self._entries, *self._masked}, key=len, reverse=True)
         # Case-sensitive on purpose: "Chad" the country, not "chad"; "Niger" is
         # not inside "Nigeria" thanks to the word boundaries.
@@ -84,13 +87,47 @@ class PlaceFinder:
 
     def mentions(self, text: str) -> list[Mention]:
         found = []
+        masked_spans = []
         for match in self._pattern.finditer(text):
             name = match.group(1)
             if name in self._masked_set and name not in self._entries:
+                masked_spans.append((match.start(), match.end()))
                 continue
             entry = self._entries[name]
             found.append(Mention(match.start(), match.end(), entry.kind, name, entry.iso3))
-        return found
+        return self._with_unlisted_processes(text, found, masked_spans)
+
+    def _with_unlisted_processes(self, text: str, found: list[Mention], masked_spans) -> list[Mention]:
+        """Add processes known only by their form ("the Quito Process"); they replace what they contain ("Quito")."""
+        if self._unlisted_process is None:
+            return found
+        added = []
+        for match in self._unlisted_process.finditer(text):
+            start, end = match.span(1)
+            name = match.group(1)
+            while name.split(" ", 1)[0] in self._process_leading_words and " " in name:
+                first = name.split(" ", 1)[0]
+                name = name[len(first) :].lstrip()
+                start = end - len(name)
+            if any(m.kind == PROCESS and m.start <= start < m.end for m in found):
+                continue
+            if any(m_start <= start < m_end for m_start, m_end in masked_spans):
+                continue
+            if not self.is_named_process(name):
+                continue
+            added.append(Mention(start, end, PROCESS, name, None))
+        if not added:
+            return found
+        kept = [m for m in found if not any(a.start <= m.start < a.end for a in added)]
+        return sorted(kept + added, key=lambda mention: mention.start)
+
+    def is_named_process(self, name: str) -> bool:
+        """ "Quito Process" is a process's name; "Regional Consultative Process" and "Morocco Dialogue" are not."""
+        words = name.split()[:-1]
+        if not words or all(word in self._generic_process_words for word in words):
+            return False
+        entry = self._entries.get(" ".join(words))
+        return not (entry is not None and entry.kind == COUNTRY)
 
     def country_of(self, text: str) -> str | None:
         """ISO3 of the one country (or city, adjective) that ``text`` names exactly, else None."""
@@ -101,6 +138,15 @@ class PlaceFinder:
             if mention.iso3 and mention.kind in (COUNTRY, CITY):
                 return mention.iso3
         return None
+
+
+def _unlisted_process_pattern(data: dict) -> re.Pattern | None:
+    suffixes = data.get("process_suffixes") or []
+    if not suffixes:
+        return None
+    word = r"[A-Z][\w'’-]*"
+    ending = "|".join(re.escape(suffix) for suffix in suffixes)
+    return re.compile(rf"(?<![\w-])((?:{word}\s+){{1,4}}(?:{ending}))(?![\w-])")
 
 
 _STRENGTH = {COUNTRY: 0, PROCESS: 1, ORGANISATION: 2, CITY: 3, DEMONYM: 4, NATIONALS: 5}
@@ -167,6 +213,9 @@ def check_places_data(data: dict, known_iso3: set[str], file: str = DATA_FILE.na
                 raise PlacesDataError(f"{file}, {key}: {iso3!r} is not a country code")
             if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
                 raise PlacesDataError(f"{file}, {key}, {iso3}: expected a list of names")
+    for name, iso3 in (data.get("short_names") or {}).items():
+        if iso3 not in known_iso3:
+            raise PlacesDataError(f"{file}, short_names, {name}: {iso3!r} is not a country code")
     for name, iso3 in (data.get("organisations") or {}).items():
         if iso3 is not None and iso3 not in known_iso3:
             raise PlacesDataError(f"{file}, organisations, {name}: {iso3!r} is not a country code")

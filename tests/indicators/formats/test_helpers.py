@@ -45,6 +45,17 @@ def test_attribute_codes():
     with pytest.raises(ValueError):
         unit_multiplier("lots")
     assert [obs_status_code(x) for x in ("Normal Value", "Estimated value", "odd", "")] == ["A", "E", "odd", None]
+    # CL_OBS_STATUS: "Missing value" is O; M is "missing value; data cannot exist".
+    assert [obs_status_code(x) for x in ("Missing value", "Missing value; data cannot exist", "Not significant")] == [
+        "O", "M", "N"]  # fmt: skip
+
+
+def test_every_coded_attribute_reads_back_from_its_name():
+    """Readers and pages share one code list: a file that writes a code's name gets the code."""
+    from gcmhub.indicators.formats.codes import NATURE_NAMES, OBS_STATUS_NAMES, nature_code
+
+    assert {code: obs_status_code(name) for code, name in OBS_STATUS_NAMES.items()} == {c: c for c in OBS_STATUS_NAMES}
+    assert {code: nature_code(name) for code, name in NATURE_NAMES.items()} == {c: c for c in NATURE_NAMES}
 
 
 @pytest.mark.parametrize(

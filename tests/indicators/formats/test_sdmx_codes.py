@@ -17,7 +17,8 @@ def test_units(unit, code):
 
 @pytest.mark.parametrize(
     ("nature", "code"),
-    [("C", "C"), ("ca", "CA"), ("Country data", "C"), ("Modelled", "M"), ("NOTSPEC", "_X"), ("odd", "odd")],
+    [("C", "C"), ("ca", "CA"), ("Country data", "C"), ("Modelled", "M"), ("NOTSPEC", "_X"), ("odd", "odd"),
+     ("Country Adjusted", "CA"), ("Country data, adjusted", "CA"), ("Modeled", "M"), ("Non-relevant", "N")],
 )
 def test_natures(nature, code):
     assert nature_code(nature) == code

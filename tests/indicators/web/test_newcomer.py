@@ -141,6 +141,8 @@ def test_attribute_codes_and_desa_notes_are_shown_in_words(client, world_stock):
             "Type de données : population née à l’étranger, réfugiés ajoutés"
         )
         assert attributes.obs_status_text("E") == "valeur estimée"
+        assert attributes.obs_status_text("N") == "non significatif"  # every code of the list has a name
+        assert attributes.nature_text("notspec") == "non précisé"
     assert attributes.footnote_text("type of data: Z") == "type of data: Z"  # unknown code: as written
     assert attributes.footnote_text("Break in series") == "Break in series"
     page = client.get("/es/indicators/SM.POP.TOTL/?area=KEN").content.decode()
