@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
@@ -504,10 +505,15 @@ def incidents(*, year: int | None = None, region: str | None = None, bbox: str |
     areas = area_index()
     query = rows.order_by("year", "date", "incident_id").values_list(*fields)[: limit + 1]
     # A plain cursor (no per-value converters); SQLite answers dates as text.
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match, e.g. a year beyond the column's range
+        sql = None
+    fetched = []
+    if sql is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
     values = [
         {"incident_id": incident_id, "year": year,
          "date": (day if isinstance(day, str) else day.isoformat()) if day else None,
