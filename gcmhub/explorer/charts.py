@@ -132,23 +132,32 @@ def render(chart: Chart, kind: str) -> bytes | str:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _api(name: str, *args, **query) -> str:
-    url = reverse(f"api:{name}", args=args)
+def _query(**query) -> str:
     pairs = []
     for key, value in query.items():
         if isinstance(value, list | tuple):
             pairs += [(key, v) for v in value if v not in (None, "")]
         elif value not in (None, ""):
             pairs.append((key, value))
-    return f"{url}?{urlencode(pairs)}" if pairs else url
+    return urlencode(pairs)
+
+
+def api_url(name: str, *args, **query) -> str:
+    """An API address with its query (empty values left out)."""
+    url, query_text = reverse(f"api:{name}", args=args), _query(**query)
+    return f"{url}?{query_text}" if query_text else url
 
 
 def downloads(name: str, *args, **query) -> list[dict]:
-    return [
-        {"label": "CSV", "url": _api(name, *args, format="csv", **query)},
-        {"label": "XLSX", "url": _api(name, *args, format="xlsx", **query)},
-        {"label": "JSON", "url": _api(name, *args, **query)},
-    ]
+    """CSV, XLSX and JSON of one API answer with the view's state (one ``reverse``)."""
+    url = reverse(f"api:{name}", args=args)
+
+    def link(**extra) -> str:
+        query_text = _query(**extra, **query)
+        return f"{url}?{query_text}" if query_text else url
+
+    return [{"label": "CSV", "url": link(format="csv")}, {"label": "XLSX", "url": link(format="xlsx")},
+            {"label": "JSON", "url": link()}]  # fmt: skip
 
 
 def _int(text) -> int | None:
