@@ -7,7 +7,6 @@ the page's own state, so a download holds exactly what is shown.
 
 from __future__ import annotations
 
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
