@@ -347,6 +347,23 @@ def test_broad_queries_put_title_matches_first_without_the_engine_ranking(catalo
     broad = titles(search_practices(PUBLIC, "recruitment"))
     assert broad == ["Ethical recruitment certification", "Fair recruitment corridor", "Newest practice"]
     assert sorted(broad) == sorted(ranked)
+    assert search_practices(PUBLIC, "recruitment").order == "title"
+    assert search_practices(PUBLIC, "recruitment", sort="date").notices == []
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Too many practices"), ("fr", "Trop de pratiques"), ("es", "Demasiadas prácticas")],
+)
+def test_the_page_says_when_there_are_too_many_matches_to_rank(client, catalogue, monkeypatch, language, words):
+    from gcmhub.practices.search import query
+
+    ranked = client.get(f"/{language}/practices/search/", {"q": "recruitment"}).content.decode()
+    monkeypatch.setattr(query, "RANK_LIMIT", 1)
+    # Another address than the first: anonymous pages are cached per address and data version.
+    broad = client.get(f"/{language}/practices/search/", {"q": "recruitment", "page": "1"}).content.decode()
+    assert words not in ranked
+    assert words in broad
 
 
 def test_a_rolled_back_write_leaves_no_stale_facets(catalogue):
