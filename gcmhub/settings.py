@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After LocaleMiddleware (its refusal is in the page's language), before any view.
+    "gcmhub.text.RefuseUnstorableParameters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gcmhub.pagecache.ApiValidatorsMiddleware",

@@ -14,6 +14,8 @@ input schemas check the same :func:`text_problem` before the service is
 reached, so a bad body gets a 422 naming the field.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -61,3 +63,47 @@ def long_text_field(verbose_name, limit: int = LONG_TEXT_MAX):
     from django.db import models
 
     return models.TextField(verbose_name, blank=True, validators=[MaxLengthValidator(limit), validate_text])
+
+
+# The database's integers are 64-bit; SQLite refuses a larger parameter outright.
+_INTEGER = re.compile(r"[+-]?\d{19,}")
+_INT64 = 2**63
+
+
+def parameter_problem(value: str) -> str | None:
+    """Why a query or form parameter cannot reach a view, or None if it can:
+    a text that cannot be stored (:func:`text_problem`), or a whole number
+    beyond the database's 64-bit integers (a page number or record id no
+    record can have, and one SQLite cannot even be asked about)."""
+    problem = text_problem(value)
+    if problem is None and _INTEGER.fullmatch(value.strip()) and not -_INT64 <= int(value) < _INT64:
+        problem = _("%(number)s… is too large a number.") % {"number": value.strip()[:20]}
+    return problem
+
+
+class RefuseUnstorableParameters:
+    """Middleware: a page request whose query or form parameters (names or
+    values) break :func:`parameter_problem` gets a plain 400 saying why, before
+    any view runs. Views and forms can then pass parameters to the database
+    as they are (PostgreSQL refuses NUL in any query, not only in stored
+    text). The API is left to its own input schemas, which answer in JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            for parameters in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+                for name, values in parameters.lists():
+                    for text in (name, *values):
+                        if (problem := parameter_problem(text)) is not None:
+                            return _bad_parameter(name, problem)
+        return self.get_response(request)
+
+
+def _bad_parameter(name: str, problem: str):
+    from django.http import HttpResponseBadRequest
+
+    message = _("The parameter “%(name)s” was refused: %(problem)s") % {"name": name[:40].replace("\x00", ""),
+                                                                         "problem": problem}  # fmt: skip
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -7,9 +7,11 @@ code that writes.
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.validators import MaxLengthValidator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -39,9 +41,19 @@ def forbidden(request, message: str | None = None):
     return render(request, "actors/forbidden.html", context, status=403)
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django sets the name's max_length after the field is built, so it is never
+        # checked: a longer name reached the lockout log (255 characters) and failed there.
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
 class LoginView(auth_views.LoginView):
     template_name = "actors/login.html"
     redirect_authenticated_user = True
+    form_class = LoginForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

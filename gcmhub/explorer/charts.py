@@ -34,7 +34,7 @@ from gcmhub.i18n import current_language
 from gcmhub.indicators import charts as vl
 from gcmhub.progress import maps
 
-from . import services
+from . import services, tables
 from .measures import CORRIDOR_MEASURE, REMITTANCE_COST_TARGET, unit_label
 
 NAMES = ("map", "flows", "incidents", "profile", "corridor", "ranking", "compare", "compare_ranking")
@@ -79,6 +79,11 @@ class Chart:
     @property
     def embed_url(self) -> str:
         return self.url("explorer:embed", self.name)
+
+    @cached_property
+    def table_html(self) -> str:
+        """The table beside the chart (rendered once: a chart kept per data version keeps it)."""
+        return tables.table_html(self.table)
 
     @cached_property
     def spec_json(self) -> str:
@@ -264,11 +269,15 @@ def map_chart(params, data: dict | None = None) -> Chart:
     )  # fmt: skip
     spec = with_no_data_legend(spec, _("No data"))
     state = [("series", data["series"]), ("year", data["year"]), ("dim", dim)]
-    table_rows = [[i["name"], i["period"] or "", num(i["value"], data["unit"]), i["source"] or ""] for i in data["items"]]
+    # Countries with data first, then those without (greyed, "no data" written out).
+    ordered = sorted(data["items"], key=lambda i: i["value"] is None)
+    table_rows = [[i["name"], i["period"] or "", num(i["value"], data["unit"]), i["source"] or ""] for i in ordered]
+    caption = f"{data['series']}, {data['year']}" + (f", {data['dim']}" if data["dim"] else "")
     return Chart(
         "map", f"{data['series']} {data['series_name']}, {data['year']}", spec, state, description,
-        {"caption": f"{data['series']}, {data['year']}" + (f", {data['dim']}" if data["dim"] else ""),
-         "columns": [_("Country or area"), _("Period"), _("Value"), _("Source")], "rows": table_rows},
+        {"caption": f"{caption} ({unit_label(data['unit'])})", "id": "explorer-map-table", "rows": table_rows,
+         "columns": [_("Country or area"), _("Period"), _("Value"), _("Source")],
+         "row_classes": ["is-nodata" if i["value"] is None else "" for i in ordered]},
         downloads("get_map", series=data["series"], year=data["year"], dim=dim),
         ", ".join(sorted({i["source"] for i in data["items"] if i["source"]})),
         reverse("explorer:map") + "?" + urlencode([(k, v) for k, v in state if v not in (None, "")]),
@@ -493,14 +502,16 @@ def ranking_chart(params, data: dict | None = None) -> Chart:
     for rank, item in enumerate(data["items"], 1):
         bars.append({"label": f"{rank}. {item['origin_name']} → {item['destination_name']}", "value": item["value"],
                      "period": item["period"]})  # fmt: skip
-        rows.append([rank, item["origin_name"], item["destination_name"], item["period"], num(item["value"], item["unit"])])
+        link = reverse("explorer:corridor", kwargs={"origin": item["counterpart"], "destination": item["area"]})
+        rows.append([num(rank), {"link": link, "text": item["origin_name"]}, item["destination_name"], item["period"],
+                     num(item["value"], item["unit"])])  # fmt: skip
     description = _("Bar chart of the %(count)s largest corridors, ranked; the table gives the same figures.") % {
         "count": len(bars)}  # fmt: skip
     spec = _ranked_bar_spec(bars, title=title, unit=measure.unit, description=description)
     pairs = list(state.items())
     return Chart(
         "ranking", title, spec, pairs, description,
-        {"caption": f"{measure.label}, {data['year']} ({unit_label(measure.unit)})",
+        {"caption": f"{measure.label}, {data['year']} ({unit_label(measure.unit)})", "header": 1,
          "columns": [_("Rank"), _("Origin"), _("Destination"), _("Period"), _("Value")], "rows": rows},
         downloads("list_corridors", **state), f"{measure.source} ({measure.series})",
         reverse("explorer:corridors") + "?" + urlencode([(k, v) for k, v in pairs if v not in (None, "")]),
@@ -556,7 +567,7 @@ def compare_ranking_chart(params, data: dict | None = None) -> Chart:
     spec = _ranked_bar_spec(bars, title=title, unit=data["unit"], description=description,
                             highlighted=_("Compared countries"), others=_("Other countries"))  # fmt: skip
     yes = _("yes")
-    rows = [[item["rank"], item["name"], item["period"] or "", num(item["value"], data["unit"]),
+    rows = [[num(item["rank"]), item["name"], item["period"] or "", num(item["value"], data["unit"]),
              yes if item["compared"] else ""] for item in data["top"]]  # fmt: skip
     pairs = [("series", data["series"]), *[("country", c["iso3"]) for c in data["countries"]], ("dim", state["dim"]),
              ("year", data["year"])]  # fmt: skip
@@ -564,7 +575,8 @@ def compare_ranking_chart(params, data: dict | None = None) -> Chart:
         "compare_ranking", title, spec, pairs, description,
         {"caption": _("Position among %(count)s countries with data in %(year)s (%(unit)s)") % {
             "count": data["ranked_countries"], "year": data["year"], "unit": unit_label(data["unit"])},
-         "columns": [_("Rank"), _("Country"), _("Period"), _("Value"), _("Compared")], "rows": rows},
+         "columns": [_("Rank"), _("Country"), _("Period"), _("Value"), _("Compared")], "rows": rows, "header": 1,
+         "id": "explorer-compare-top", "row_classes": ["is-compared" if item["compared"] else "" for item in data["top"]]},
         downloads("compare_countries", series=data["series"], areas=",".join(c["iso3"] for c in data["countries"]),
                   dim=state["dim"], year=data["year"], part="ranking"),
         ", ".join(data.get("sources", [])),

@@ -304,12 +304,13 @@ def test_pages_say_when_the_aggregates_are_being_rebuilt(loaded, client, tmp_pat
 def test_answers_are_kept_per_data_version(loaded, monkeypatch):
     from gcmhub import dataversion
 
-    monkeypatch.setattr(memo, "enabled", lambda: True)
+    monkeypatch.setattr(memo, "enabled", lambda reference=False: True)
     memo.clear()
     first = services.profile("MEX")
     assert services.profile("MEX") is first
     dataversion.bump()
     assert services.profile("MEX") is not first
-    monkeypatch.setattr(memo, "enabled", lambda: False)
+    monkeypatch.setattr(memo, "enabled", lambda reference=False: reference)
     assert services.profile("MEX") is not services.profile("MEX")
+    assert services.series_info("SM.POP.TOTL") is services.series_info("SM.POP.TOTL")  # reference lookups stay kept
     memo.clear()
