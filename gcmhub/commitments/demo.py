@@ -21,7 +21,13 @@ checks each one):
   fitting pledge nobody has linked yet;
 * a joint pledge updated by two of its partners, a red line, updates with
   links and a file as evidence, some verified and some waiting for review,
-  one submission waiting for approval and one draft sent back with a reason.
+  one submission waiting for approval and one draft sent back with a reason;
+* situations of vulnerability and migration stages on the commitments that
+  protect someone (``PROTECTION_TAGS``), so that the list filters and the
+  protection-gap matrix have measures to read. The protection demo plants
+  its gaps around them: nothing here covers persons in need of
+  international protection, nor victims of trafficking at destination or on
+  return.
 
 Records go through the same services as the web pages (as the system
 operator, and the demo reviewer for reviews); only the dates of past
@@ -104,6 +110,21 @@ class Update:
 ATTENDANCE_CSV = (
     b"invented demo data,,\nmonth,sessions,participants\n2025-01,12,340\n2025-02,15,410\n2025-03,14,395\n"
 )
+
+
+# Spec key → (situations of vulnerability, migration stages; empty: every stage).
+PROTECTION_TAGS = {
+    "legal_aid_detention": (("migrant_in_detention",), ("destination",)),
+    "recruitment_law": (("exploited_worker",), ("pre_departure", "destination")),
+    "screening_referral": (("unaccompanied_child", "trafficking_victim"), ("transit",)),
+    "vulnerability_shelters": (("survivor_of_violence",), ("destination",)),
+    "red_line_children": (("unaccompanied_child", "migrant_in_detention"), ()),
+    "clinics_health": (("pregnant_woman",), ("transit", "destination")),
+    "clinics_county": (("pregnant_woman",), ("transit",)),
+    "border_training": (("trafficking_victim", "unaccompanied_child"), ("transit",)),
+    "basic_services_schools": (("unaccompanied_child",), ("destination",)),
+    "reintegration_desks": (("stranded_migrant",), ("return",)),
+}
 
 
 def _specs() -> list[Spec]:
@@ -341,6 +362,7 @@ def _create(spec: Spec, area, organizations, created, today):
     from gcmhub.commitments.inputs import CommitmentInput
     from gcmhub.commitments.services import create_commitment
     from gcmhub.framework.models import Action, Objective
+    from gcmhub.protection.models import Situation
 
     start = today - _months(spec.started)
     data = CommitmentInput(
@@ -360,6 +382,9 @@ def _create(spec: Spec, area, organizations, created, today):
         ],
         status=spec.status, completion=spec.completion, is_demo=True,
     )  # fmt: skip
+    situations, stages = PROTECTION_TAGS.get(spec.key, ((), ()))
+    data.situations = list(Situation.objects.filter(code__in=situations))
+    data.stages = list(stages)
     return create_commitment(None, data)
 
 

@@ -34,7 +34,7 @@ from gcmhub.i18n import current_language
 from gcmhub.indicators import charts as vl
 from gcmhub.progress import maps
 
-from . import services
+from . import services, tables
 from .measures import CORRIDOR_MEASURE, REMITTANCE_COST_TARGET, unit_label
 
 NAMES = ("map", "flows", "incidents", "profile", "corridor", "ranking", "compare", "compare_ranking")
@@ -79,6 +79,11 @@ class Chart:
     @property
     def embed_url(self) -> str:
         return self.url("explorer:embed", self.name)
+
+    @cached_property
+    def table_html(self) -> str:
+        """The table beside the chart (rendered once: a chart kept per data version keeps it)."""
+        return tables.table_html(self.table)
 
     @cached_property
     def spec_json(self) -> str:
@@ -127,23 +132,32 @@ def render(chart: Chart, kind: str) -> bytes | str:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _api(name: str, *args, **query) -> str:
-    url = reverse(f"api:{name}", args=args)
+def _query(**query) -> str:
     pairs = []
     for key, value in query.items():
         if isinstance(value, list | tuple):
             pairs += [(key, v) for v in value if v not in (None, "")]
         elif value not in (None, ""):
             pairs.append((key, value))
-    return f"{url}?{urlencode(pairs)}" if pairs else url
+    return urlencode(pairs)
+
+
+def api_url(name: str, *args, **query) -> str:
+    """An API address with its query (empty values left out)."""
+    url, query_text = reverse(f"api:{name}", args=args), _query(**query)
+    return f"{url}?{query_text}" if query_text else url
 
 
 def downloads(name: str, *args, **query) -> list[dict]:
-    return [
-        {"label": "CSV", "url": _api(name, *args, format="csv", **query)},
-        {"label": "XLSX", "url": _api(name, *args, format="xlsx", **query)},
-        {"label": "JSON", "url": _api(name, *args, **query)},
-    ]
+    """CSV, XLSX and JSON of one API answer with the view's state (one ``reverse``)."""
+    url = reverse(f"api:{name}", args=args)
+
+    def link(**extra) -> str:
+        query_text = _query(**extra, **query)
+        return f"{url}?{query_text}" if query_text else url
+
+    return [{"label": "CSV", "url": link(format="csv")}, {"label": "XLSX", "url": link(format="xlsx")},
+            {"label": "JSON", "url": link()}]  # fmt: skip
 
 
 def _int(text) -> int | None:
@@ -160,20 +174,26 @@ def _line_spec(lines, *, title: str, unit: str, description: str, legend: str) -
     )  # fmt: skip
 
 
-def _with_target_rule(spec: dict, target: float) -> dict:
-    """The line chart ``spec`` with a dashed rule at the SDG 10.c.1 target, labelled in
-    the chart (the y scale then always includes the target)."""
+def _with_target_rule(spec: dict, target: float, axis: str = "y") -> dict:
+    """The chart ``spec`` with a dashed rule at the SDG 10.c.1 target across the value
+    axis (``y`` for lines over time, ``x`` for ranked bars), labelled in the chart (the
+    value scale then always includes the target)."""
     label = _("SDG 10.c.1 target: %(target)s %%") % {"target": f"{target:g}"}
     view = {key: spec.pop(key) for key in ("mark", "encoding")}
     target_row = {"data": {"values": [{"target": target, "label": label}]}}
-    y = {"field": "target", "type": "quantitative"}
+    value = {axis: {"field": "target", "type": "quantitative"}}
+    if axis == "y":
+        text = {"align": "left", "baseline": "bottom", "dx": 4, "dy": -3}
+        position = {"x": {"value": 0}}
+    else:
+        text = {"align": "left", "baseline": "bottom", "dx": 4, "dy": -2}  # above the bars
+        position = {"y": {"value": 0}}
     spec["layer"] = [
         view,
         {**target_row, "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [6, 4], "strokeWidth": 1.5},
-         "encoding": {"y": y}},
-        {**target_row, "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 4, "dy": -3,
-                                "color": TARGET_COLOUR, "fontWeight": "bold"},
-         "encoding": {"y": y, "x": {"value": 0}, "text": {"field": "label", "type": "nominal"}}},
+         "encoding": value},
+        {**target_row, "mark": {"type": "text", **text, "color": TARGET_COLOUR, "fontWeight": "bold"},
+         "encoding": {**value, **position, "text": {"field": "label", "type": "nominal"}}},
     ]  # fmt: skip
     return spec
 
@@ -264,11 +284,15 @@ def map_chart(params, data: dict | None = None) -> Chart:
     )  # fmt: skip
     spec = with_no_data_legend(spec, _("No data"))
     state = [("series", data["series"]), ("year", data["year"]), ("dim", dim)]
-    table_rows = [[i["name"], i["period"] or "", num(i["value"], data["unit"]), i["source"] or ""] for i in data["items"]]
+    # Countries with data first, then those without (greyed, "no data" written out).
+    ordered = sorted(data["items"], key=lambda i: i["value"] is None)
+    table_rows = [[i["name"], i["period"] or "", num(i["value"], data["unit"]), i["source"] or ""] for i in ordered]
+    caption = f"{data['series']}, {data['year']}" + (f", {data['dim']}" if data["dim"] else "")
     return Chart(
         "map", f"{data['series']} {data['series_name']}, {data['year']}", spec, state, description,
-        {"caption": f"{data['series']}, {data['year']}" + (f", {data['dim']}" if data["dim"] else ""),
-         "columns": [_("Country or area"), _("Period"), _("Value"), _("Source")], "rows": table_rows},
+        {"caption": f"{caption} ({unit_label(data['unit'])})", "id": "explorer-map-table", "rows": table_rows,
+         "columns": [_("Country or area"), _("Period"), _("Value"), _("Source")],
+         "row_classes": ["is-nodata" if i["value"] is None else "" for i in ordered]},
         downloads("get_map", series=data["series"], year=data["year"], dim=dim),
         ", ".join(sorted({i["source"] for i in data["items"] if i["source"]})),
         reverse("explorer:map") + "?" + urlencode([(k, v) for k, v in state if v not in (None, "")]),
@@ -493,14 +517,21 @@ def ranking_chart(params, data: dict | None = None) -> Chart:
     for rank, item in enumerate(data["items"], 1):
         bars.append({"label": f"{rank}. {item['origin_name']} → {item['destination_name']}", "value": item["value"],
                      "period": item["period"]})  # fmt: skip
-        rows.append([rank, item["origin_name"], item["destination_name"], item["period"], num(item["value"], item["unit"])])
+        link = reverse("explorer:corridor", kwargs={"origin": item["counterpart"], "destination": item["area"]})
+        rows.append([num(rank), {"link": link, "text": item["origin_name"]}, item["destination_name"], item["period"],
+                     num(item["value"], item["unit"])])  # fmt: skip
     description = _("Bar chart of the %(count)s largest corridors, ranked; the table gives the same figures.") % {
         "count": len(bars)}  # fmt: skip
+    caption = f"{measure.label}, {data['year']} ({unit_label(measure.unit)})"
+    if measure.code == "remittance_cost":
+        description, caption = f"{description} {target_note()}", f"{caption}. {target_note()}"
     spec = _ranked_bar_spec(bars, title=title, unit=measure.unit, description=description)
+    if measure.code == "remittance_cost":
+        spec = _with_target_rule(spec, REMITTANCE_COST_TARGET, axis="x")
     pairs = list(state.items())
     return Chart(
         "ranking", title, spec, pairs, description,
-        {"caption": f"{measure.label}, {data['year']} ({unit_label(measure.unit)})",
+        {"caption": caption, "header": 1,
          "columns": [_("Rank"), _("Origin"), _("Destination"), _("Period"), _("Value")], "rows": rows},
         downloads("list_corridors", **state), f"{measure.source} ({measure.series})",
         reverse("explorer:corridors") + "?" + urlencode([(k, v) for k, v in pairs if v not in (None, "")]),
@@ -556,7 +587,7 @@ def compare_ranking_chart(params, data: dict | None = None) -> Chart:
     spec = _ranked_bar_spec(bars, title=title, unit=data["unit"], description=description,
                             highlighted=_("Compared countries"), others=_("Other countries"))  # fmt: skip
     yes = _("yes")
-    rows = [[item["rank"], item["name"], item["period"] or "", num(item["value"], data["unit"]),
+    rows = [[num(item["rank"]), item["name"], item["period"] or "", num(item["value"], data["unit"]),
              yes if item["compared"] else ""] for item in data["top"]]  # fmt: skip
     pairs = [("series", data["series"]), *[("country", c["iso3"]) for c in data["countries"]], ("dim", state["dim"]),
              ("year", data["year"])]  # fmt: skip
@@ -564,7 +595,8 @@ def compare_ranking_chart(params, data: dict | None = None) -> Chart:
         "compare_ranking", title, spec, pairs, description,
         {"caption": _("Position among %(count)s countries with data in %(year)s (%(unit)s)") % {
             "count": data["ranked_countries"], "year": data["year"], "unit": unit_label(data["unit"])},
-         "columns": [_("Rank"), _("Country"), _("Period"), _("Value"), _("Compared")], "rows": rows},
+         "columns": [_("Rank"), _("Country"), _("Period"), _("Value"), _("Compared")], "rows": rows, "header": 1,
+         "id": "explorer-compare-top", "row_classes": ["is-compared" if item["compared"] else "" for item in data["top"]]},
         downloads("compare_countries", series=data["series"], areas=",".join(c["iso3"] for c in data["countries"]),
                   dim=state["dim"], year=data["year"], part="ranking"),
         ", ".join(data.get("sources", [])),

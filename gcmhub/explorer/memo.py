@@ -29,11 +29,12 @@ _lock = threading.Lock()
 _stores: list[OrderedDict] = []
 
 
-def enabled() -> bool:
-    """On, unless settings turn it off — or inside a transaction, where the data
-    version read may be one that is not committed (or will be rolled back, as in
-    tests): an answer kept then could outlive the data it was computed from."""
-    if not getattr(settings, "GCMHUB_EXPLORER_MEMO", True):
+def enabled(reference: bool = False) -> bool:
+    """On, unless settings turn it off (``reference`` lookups ignore that setting) — or
+    inside a transaction, where the data version read may be one that is not
+    committed (or will be rolled back, as in tests): an answer kept then could
+    outlive the data it was computed from."""
+    if not reference and not getattr(settings, "GCMHUB_EXPLORER_MEMO", True):
         return False
     from django.db import connection
 
@@ -60,13 +61,20 @@ def _frozen(value):
     return value
 
 
-def by_data_version(function):
+def by_data_version(function=None, *, reference: bool = False):
+    """Keep the function's answers per data version and language. ``reference=True``
+    marks the small lookups every answer starts with (a series by its code, the years
+    and series offered): kept even when kept answers are turned off, as the per-process
+    area index is, so "cold" means an answer not yet computed, not a process that has
+    just started."""
+    if function is None:
+        return lambda f: by_data_version(f, reference=reference)
     store: OrderedDict = OrderedDict()
     _stores.append(store)
 
     @wraps(function)
     def wrapper(*args, **kwargs):
-        if not enabled():
+        if not enabled(reference):
             return function(*args, **kwargs)
         key = (_version_key(), _frozen(args), _frozen(tuple(sorted(kwargs.items()))))
         with _lock:

@@ -88,6 +88,21 @@ def area_index() -> dict[int, tuple[str, str]]:
     return _areas["index"]
 
 
+_country_rows: dict = {"key": None, "rows": []}
+
+
+def country_rows() -> list[tuple[int, str, str, str]]:
+    """Every country as (id, ISO3, M49, English name), in name order: one row per
+    country of a map; read once per data version."""
+    from gcmhub import dataversion
+
+    key = dataversion.current().key
+    if _country_rows["key"] != key:
+        rows = list(Area.objects.countries().order_by("name_en").values_list("pk", "iso3", "m49", "name_en"))
+        _country_rows.update(key=key, rows=rows)
+    return _country_rows["rows"]
+
+
 _countries: dict = {"key": None, "areas": {}}
 
 
@@ -113,12 +128,33 @@ CORRIDOR_FIELDS = ("measure", "origin_id", "destination_id", "period", "year", "
 # --- profile -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SeriesInfo:
+    pk: int
+    code: str
+    description: str
+    unit: str
+
+
+@by_data_version(reference=True)
+def series_info(code: str) -> SeriesInfo | None:
+    row = Series.objects.filter(code=code).values_list("pk", "code", "description", "unit").first()
+    return SeriesInfo(*row) if row else None
+
+
+def _series_or_error(code: str) -> SeriesInfo:
+    series = series_info(code)
+    if series is None:
+        raise InvalidInput(_("There is no series “%(code)s”.") % {"code": code}, field="series")
+    return series
+
+
 @by_data_version
 def profile(iso3: str) -> dict:
     """A country's migration profile: sections of figures over time."""
     area = get_country(iso3)
-    codes = _profile_series_codes()
-    series = {s.pk: s for s in Series.objects.filter(code__in=codes)}
+    found = (series_info(code) for code in sorted(_profile_series_codes()))
+    series = {s.pk: s for s in found if s is not None}
     observations = _area_observations(area, series)
     totals = list(AreaTotal.objects.filter(area=area).order_by("measure", "year").values_list("measure", "year", "value", "corridors"))
     sections = [
@@ -169,8 +205,9 @@ def _country_section(key, title, observations, codes) -> Section:
         for code in measure.series:
             rows = observations.get((code, measure.sex))
             if rows:
+                label = str(measure.label)
                 section.figures.extend(
-                    Figure(measure.code, str(measure.label), year, period, value, measure.unit, code, source or "",
+                    Figure(measure.code, label, year, period, value, measure.unit, code, source or "",
                            observations["__area__"], "", measure.sex, obs_id)
                     for obs_id, period, year, value, source in rows
                 )  # fmt: skip
@@ -192,10 +229,11 @@ TOTAL_LABELS = {
 def _totals_section(key, title, area, totals, measures) -> Section:
     section = Section(key, title)
     order = {m: i for i, m in enumerate(measures)}
+    labels = {measure: str(TOTAL_LABELS.get(measure, measure)) for measure in measures}
     for measure, year, value, corridors in sorted((t for t in totals if t[0] in order), key=lambda t: (order[t[0]], t[1])):
         base = CORRIDOR_MEASURE[measure.split(":")[0]]
         section.figures.append(Figure(
-            measure, str(TOTAL_LABELS.get(measure, measure)), year, str(year), value, base.unit, base.series,
+            measure, labels[measure], year, str(year), value, base.unit, base.series,
             base.source, area_code(area), "", base.sex, None, corridors,
         ))  # fmt: skip
     return section
@@ -225,9 +263,22 @@ def _corridor_figure(row: tuple, areas: dict) -> Figure:
     code, origin_id, destination_id, period, year, value, observation_id, source_name = row
     measure = CORRIDOR_MEASURE[code]
     return Figure(
-        code, str(measure.label), year, period, value, measure.unit, measure.series,
+        code, _measure_label(code), year, period, value, measure.unit, measure.series,
         source_name or measure.source, areas[destination_id][0], areas[origin_id][0], measure.sex, observation_id,
     )  # fmt: skip
+
+
+_labels: dict[tuple[str, str], str] = {}
+
+
+def _measure_label(code: str) -> str:
+    """A corridor measure's label in the current language (hundreds of figures share one)."""
+    from django.utils.translation import get_language
+
+    key = (code, get_language())
+    if key not in _labels:
+        _labels[key] = str(CORRIDOR_MEASURE[code].label)
+    return _labels[key]
 
 
 def _cost_section(area: Area, totals) -> Section:
@@ -235,10 +286,11 @@ def _cost_section(area: Area, totals) -> Section:
     from each corridor's latest quarter in the year)."""
     section = Section("remittance_costs", _("Cost of sending money to and from the country (RPW corridors)"))
     measure = CORRIDOR_MEASURE["remittance_cost"]
+    average = _("average of corridors")
     for side, label in (("in", _("Sending from the country")), ("out", _("Sending to the country"))):
         for _code, year, value, corridors in (t for t in totals if t[0] == f"remittance_cost:{side}"):
             section.figures.append(Figure(
-                f"remittance_cost:{'from' if side == 'in' else 'to'}", f"{label} ({_('average of corridors')})",
+                f"remittance_cost:{'from' if side == 'in' else 'to'}", f"{label} ({average})",
                 year, str(year), value, measure.unit, measure.series, measure.source, area_code(area), "", "", None,
                 corridors,
             ))  # fmt: skip
@@ -254,7 +306,7 @@ def _deaths_section(area: Area, series: dict) -> Section:
     if deaths is None or not regions:
         return section
     rows = (
-        Observation.objects.filter(series=deaths, area__in=regions, dimension_key="")
+        Observation.objects.filter(series_id=deaths.pk, area__in=regions, dimension_key="")
         .exclude(value__isnull=True)
         .values_list("area_id", "id", "period", "year", "value", "source__name")
         .order_by("period")
@@ -274,12 +326,19 @@ def _deaths_section(area: Area, series: dict) -> Section:
 def corridor(origin: str, destination: str) -> dict:
     """Everything about ORIGIN → DESTINATION, and the way back."""
     source, target = get_country(origin), get_country(destination)
-    rows = CorridorValue.objects.filter(origin=source, destination=target).values_list(*CORRIDOR_FIELDS)
+    # Both directions in one query: the way back only says whether it has data.
+    rows = CorridorValue.objects.filter(
+        Q(origin=source, destination=target) | Q(origin=target, destination=source)
+    ).values_list(*CORRIDOR_FIELDS)
     areas = area_index()
-    figures = [_corridor_figure(row, areas) for row in rows]
+    figures, reverse_count = [], 0
+    for row in rows:
+        if row[1] == source.pk:
+            figures.append(_corridor_figure(row, areas))
+        else:
+            reverse_count += 1
     order = {m.code: i for i, m in enumerate(CORRIDOR_MEASURES)}
     figures.sort(key=lambda f: (order[f.measure], f.period))
-    reverse_count = CorridorValue.objects.filter(origin=target, destination=source)[:1].count()
     cost = [f for f in figures if f.measure == "remittance_cost"]
     latest_cost = cost[-1] if cost else None
     return {
@@ -320,10 +379,7 @@ def corridors(*, origin: str | None = None, destination: str | None = None, year
     rows = []
     if year is not None:
         rows = list(CorridorValue.objects.filter(filters, year=year).order_by("-value", "pk").values_list(*CORRIDOR_FIELDS)[:limit])
-    from .models import BuildState
-
-    built = BuildState.objects.order_by("pk").values_list("measure_years", flat=True).first() or {}
-    years = list(built.get(measure, []))
+    years = list(measure_years().get(measure, []))
     areas = area_index()
     return {
         "measure": measure,
@@ -332,6 +388,14 @@ def corridors(*, origin: str | None = None, destination: str | None = None, year
         "items": [dict(_corridor_figure(row, areas).as_dict(), origin_name=areas[row[1]][1], destination_name=areas[row[2]][1])
                   for row in rows],  # fmt: skip
     }
+
+
+@by_data_version(reference=True)
+def measure_years() -> dict[str, list[int]]:
+    """The years each corridor measure has, as the last build found them."""
+    from .models import BuildState
+
+    return BuildState.objects.order_by("pk").values_list("measure_years", flat=True).first() or {}
 
 
 # --- map -------------------------------------------------------------------------
@@ -359,21 +423,19 @@ def map_values(series_code: str, year: int | None = None, dim: str | None = None
     per country on the observation's unique index. Where a year holds several
     periods (quarters), the latest one with a value is shown, and named.
     """
-    series = Series.objects.filter(code=series_code).first()
-    if series is None:
-        raise InvalidInput(_("There is no series “%(code)s”.") % {"code": series_code}, field="series")
+    series = _series_or_error(series_code)
     key = dimension_key(parse_dim(dim))
-    slices = SeriesSlice.objects.filter(series=series)
-    years = sorted(set(slices.values_list("year", flat=True)))
-    keys = sorted(set(slices.values_list("dimension_key", flat=True)))
+    slices = list(SeriesSlice.objects.filter(series_id=series.pk).values_list("year", "dimension_key", "period"))
+    years = sorted({y for y, _k, _p in slices})
+    keys = sorted({k for _y, k, _p in slices})
     if year is None:
-        year = max((y for y, k in slices.values_list("year", "dimension_key") if k == key), default=None)
-    periods = sorted(slices.filter(year=year, dimension_key=key).values_list("period", flat=True)) if year else []
-    countries = list(Area.objects.countries().order_by("name_en").values_list("pk", "iso3", "m49", "name_en"))
+        year = max((y for y, k, _p in slices if k == key), default=None)
+    periods = sorted(p for y, k, p in slices if y == year and k == key) if year else []
+    countries = country_rows()
     found: dict[int, tuple] = {}
     if periods:
         rows = Observation.objects.filter(
-            series=series, area_id__in=[pk for pk, *_ in countries], period__in=periods, dimension_key=key
+            series_id=series.pk, area_id__in=[pk for pk, *_ in countries], period__in=periods, dimension_key=key
         ).values_list("area_id", "period", "value", "id", "source__name")
         for area_id, period, value, obs_id, source in rows:
             if value is None:
@@ -475,13 +537,13 @@ def additive(measure: str) -> bool:
     return measure in ADDITIVE
 
 
-@by_data_version
+@by_data_version(reference=True)
 def incident_years() -> list[int]:
     # order_by(): the model's default ordering would make DISTINCT one row per incident
     return sorted(Incident.objects.order_by().values_list("year", flat=True).distinct())
 
 
-@by_data_version
+@by_data_version(reference=True)
 def incident_choices(year: int | None) -> dict[str, list[str]]:
     """The MMP regions, routes and causes the source gives for the year's incidents
     (the incident map's filters offer these; the route is often empty)."""
@@ -501,14 +563,12 @@ MAX_COMPARED = 5
 def compare(series_code: str, countries: list[str], dim: str | None = None, year: int | None = None) -> dict:
     """Up to five countries on one series: their values over time, and their rank among
     all countries in ``year`` (default: the latest year of the map)."""
-    series = Series.objects.filter(code=series_code).first()
-    if series is None:
-        raise InvalidInput(_("There is no series “%(code)s”.") % {"code": series_code}, field="series")
+    series = _series_or_error(series_code)
     codes = [c.strip().upper() for c in countries if c.strip()][:MAX_COMPARED]
     areas = [get_country(code) for code in dict.fromkeys(codes)]
     key = dimension_key(parse_dim(dim))
     rows = (
-        Observation.objects.filter(series=series, area__in=areas, dimension_key=key)
+        Observation.objects.filter(series_id=series.pk, area__in=areas, dimension_key=key)
         .exclude(value__isnull=True)
         .values_list("area_id", "period", "value", "id", "source__name")
         .order_by("period")

@@ -7,11 +7,11 @@ the page's own state, so a download holds exactly what is shown.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from csp.decorators import csp_replace
@@ -20,7 +20,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from gcmhub.errors import InvalidInput, NotFound
 from gcmhub.pagecache import public_page_cache
 
-from . import charts, services
+from . import charts, services, tables
+from .charts import num
 from .memo import by_data_version
 from .measures import CORRIDOR_MEASURE, CORRIDOR_MEASURES, REMITTANCE_COST_TARGET, unit_label
 
@@ -42,28 +43,15 @@ def pivot(figures) -> dict:
     for figure in figures:
         key = figure.measure + ("@" + figure.area if figure.measure == "deaths_region" else "")
         cells.setdefault(figure.period, {})[key] = figure
-        units[key] = unit_label(figure.unit)
+        units[key] = figure.unit
         sources.setdefault(figure.source, set()).add(figure.series)
     rows = [{"period": period, "cells": [cells[period].get(key) for key in keys]} for period in sorted(cells)]
     return {
-        "columns": [{"key": key, "label": label, "unit": units.get(key, "")} for key, label in columns],
+        "columns": [{"key": key, "label": label, "unit": unit_label(units[key]) if key in units else ""}
+                    for key, label in columns],  # fmt: skip
         "rows": rows,
         "sources": sorted((source, sorted(series)) for source, series in sources.items()),
     }
-
-
-def _api(name: str, *args, **query) -> str:
-    url = reverse(f"api:{name}", args=args)
-    query = {key: value for key, value in query.items() if value not in (None, "")}
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def _downloads(name: str, *args, **query) -> list[dict]:
-    return [
-        {"label": "CSV", "url": _api(name, *args, format="csv", **query)},
-        {"label": "XLSX", "url": _api(name, *args, format="xlsx", **query)},
-        {"label": "JSON", "url": _api(name, *args, **query)},
-    ]
 
 
 def _notice_context() -> dict:
@@ -80,47 +68,56 @@ def _profile_context(iso3: str) -> dict:
     for section in data["sections"]:
         entry = {"section": section, "kind": "time" if section.key in TIME_SECTIONS else "rank"}
         if entry["kind"] == "time":
-            entry["table"] = pivot(section.figures)
-        else:
-            entry["ranks"] = _ranked(section)
+            entry["table_html"] = tables.time_table_html(pivot(section.figures), section.title)
+        elif section.figures:
+            entry["table_html"] = tables.table_html(_ranked_table(section))
         if section.key in charts.PROFILE_LINES and any(f.measure in charts.PROFILE_LINES[section.key]
                                                        for f in section.figures):  # fmt: skip
             entry["chart"] = charts.profile_chart({"country": iso3, "section": section.key}, data)
             entry["chart"].spec_json  # noqa: B018 (serialised once, kept with the context)
         series = sorted({(f.series, f.area) for f in section.figures if f.observation_id})
-        entry["links"] = [(code, _api("series_observations", code, area=area)) for code, area in series]
-        entry["downloads"] = _downloads("get_profile", iso3, section=section.key)
+        entry["links"] = [(code, charts.api_url("series_observations", code, area=area)) for code, area in series]
+        entry["downloads"] = charts.downloads("get_profile", iso3, section=section.key)
         sections.append(entry)
     has_flows = any(s.figures for s in data["sections"] if s.key in RANK_SECTIONS)
     flows = charts.flows_chart({"country": iso3}, data) if has_flows else None
     if flows:
         flows.spec_json  # noqa: B018
-    return {"data": data, "sections": sections, "flows": flows, "downloads": _downloads("get_profile", iso3)}
+    return {"data": data, "sections": sections, "flows": flows, "downloads": charts.downloads("get_profile", iso3)}
 
 
 @public_page_cache
 def profile(request, key: str):
     try:
-        data = services.profile(key)
+        iso3 = services.get_country(key).iso3
     except NotFound as exc:
         raise Http404(exc.message) from None
-    iso3 = data["area"]["iso3"]
     if key != iso3:
         return redirect("explorer:profile", key=iso3, permanent=True)
     context = {**_profile_context(iso3), **_notice_context()}
     return render(request, "explorer/profile.html", context)
 
 
-def _ranked(section) -> list[dict]:
-    from gcmhub.geo.models import Area
-
-    codes = {f.counterpart for f in section.figures} | {f.area for f in section.figures}
-    names = {area.iso3: area.tr("name") for area in Area.objects.filter(iso3__in=codes)}
+def _ranked_table(section) -> dict:
+    """Top origins or destinations: rank, country (its profile), migrants, the corridor."""
+    names = area_names({f.counterpart for f in section.figures} | {f.area for f in section.figures})
+    # One reverse per kind of link, not two per row: the codes are put in place.
+    profile_url = reverse("explorer:profile", kwargs={"key": "AAA"}).replace("AAA", "{}")
+    corridor_url = reverse("explorer:corridor", kwargs={"origin": "AAA", "destination": "BBB"})
+    corridor_url = corridor_url.replace("AAA", "{0}").replace("BBB", "{1}")
     rows = []
-    for figure in section.figures:
+    for rank, figure in enumerate(section.figures, 1):
         other = figure.counterpart if section.key == "top_origins" else figure.area
-        rows.append({"figure": figure, "name": names.get(other, other), "code": other})
-    return rows
+        corridor = corridor_url.format(figure.counterpart, figure.area)
+        rows.append([num(rank), {"link": profile_url.format(other), "text": names.get(other, other)},
+                     num(figure.value, figure.unit), {"link": corridor, "text": f"{figure.counterpart} → {figure.area}"}])  # fmt: skip
+    return {"caption": f"{section.title} ({section.figures[0].year})", "header": 1, "rows": rows,
+            "columns": [_("Rank"), _("Country"), _("Migrants"), _("Corridor")]}  # fmt: skip
+
+
+def area_names(codes) -> dict[str, str]:
+    """ISO3 → name in the current language, from the per-process area index."""
+    return {code: name for code, name in services.area_index().values() if code in codes}
 
 
 @by_data_version
@@ -131,13 +128,13 @@ def _corridor_context(o: str, d: str) -> dict:
     state = {"origin": o, "destination": d}
     context = {
         "data": data,
-        "stock_table": pivot(stock),
-        "cost_table": pivot(cost),
+        "stock_table_html": tables.time_table_html(pivot(stock), _("People from the origin in the destination")),
+        "cost_table_html": tables.time_table_html(
+            pivot(cost), f"{_('Average total cost of sending US$200, by quarter')}. {charts.target_note()}"),
         "stock_chart": charts.corridor_chart(state | {"part": "people"}, data) if stock else None,
         "cost_chart": charts.corridor_chart(state | {"part": "cost"}, data) if cost else None,
         "target": REMITTANCE_COST_TARGET,
-        "cost_caption": f"{_('Average total cost of sending US$200, by quarter')}. {charts.target_note()}",
-        "downloads": _downloads("get_corridor", o, d),
+        "downloads": charts.downloads("get_corridor", o, d),
         "reverse_url": reverse("explorer:corridor", kwargs={"origin": d, "destination": o}),
     }
     for chart in (context["stock_chart"], context["cost_chart"]):
@@ -149,10 +146,9 @@ def _corridor_context(o: str, d: str) -> dict:
 @public_page_cache
 def corridor(request, origin: str, destination: str):
     try:
-        data = services.corridor(origin, destination)
+        o, d = services.get_country(origin).iso3, services.get_country(destination).iso3
     except NotFound as exc:
         raise Http404(exc.message) from None
-    o, d = data["origin"]["iso3"], data["destination"]["iso3"]
     if (origin, destination) != (o, d):
         return redirect("explorer:corridor", origin=o, destination=d, permanent=True)
     context = {**_corridor_context(o, d), **_notice_context()}
@@ -172,11 +168,10 @@ def corridors(request):
     state = charts.ranking_state(request.GET)
     error = ""
     try:
-        data = services.corridors(**state)
+        data, chart = _ranking(**state)
     except InvalidInput as exc:
         error, state["region"] = exc.message, None
-        data = services.corridors(**state)
-    chart = charts.ranking_chart(state, data) if data["items"] else None
+        data, chart = _ranking(**state)
     context = {
         "data": data,
         "chart": chart,
@@ -186,7 +181,7 @@ def corridors(request):
         "regions": _regions(),
         "limit": state["limit"],
         "error": error,
-        "downloads": _downloads("list_corridors", **dict(state, year=data["year"])),
+        "downloads": charts.downloads("list_corridors", **dict(state, year=data["year"])),
         "unit": unit_label(CORRIDOR_MEASURE[state["measure"]].unit),
         **_notice_context(),
     }
@@ -194,6 +189,15 @@ def corridors(request):
 
 
 @by_data_version
+def _ranking(**state) -> tuple[dict, charts.Chart | None]:
+    data = services.corridors(**state)
+    chart = charts.ranking_chart(state, data) if data["items"] else None
+    if chart:
+        chart.spec_json, chart.table_html  # noqa: B018 (rendered once, kept with the answer)
+    return data, chart
+
+
+@by_data_version(reference=True)
 def _regions() -> list[tuple[str, str]]:
     from gcmhub.geo.models import Area
 
@@ -224,7 +228,7 @@ def map_page(request):
 def _map_context(series: str, year: int | None, dim: str) -> dict:
     data = services.map_values(series, year, dim)
     chart = charts.map_chart({"series": series, "year": year, "dim": dim}, data)
-    chart.spec_json  # noqa: B018 (serialised once, kept with the context)
+    chart.spec_json, chart.table_html  # noqa: B018 (rendered once, kept with the context)
     return {
         "data": data,
         "chart": chart,
@@ -283,6 +287,7 @@ def _year_step(years: list[int]) -> int:
     return reduce(gcd, gaps) if gaps else 1
 
 
+@by_data_version(reference=True)
 def _map_series() -> list[str]:
     from .models import SeriesSlice
 
@@ -306,7 +311,11 @@ def _incidents_context(year: int | None, region: str | None, route: str | None, 
         entry[0] += 1
         entry[1] += item["total"]
     chart = charts.incidents_chart(state, data)
-    chart.spec_json  # noqa: B018 (serialised once, kept with the context)
+    chart.spec_json, chart.table_html  # noqa: B018 (rendered once, kept with the context)
+    regions = {"caption": _("Incidents by Missing Migrants region"), "id": "explorer-incident-regions",
+               "columns": [_("Region"), _("Incidents"), _("Dead and missing")],
+               "rows": [[name, num(count), num(total)]
+                        for name, (count, total) in sorted(by_region.items(), key=lambda kv: -kv[1][1])]}  # fmt: skip
     return {
         "data": data,
         "chart": chart,
@@ -315,7 +324,7 @@ def _incidents_context(year: int | None, region: str | None, route: str | None, 
         "years": services.incident_years(),
         "choices": services.incident_choices(year),
         "error": "",
-        "by_region": sorted(by_region.items(), key=lambda kv: -kv[1][1]),
+        "regions_html": tables.table_html(regions),
         "downloads": chart.downloads,
     }
 
@@ -332,12 +341,31 @@ def incidents_page(request):
     return render(request, "explorer/incidents.html", context)
 
 
-@by_data_version
-def _country_choices() -> list[tuple[str, str]]:
+@by_data_version(reference=True)
+def _country_options() -> str:
+    """The ``<option>``s of every country (about 250, five selects a page), rendered once."""
     from gcmhub.geo.models import Area
     from gcmhub.geo.services import sort_by_name
 
-    return [(area.iso3, area.tr("name")) for area in sort_by_name(Area.objects.countries())]
+    countries = Area.objects.countries().only("iso3", "name_en", "name_fr", "name_es")
+    return "".join(f'<option value="{escape(area.iso3)}">{escape(area.tr("name"))}</option>'
+                   for area in sort_by_name(countries))  # fmt: skip
+
+
+def country_select_options(options: str, selected: str) -> str:
+    """``options`` with ``selected`` (an ISO3 code) chosen."""
+    if selected:
+        options = options.replace(f'value="{escape(selected)}">', f'value="{escape(selected)}" selected>', 1)
+    return mark_safe(options)  # noqa: S308 (built from escaped names above)
+
+
+def _compare_ranks_table(data: dict) -> dict:
+    """Each compared country's position among all countries with a value in the year."""
+    n = data["ranked_countries"]
+    rows = [[c["name"], f"{c['rank']} / {n}" if c["rank"] else tables.no_data_html(), c["period"] or "",
+             num(c["value"], data["unit"])] for c in data["countries"]]  # fmt: skip
+    return {"caption": _("Position among %(count)s countries with data in %(year)s") % {"count": n, "year": data["year"]},
+            "columns": [_("Country"), _("Rank"), _("Period"), _("Value")], "rows": rows, "id": "explorer-compare-ranks"}  # fmt: skip
 
 
 @public_page_cache
@@ -353,10 +381,11 @@ def compare_page(request):
     except (InvalidInput, NotFound) as exc:
         error = exc.message
     slots = (state["countries"] + [""] * services.MAX_COMPARED)[: services.MAX_COMPARED]
+    options = _country_options()
     context = {
         "data": data, "error": error, "chart": chart, "ranking": ranking, "series_code": state["series"],
-        "dim": state["dim"],
-        "slots": slots, "all_series": _map_series(), "downloads": chart.downloads if chart else [],
-        "countries": _country_choices(), **_notice_context(),
+        "dim": state["dim"], "slots": [country_select_options(options, code) for code in slots], "all_series": _map_series(),
+        "downloads": chart.downloads if chart else [], **_notice_context(),
+        "ranks_html": tables.table_html(_compare_ranks_table(data)) if data else "",
     }  # fmt: skip
     return render(request, "explorer/compare.html", context)

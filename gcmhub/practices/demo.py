@@ -101,6 +101,8 @@ def _publish(document: Document, pages: dict, item: dict) -> Practice:
         "areas": item["areas"],
         "objectives": item["objectives"],
         "population_groups": item.get("population_groups", []),
+        # Situations of vulnerability (the protection taxonomy): our reading of the practice, like its objectives.
+        "situations": item.get("situations", []),
         "sources": [
             {
                 "document": document.pk,

@@ -15,23 +15,27 @@ from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictFloat, StrictInt
 
 from gcmhub import references
 from gcmhub.actors.api import HistoryEntryOut, OrganizationRef
 from gcmhub.actors.auth import bearer_auth, read_auth
+from gcmhub.errors import InvalidInput
 from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, choices
 
-from . import hsds, services
+from . import hsds, imports, services
 from .inputs import MAX_LIST, MAX_LOCATIONS
+from .taxonomy import STAGES
 from .models import DESCRIPTION_MAX, NAME_MAX, SHORT_TEXT_MAX, ReferralMethod, Service, ServiceState
 
 router = Router(tags=["protection"])
 
 ServiceStateName = choices(ServiceState, "ServiceState")
 ReferralMethodName = choices(ReferralMethod, "ServiceReferralMethod")
+StageName = Literal[STAGES]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 # In a JSON body numbers keep their JSON type ("1.5" is not a number).
@@ -60,6 +64,9 @@ class ServiceOut(Schema):
     provider: OrganizationRef | None = Field(description="Null if the caller may not read the organisation")
     area: str = Field(description="ISO3 code of the country")
     situations: list[str] = Field(description="Situation codes of the vulnerability taxonomy")
+    stages: list[str] = Field(
+        description="Migration stages served; empty: every stage where its situations arise"
+    )
     groups: list[str]
     eligibility: str
     cost: str
@@ -135,6 +142,9 @@ class ServiceFields(InputSchema):
     provider: Ref | None = Field(None, description="Id of the provider organisation")
     area: Code | None = Field(None, description="ISO3 code of the country")
     situations: list[Code] | None = Field(None, max_length=MAX_LIST)
+    stages: list[StageName] | None = Field(
+        None, max_length=len(STAGES), description="Migration stages served; empty: every stage where its situations arise"
+    )
     groups: list[Code] | None = Field(None, max_length=MAX_LIST)
     eligibility: Text(SHORT_TEXT_MAX) | None = Field(None, description=NO_CASE_DETAILS)
     cost: Text(500) | None = None
@@ -232,6 +242,101 @@ def export_services(
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="services-hsds.zip"'
     return response
+
+
+# --- HSDS imports (background) --------------------------------------------------------------
+
+
+class ServiceImportForm(InputSchema):
+    format: Literal["hsds-json", "hsds-csv"] = Field(description="hsds-json: a .json file; hsds-csv: the zipped package")  # noqa: A003
+    area: Code = Field("", description="ISO3 country of the services (default: a focal point's own, else the addresses')")
+    dry_run: bool = Field(False, description="Check everything, write nothing")
+    draft: bool = Field(False, description="Keep the services as drafts, even for an administrator")
+    type: Code = Field("other", description="Service type of services without one of our taxonomy's type terms")  # noqa: A003
+
+
+class ServiceImportOut(Schema):
+    id: int
+    state: str = Field(description="queued, running, succeeded, validated (dry run) or failed")
+    format: str
+    file_name: str
+    sha256: str
+    area: str | None = Field(description="ISO3 code, or null: from the file's addresses")
+    user: str | None
+    dry_run: bool
+    draft: bool
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    services_read: int
+    created: int
+    updated: int
+    held: int = Field(description="Changes held for review (published services the uploader may not publish)")
+    organizations_created: int
+    problems: list[str] = Field(description="Located problems, file:line N or file:record N: field: reason")
+    warnings: list[str] = Field(description="Details not kept (contacts, out-of-range coordinates …)")
+    error: str
+    url: str
+
+    @staticmethod
+    def resolve_area(record) -> str | None:
+        return record.area.iso3 if record.area_id else None
+
+    @staticmethod
+    def resolve_user(record) -> str | None:
+        return record.user.get_username() if record.user_id else None
+
+    @staticmethod
+    def resolve_dry_run(record) -> bool:
+        return bool((record.options or {}).get("dry_run"))
+
+    @staticmethod
+    def resolve_draft(record) -> bool:
+        return bool((record.options or {}).get("draft"))
+
+    @staticmethod
+    def resolve_created(record) -> int:
+        return record.created_count
+
+    @staticmethod
+    def resolve_updated(record) -> int:
+        return record.updated_count
+
+    @staticmethod
+    def resolve_held(record) -> int:
+        return record.held_count
+
+    @staticmethod
+    def resolve_url(record) -> str:
+        return f"/api/v1/services/imports/{record.pk}"
+
+
+@router.post("/services/import", response={202: ServiceImportOut}, auth=bearer_auth, summary="Import HSDS services")
+def import_services(request, file: File[UploadedFile], fields: Form[ServiceImportForm]):
+    """Multipart upload of an HSDS 3.0 file (administrators; focal points for
+    their own country). It runs in the background, all or nothing: follow it
+    at ``GET /services/imports/{id}``, whose ``problems`` name file, line or
+    record, field and reason."""
+    unknown = sorted(set(request.POST) - set(ServiceImportForm.model_fields))
+    if unknown:  # as for JSON bodies: an unknown field is refused, never ignored
+        raise InvalidInput(_("Unknown field “%(field)s”.") % {"field": unknown[0]}, field=unknown[0])
+    record = imports.submit_import(
+        request.auth, fields.format, file, area=fields.area or None, dry_run=fields.dry_run, draft=fields.draft,
+        default_type=fields.type,
+    )  # fmt: skip
+    return Status(202, record)
+
+
+@router.get("/services/imports", response=list[ServiceImportOut], auth=bearer_auth, summary="HSDS imports")
+@paginate(Page)
+def list_service_imports(request):
+    """Your imports; a focal point's country's; all, for administrators."""
+    return imports.visible_imports(request.auth)
+
+
+@router.get("/services/imports/{import_id}", response=ServiceImportOut, auth=bearer_auth, summary="One HSDS import")
+def get_service_import(request, import_id: Id):
+    return imports.get_import(request.auth, import_id)
 
 
 @router.get("/services/{service_id}", response=ServiceOut, auth=read_auth)

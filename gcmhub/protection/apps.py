@@ -31,6 +31,9 @@ class ProtectionConfig(AppConfig):
         references.register(Service, visible_services, "protection.view_service")
         post_migrate.connect(_sync_situations, sender=self, dispatch_uid="protection_sync_situations")
 
-        from . import sections
+        from gcmhub import workers
+
+        from . import imports, sections
 
         sections.register()
+        workers.register_chore(imports.recover_interrupted_imports)

@@ -19,9 +19,9 @@ Planted (tests/protection/test_demo.py checks each one):
   records deaths and disappearances, no measure) and victims of trafficking
   at destination and on return (16.2.2 records detected victims, no
   measure there);
-* a few demo commitments of the commitments demo tagged with situations
-  and stages, one of them unfunded (a weak spot for exploited workers
-  before departure only if nothing else covers it);
+* the commitments demo tags its commitments with situations and stages
+  (``gcmhub.commitments.demo.PROTECTION_TAGS``); the matrix reads them as
+  measures beside the services;
 * three referral pathways (unaccompanied child, survivor of violence,
   stranded migrant) with their cards.
 """
@@ -107,17 +107,6 @@ PATHWAYS = [
       ("follow_up", "The desk follows up on voluntary return or onward travel.", [])]),
 ]  # fmt: skip
 
-# Title (of the commitments demo) → situations and stages to tag it with.
-COMMITMENT_TAGS = {
-    "Free legal aid for migrants in immigration proceedings": (["migrant_in_detention"], ["destination"]),
-    "Law banning recruitment fees charged to workers": (["exploited_worker"], ["pre_departure", "destination"]),
-    "Screening and referral procedures at border posts": (["unaccompanied_child", "trafficking_victim"], ["transit"]),
-    "Shelters for migrant women in situations of vulnerability": (["survivor_of_violence"], ["destination"]),
-    "No detention of children for migration reasons": (["unaccompanied_child", "migrant_in_detention"], []),
-    "Mobile health clinics for migrants in border towns": (["pregnant_woman"], ["transit", "destination"]),
-}
-
-
 def _organization(key: str):
     from gcmhub.actors import services
     from gcmhub.actors.models import Organization
@@ -139,23 +128,11 @@ def _months_ago(today: datetime.date, months: int) -> datetime.date:
     return today - datetime.timedelta(days=round(months * 30.5))
 
 
-def _tag_commitments(area) -> int:
-    from gcmhub.commitments.models import Commitment
-    from gcmhub.protection.models import Situation
-
-    tagged = 0
-    for title, (codes, stages) in COMMITMENT_TAGS.items():
-        for commitment in Commitment.objects.filter(area=area, is_demo=True, title=title):
-            commitment.situations.set(Situation.objects.filter(code__in=codes))
-            Commitment.objects.filter(pk=commitment.pk).update(stages=stages)
-            tagged += 1
-    return tagged
-
-
 def load_demo_directory(today: datetime.date | None = None) -> dict:
     """Create the demo directory and pathways; returns counts. Does nothing
     when they are already there (``{"skipped": True}``)."""
     from gcmhub import dataversion
+    from gcmhub.commitments.models import Commitment
     from gcmhub.geo.models import Area
     from gcmhub.protection import services
     from gcmhub.protection.inputs import ServiceInput
@@ -213,12 +190,14 @@ def load_demo_directory(today: datetime.date | None = None) -> dict:
                     is_demo=True,
                 )  # fmt: skip
             )
-        tagged = _tag_commitments(area)
     dataversion.bump()
     return {
         "skipped": False,
         "organizations": len(ORGANIZATIONS),
         "services": len(created),
         "pathways": len(pathways),
-        "commitments_tagged": tagged,
+        # Tagged by the commitments demo (PROTECTION_TAGS), counted here for the report.
+        "commitments_tagged": Commitment.objects.filter(area=area, is_demo=True, situations__isnull=False)
+        .distinct()
+        .count(),
     }

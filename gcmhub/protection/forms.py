@@ -25,7 +25,7 @@ from .models import (
     ServiceState,
     Situation,
 )
-from .taxonomy import load_taxonomy
+from .taxonomy import load_taxonomy, stage_choices
 
 LOCATION_ROWS_EXTRA = 2
 LANGUAGE_SEPARATORS = re.compile(r"[\s,;]+")
@@ -57,6 +57,10 @@ class ServiceForm(ServiceErrorsMixin, forms.Form):
     situations = forms.MultipleChoiceField(
         label=_("Situations served"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    stages = forms.MultipleChoiceField(
+        label=_("Migration stages served"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked if the service serves people at every stage where its situations arise."),
+    )  # fmt: skip
     groups = forms.MultipleChoiceField(label=_("Groups served"), required=False, widget=forms.CheckboxSelectMultiple)
     eligibility = _text(
         _("Eligibility"), SHORT_TEXT_MAX,
@@ -88,6 +92,7 @@ class ServiceForm(ServiceErrorsMixin, forms.Form):
         self.fields["area"].choices = [("", _("— choose —")), *country_choices(user)]
         self.fields["service_type"].choices = [(t.code, t.title()) for t in load_taxonomy().service_types]
         self.fields["situations"].choices = [(s.code, s.title()) for s in Situation.objects.filter(is_current=True)]
+        self.fields["stages"].choices = stage_choices()
         from gcmhub.practices.taxonomy import POPULATION_GROUPS
 
         self.fields["groups"].choices = list(POPULATION_GROUPS.items())
@@ -109,6 +114,7 @@ class ServiceForm(ServiceErrorsMixin, forms.Form):
             "name": data.name, "provider": data.provider.pk if data.provider else None,
             "area": data.area.iso3 if data.area else "", "service_type": data.service_type, "state": data.state,
             "description": data.description, "situations": [s.code for s in data.situations],
+            "stages": list(data.stages),
             "groups": list(data.groups), "eligibility": data.eligibility, "cost": data.cost,
             "languages": ", ".join(data.languages), "accessibility": data.accessibility, "hours": data.hours,
             "referral_methods": list(data.referral_methods), "phone": data.phone, "email": data.email,
@@ -149,3 +155,32 @@ def location_rows(formset) -> list[dict]:
         if any(values.get(name) not in (None, "") for name in ("name", "address", "admin_area", "latitude", "longitude")):
             rows.append({name: values.get(name) for name in ("name", "address", "admin_area", "latitude", "longitude")})
     return rows
+
+
+class ServiceImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_("HSDS 3.0: a .json file, or the tabular package as a .zip of CSV files.")
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=())  # noqa: A003
+    area = forms.ChoiceField(
+        label=_("Country"), required=False,
+        help_text=_("Every service of the file is placed in this country. Empty: each service's first address."),
+    )  # fmt: skip
+    type = forms.ChoiceField(  # noqa: A003
+        label=_("Type of service for services without one"), initial="other",
+        help_text=_("For services whose file gives none of GCM Hub's types of service."),
+    )  # fmt: skip
+    dry_run = forms.BooleanField(label=_("Check only: write nothing"), required=False)
+    draft = forms.BooleanField(
+        label=_("Keep the services as drafts"), required=False,
+        help_text=_("An administrator's import is published at once unless this is ticked; others' are drafts."),
+    )  # fmt: skip
+
+    def __init__(self, *args, user=None, **kwargs):
+        from .models import ServiceImport
+
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = ServiceImport.Format.choices
+        countries = country_choices(user)
+        self.fields["area"].choices = countries if not is_admin(user) else [("", _("— from the addresses —")), *countries]
+        self.fields["type"].choices = [(t.code, t.title()) for t in load_taxonomy().service_types]

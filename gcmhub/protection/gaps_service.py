@@ -8,7 +8,8 @@ What is read, for a country (``docs/protection.md``, "Gap matrix"):
   (overdue, stale, inactive) and ``unfunded`` when their funding is unfunded;
 * published practices of the country tagged with situations; their stage
   (``all``: every stage) and state;
-* published services of the country; their situations, state, and ``stale``
+* published services of the country; their situations, their stages (none:
+  every stage where the situation arises), state, and ``stale``
   when not verified for six months (``services.is_stale``);
 * for each harm link of ``data/harm_evidence.yaml``: the latest observation
   of the series for the country (the link's disaggregation first, else the
@@ -131,7 +132,7 @@ def _service_measures(area, today) -> list[gaps.Measure]:
             service.pk,
             service.name,
             frozenset(s.code for s in service.situations.all()),
-            frozenset(),
+            frozenset(service.stages or ()),
             service.state,
             ("stale",) if service.state == "active" and is_stale(service, today) else (),
             service.get_absolute_url(),

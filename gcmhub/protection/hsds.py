@@ -38,7 +38,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from .models import ReferralMethod, Service
-from .taxonomy import load_taxonomy
+from .taxonomy import STAGES, load_taxonomy
 
 HSDS_VERSION = "3.0"
 NAMESPACE = uuid.UUID("6f0d3a56-8f3e-5b0e-9d55-2c1c6b6c9a01")
@@ -50,6 +50,7 @@ BRANCHES = {
     "situation": "Situations of vulnerability",
     "group": "Groups served",
     "referral_method": "How to refer",
+    "stage": "Migration stages served",
 }
 STATUS_TO_HSDS = {"active": "active", "suspended": "temporarily closed", "closed": "defunct"}
 HSDS_TO_STATUS = {"active": "active", "temporarily closed": "suspended", "inactive": "suspended", "defunct": "closed"}
@@ -135,6 +136,7 @@ def _branch_codes() -> dict[str, list[tuple[str, str, str]]]:
             "situation": [(s.code, s.title("en"), s.description("en")) for s in taxonomy.situations],
             "group": [(code, str(label), str(label)) for code, label in POPULATION_GROUPS.items()],
             "referral_method": [(m.value, str(m.label), str(m.label)) for m in ReferralMethod],
+            "stage": [(code, taxonomy.stage_label(code, "en"), taxonomy.stage_label(code, "en")) for code in STAGES],
         }
 
 
@@ -192,6 +194,7 @@ def _service_terms(service: Service) -> list[tuple[str, str]]:
     pairs += [("situation", s.code) for s in service.situations.all()]
     pairs += [("group", code) for code in service.groups or []]
     pairs += [("referral_method", code) for code in service.referral_methods or []]
+    pairs += [("stage", code) for code in service.stages or []]
     return pairs
 
 

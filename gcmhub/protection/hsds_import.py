@@ -40,7 +40,7 @@ from gcmhub.errors import GcmHubError
 
 from . import hsds, inputs, services
 from .inputs import ServiceInput
-from .models import Service, Situation
+from .models import NAME_MAX, Service, Situation
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_SERVICES = 5000
@@ -54,7 +54,7 @@ HSDS_FIELD = {
     "cost": "fees_description", "eligibility": "eligibility_description", "phone": "phones.number",
     "hours": "schedules.description", "languages": "languages.code", "locations": "location",
     "service_type": "attributes.taxonomy_term", "situations": "attributes.taxonomy_term", "groups": "attributes",
-    "referral_methods": "attributes", "provider": "organization", "area": "addresses.country",
+    "referral_methods": "attributes", "stages": "attributes.taxonomy_term", "provider": "organization", "area": "addresses.country",
     "accessibility": "accessibility.description", "verified_on": "assured_date", "__all__": "",
 }  # fmt: skip
 
@@ -271,10 +271,11 @@ def read_tabular(files: dict[str, bytes], name: str) -> list[Entry]:
     return entries
 
 
-def read_source(path: Path) -> tuple[str, list[Entry]]:
-    """Read a JSON file, a zipped CSV package or a directory of CSV files."""
+def read_source(path: Path, name: str | None = None) -> tuple[str, list[Entry]]:
+    """Read a JSON file, a zipped CSV package or a directory of CSV files;
+    problems name ``name`` (default: the file's own name; an upload's: the name it was sent with)."""
     path = Path(path)
-    name = path.name
+    name = name or path.name
     if path.is_dir():
         files = {}
         total = 0
@@ -362,6 +363,9 @@ def convert(entry: Entry, *, area_code: str | None, default_type: str, terms: di
     name = _text(record.get("name"))
     if not name:
         problem("name", _("a service needs a name."))
+    elif len(name) > NAME_MAX:
+        # Refused rather than cut: a shortened name could pass for another service.
+        problem("name", _("at most %(limit)d characters (this one has %(count)d).") % {"limit": NAME_MAX, "count": len(name)})
     status = _text(record.get("status")) or "active"
     state = hsds.HSDS_TO_STATUS.get(status)
     if state is None:
@@ -459,7 +463,7 @@ def convert(entry: Entry, *, area_code: str | None, default_type: str, terms: di
     data = None
     if not problems:
         data = ServiceInput(
-            provider=None, area=area, name=name[:300], service_type=service_type,
+            provider=None, area=area, name=name, service_type=service_type,
             description=_text(record.get("description")), eligibility=_text(record.get("eligibility_description")),
             cost=(_text(record.get("fees_description")) or _text(record.get("fees")))[:500],
             languages=languages, accessibility=" ".join(accessibility), hours=_hours(record.get("schedules")),
@@ -467,6 +471,7 @@ def convert(entry: Entry, *, area_code: str | None, default_type: str, terms: di
             url=_text(record.get("url")), state=state,
             situations=list(Situation.objects.filter(code__in=found.get("situation", []), is_current=True)),
             groups=found.get("group", []), referral_methods=found.get("referral_method", []), locations=locations,
+            stages=list(dict.fromkeys(found.get("stage", []))),
         )  # fmt: skip
     return Converted(data, _text(record.get("id"))[:100], organization, verified_on, problems, warnings)
 
@@ -516,9 +521,10 @@ def import_services(
     dry_run: bool = False,
     publish: bool | None = None,
     default_type: str = "other",
+    name: str | None = None,
 ) -> ImportReport:
     """Import the file or package at ``path``; ImportRefused (nothing written) if any service has a problem."""
-    name, entries = read_source(path)
+    name, entries = read_source(path, name)
     return import_entries(actor, name, entries, area=area, dry_run=dry_run, publish=publish, default_type=default_type)
 
 

@@ -42,6 +42,7 @@ class ServiceInput:
     service_type: str
     description: str = ""
     situations: list[Situation] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     eligibility: str = ""
     cost: str = ""
@@ -67,6 +68,7 @@ class ServiceInput:
             service_type=service.service_type,
             description=service.description,
             situations=list(service.situations.all()),
+            stages=list(service.stages or []),
             groups=list(service.groups or []),
             eligibility=service.eligibility,
             cost=service.cost,
@@ -84,7 +86,7 @@ class ServiceInput:
 
 
 # Fields a writer may leave empty by sending null (lists become empty, texts blank).
-LIST_FIELDS = ("situations", "groups", "languages", "referral_methods", "locations")
+LIST_FIELDS = ("situations", "stages", "groups", "languages", "referral_methods", "locations")
 BLANK_FIELDS = ("description", "eligibility", "cost", "accessibility", "hours", "phone", "email", "url")
 
 
@@ -199,6 +201,21 @@ def check_languages(codes, field_name: str = "languages") -> list[str]:
     if len(result) > MAX_LIST:
         raise _invalid(field_name, _("List at most %(count)d languages.") % {"count": MAX_LIST})
     return result
+
+
+def check_stages(codes, field_name: str = "stages") -> list[str]:
+    """Stage codes in the taxonomy's order, each once."""
+    from .taxonomy import STAGES
+
+    for code in codes:
+        if code not in STAGES:
+            raise _invalid(
+                field_name,
+                _("Unknown migration stage “%(code)s”. Stages: %(codes)s.") % {"code": code, "codes": ", ".join(STAGES)},
+            )
+    if len(set(codes)) != len(codes):
+        raise _invalid(field_name, _("A migration stage is listed twice."))
+    return [stage for stage in STAGES if stage in codes]
 
 
 def check_groups(codes, field_name: str = "groups") -> list[str]:

@@ -28,7 +28,7 @@ from gcmhub.publishing import PublishableModel
 from gcmhub.text import long_text_field, validate_text
 from gcmhub.records import AuthoredModel
 
-from .taxonomy import load_taxonomy, service_type_choices
+from .taxonomy import load_taxonomy, service_type_choices, validate_stages
 
 NO_CASE_DETAILS = _(
     "Describe the service, not people: never enter names, case details or anything that could identify a migrant."
@@ -114,6 +114,11 @@ class Service(PublishableModel, AuthoredModel):
     situations = models.ManyToManyField(
         Situation, blank=True, related_name="services", verbose_name=_("situations served")
     )
+    # Migration stages served (taxonomy.STAGES); empty: every stage where its situations arise.
+    stages = models.JSONField(
+        _("migration stages served"), default=list, blank=True, validators=[validate_stages],
+        help_text=_("Leave empty if the service serves people at every stage where its situations arise."),
+    )  # fmt: skip
     # Population group codes (gcmhub.practices.taxonomy.POPULATION_GROUPS).
     groups = models.JSONField(_("groups served"), default=list, blank=True)
     eligibility = _text_field(
@@ -271,3 +276,90 @@ class ReferralStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.get_kind_display()}"
+
+
+class ServiceImport(models.Model):
+    """An HSDS file uploaded from the web or the API, imported in the
+    background (``imports.py``) by the CLI's importer, all or nothing. The
+    report keeps counts, warnings and the located problems
+    (``file:record 2: email: reason``) — never the file's content."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        VALIDATED = "validated", _("Validated (dry run)")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        JSON = "hsds-json", _("HSDS JSON")
+        CSV = "hsds-csv", _("HSDS tabular package (zip of CSV files)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="service_imports",
+    )  # fmt: skip
+    area = models.ForeignKey(
+        "geo.Area", verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices)  # noqa: A003
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    stored_file = models.CharField(_("stored upload"), max_length=500, blank=True)
+    # What was asked: dry_run, draft, default_type.
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    # The task worker running it ("host:pid"), so one that died is recognised.
+    worker = models.CharField(_("worker"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    services_read = models.PositiveIntegerField(_("services read"), default=0)
+    created_count = models.PositiveIntegerField(_("services created"), default=0)
+    updated_count = models.PositiveIntegerField(_("services updated"), default=0)
+    held_count = models.PositiveIntegerField(_("changes held for review"), default=0)
+    organizations_created = models.PositiveIntegerField(_("organisations created"), default=0)
+    # Located lines "file:where: field: reason".
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("service import")
+        verbose_name_plural = _("service imports")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.format} {self.file_name} ({self.state})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.VALIDATED, self.State.FAILED)
+
+
+class ServiceReminder(models.Model):
+    """One stale-service reminder sent to one person about one service
+    (``reminders.py``): nobody is reminded of the same service twice within
+    the reminder interval, and the service page shows its editors who was
+    reminded when. Usernames only: these are staff of providers and focal
+    points, never migrants."""
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="stale_reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept if the account is deleted: the log still says who was reminded.
+    recipient_username = models.CharField(_("recipient's username"), max_length=150)
+    sent_on = models.DateField(_("sent on"), db_index=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        verbose_name = _("stale-service reminder")
+        verbose_name_plural = _("stale-service reminders")
+        indexes = [models.Index(fields=["recipient", "sent_on"], name="service_reminder_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.service} → {self.recipient_username} ({self.sent_on})"

@@ -11,7 +11,11 @@ editor's input into what it takes, checking
   first contact → specialised → follow-up, each with something to do or a
   service;
 * every service id through ``gcmhub.references`` (a service the editor may
-  not read is refused like an unknown one).
+  not read is refused like an unknown one), active (not suspended or
+  closed) and in the pathway's country.
+
+The API (``web_api.py``: ``POST``/``PUT /referral-pathways``) calls the
+same two functions.
 """
 
 from __future__ import annotations
@@ -115,6 +119,12 @@ def _checked_steps(actor, area, steps: list[StepInput]) -> list[dict]:
         services = []
         for service_id in dict.fromkeys(step.services):
             service = references.resolve(actor, Service, service_id, field=f"{where}.services")
+            if service.state != Service.State.ACTIVE:
+                raise InvalidInput(
+                    _("Service %(id)s is %(state)s: a pathway sends people only to active services.")
+                    % {"id": service_id, "state": service.get_state_display().lower()},
+                    field=f"{where}.services",
+                )
             if service.area_id != area.pk:
                 raise InvalidInput(
                     _("Service %(id)s is not in this pathway's country.") % {"id": service_id},
@@ -129,7 +139,10 @@ def _checked_steps(actor, area, steps: list[StepInput]) -> list[dict]:
 
 def create_pathway(actor, *, area, situation, data: PathwayInput, is_demo: bool = False):
     from gcmhub.protection import services
+    from gcmhub.protection.models import ReferralPathway
 
+    # Out of the actor's country is refused before the steps are looked at.
+    services.require(actor, services.ADD_PATHWAY, ReferralPathway(area=area, situation=situation))
     steps = _checked_steps(actor, area, data.steps)
     return services.save_pathway(
         actor, None, area=area, situation=situation, title=_check_text(data.title, TITLE_MAX, "title"),

@@ -6,9 +6,13 @@ A published service not verified for ``STALE_AFTER_MONTHS`` months (never
 verified: counted from when it was entered) is stale (``services.is_stale``).
 ``gcmhub services remind`` sends each contributor or stakeholder of a
 provider organisation the stale services of that organisation, and each
-focal point the stale services of their country. The date of the reminder
-is noted on the service (``stale_reminded_on``, shown to its editors); it
-does not stop the next run from reminding again: schedule it, do not loop it.
+focal point the stale services of their country. Every reminder sent is
+logged (``ServiceReminder``: service, recipient, day), and a service is left
+out of a person's next message until ``interval_days()`` (default 30,
+``GCMHUB_SERVICE_REMINDER_INTERVAL_DAYS``) have passed — so a daily run
+reminds each person of each stale service once a month, not every day. The
+service page shows the log to the service's editors; the date of the last
+reminder is also noted on the service (``stale_reminded_on``).
 """
 
 from __future__ import annotations
@@ -26,10 +30,18 @@ from gcmhub import reminders as mechanism
 from gcmhub.actors.rules import is_focal_point, is_member
 from gcmhub.reminders import Reminder, ReminderLine, ReminderSection, ReminderTopic
 
-from .models import STALE_AFTER_MONTHS, Service
+from .models import STALE_AFTER_MONTHS, Service, ServiceReminder
 from .services import stale_services, verified_or_created_on
 
 LIMIT = 50
+DEFAULT_INTERVAL_DAYS = 30
+
+
+def interval_days() -> int:
+    """Days before the same person is reminded of the same service again."""
+    from django.conf import settings
+
+    return int(getattr(settings, "GCMHUB_SERVICE_REMINDER_INTERVAL_DAYS", DEFAULT_INTERVAL_DAYS))
 
 
 def service_url(service: Service) -> str | None:
@@ -52,6 +64,15 @@ def stale_for(user, today: datetime.date | None = None):
     return stale_services(services, today).order_by("last_verified_on", "created_at", "pk")
 
 
+def due_for(user, today: datetime.date | None = None):
+    """``stale_for`` less the services ``user`` was reminded of within the interval."""
+    day = today or timezone.localdate()
+    recent = ServiceReminder.objects.filter(
+        recipient=user, sent_on__gt=day - datetime.timedelta(days=interval_days()), sent_on__lte=day
+    )
+    return stale_for(user, today).exclude(pk__in=recent.values("service_id"))
+
+
 def _detail(service: Service) -> str:
     if service.last_verified_on:
         return _("last verified %(date)s") % {"date": service.last_verified_on.isoformat()}
@@ -59,7 +80,7 @@ def _detail(service: Service) -> str:
 
 
 def _sections(user, today: datetime.date | None) -> list[ReminderSection]:
-    found = list(stale_for(user, today)[: LIMIT + 1])
+    found = list(due_for(user, today)[: LIMIT + 1])
     if not found:
         return []
     lines = [
@@ -81,16 +102,27 @@ def _page():
 
 
 def _noted(sent: list[Reminder], today: datetime.date | None) -> None:
-    """Note on each service when its editors were last reminded."""
+    """Log who was reminded of which service (the services their message
+    listed) and note on each service when its editors were last reminded."""
     from gcmhub.actors.models import User
 
     day = today or timezone.localdate()
     ids: set[int] = set()
+    log = []
     for user in User.objects.filter(username__in=[r.username for r in sent]):
-        ids.update(stale_for(user, today).values_list("pk", flat=True)[: LIMIT + 1])
+        listed = list(due_for(user, today).values_list("pk", flat=True)[:LIMIT])
+        ids.update(listed)
+        log += [ServiceReminder(service_id=pk, recipient=user, recipient_username=user.username, sent_on=day)
+                for pk in listed]  # fmt: skip
     if ids:
+        ServiceReminder.objects.bulk_create(log)
         Service.objects.filter(pk__in=ids).update(stale_reminded_on=day)
         dataversion.bump()
+
+
+def reminder_log(service: Service, limit: int = 20) -> list[ServiceReminder]:
+    """The latest reminders sent about ``service`` (for its editors)."""
+    return list(service.stale_reminders.all()[:limit])
 
 
 STALE_SERVICES = ReminderTopic(

@@ -53,3 +53,6 @@ edits_pathway = is_admin | manages_area_of("area_id")
 rules.add_perm("protection.add_referralpathway", edits_pathway)
 rules.add_perm("protection.change_referralpathway", edits_pathway)
 rules.add_perm("protection.delete_referralpathway", edits_pathway)
+
+# HSDS imports from the web and the API (the object is the country; None: the file's own).
+rules.add_perm("protection.import_services", is_admin | manages_area_of(lambda area: area))

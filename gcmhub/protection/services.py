@@ -62,7 +62,7 @@ ADD_PATHWAY = "protection.add_referralpathway"
 DELETE_PATHWAY = "protection.delete_referralpathway"
 
 SCALAR_FIELDS = (
-    "provider", "area", "name", "service_type", "description", "groups", "eligibility", "cost", "languages",
+    "provider", "area", "name", "service_type", "description", "stages", "groups", "eligibility", "cost", "languages",
     "accessibility", "hours", "referral_methods", "phone", "email", "url", "state", "is_demo",
 )  # fmt: skip
 RELATIONS = "_relations"  # key of the held situations and locations inside pending_changes
@@ -288,6 +288,7 @@ def _apply(service: Service, data: ServiceInput) -> None:
     data.name = inputs.check_visible(data.name, "name")
     data.languages = inputs.check_languages(data.languages)
     data.groups = inputs.check_groups(data.groups)
+    data.stages = inputs.check_stages(data.stages)
     data.referral_methods = inputs.check_referral_methods(data.referral_methods)
     data.locations = inputs.check_locations(data.locations)
     if len({s.pk for s in data.situations}) != len(data.situations):

@@ -183,12 +183,14 @@ def directory(request):
         "point_count": len(points),
         "today": timezone.localdate(),
         "can_add": request.user.has_perm("protection.add_service"),
+        "can_import": request.user.has_perm("protection.import_services"),
         "pathway_count": ReferralPathway.objects.count(),
     }
     return render(request, "protection/directory.html", context)
 
 
 def service_detail(request, pk: int):
+    from gcmhub.protection.reminders import interval_days, reminder_log
     from gcmhub.protection.services import is_stale, may_see_staff_view, service_history
 
     service = (
@@ -197,15 +199,20 @@ def service_detail(request, pk: int):
     if service is None or not request.user.has_perm("protection.view_service", service):
         raise Http404(_("No such service."))
     today = timezone.localdate()
+    staff_view = may_see_staff_view(request.user, service)
     pathways_here = ReferralPathway.objects.filter(steps__services=service).distinct().select_related("situation")
     context = {
         "service": service,
         "stale": is_stale(service, today),
         "languages": [language_name(code) for code in service.languages or ()],
         "referral_methods": service.referral_methods or [],
+        "stages": [load_taxonomy().stage_label(code) for code in service.stages or ()],
         "pathways": pathways_here,
         "can_change": request.user.has_perm("protection.change_service", service),
-        "staff_view": may_see_staff_view(request.user, service),
+        "staff_view": staff_view,
+        # Who was reminded when: for those who work on the service (its editors, reviewers).
+        "reminders": reminder_log(service) if staff_view else [],
+        "reminder_interval": interval_days(),
         "history": service_history(request.user, service)[:HISTORY_SHOWN],
     }
     return render(request, "protection/service_detail.html", context)
@@ -298,6 +305,50 @@ def service_edit(request, pk: int):
     form = ServiceForm(initial=ServiceForm.initial_from(data, service.version), user=request.user)
     locations = LocationFormSet(initial=data.locations, prefix="location")
     return _service_form_page(request, service, form, locations, held=held)
+
+
+# --- HSDS imports from the web ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_import(request):
+    """Upload an HSDS file (administrators; focal points for their country):
+    it is imported in the background by the command line's importer."""
+    from gcmhub.actors.views import _form_status, forbidden
+    from gcmhub.protection import imports
+    from gcmhub.protection.forms import ServiceImportForm
+
+    if not request.user.has_perm(imports.IMPORT):
+        return forbidden(request)
+    form = ServiceImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            record = imports.submit_import(
+                request.user, values["format"], values["file"], area=values["area"] or None,
+                dry_run=values["dry_run"], draft=values["draft"], default_type=values["type"],
+            )  # fmt: skip
+        except Forbidden as error:
+            return forbidden(request, error.message)
+        except InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The file was received; it is imported in the background."))
+            return redirect("protection:service-import-detail", pk=record.pk)
+    context = {"form": form, "recent": imports.visible_imports(request.user)[:PER_PAGE]}
+    return render(request, "protection/service_import.html", context, status=_form_status(form))
+
+
+@login_required
+def service_import_detail(request, pk: int):
+    from gcmhub.protection import imports
+
+    try:
+        record = imports.get_import(request.user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from None
+    return render(request, "protection/service_import_detail.html", {"record": record})
 
 
 # --- referral pathways ----------------------------------------------------------------
@@ -470,7 +521,7 @@ def pathway_edit(request, pk: int | None = None):
                 pathway = _pathway_or_404(request, pathway.pk)
     services = []
     if area is not None:
-        services = list(visible_services(user).filter(area=area).order_by("service_type", "name"))
+        services = list(visible_services(user).filter(area=area, state="active").order_by("service_type", "name"))
     context = {
         "pathway": pathway,
         "area": area,

@@ -1,17 +1,23 @@
 """API: the protection-gap matrix of a country and the referral pathways.
 
-Mounted under /api/v1/ beside the directory endpoints of ``api.py``. Both
-are public reads (a token only widens what a step's services show)."""
+Mounted under /api/v1/ beside the directory endpoints of ``api.py``. The
+reads are public (a token only widens what a step's services show); a
+pathway is written (``POST``/``PUT /referral-pathways``) by its country's
+focal point or an administrator, through the pathway editor's functions
+(``pathways.create_pathway``/``edit_pathway``) with the version read."""
 
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from gcmhub.actors.auth import read_auth
-from gcmhub.apischema import Code, Page
-from gcmhub.errors import NotFound
+from gcmhub.actors.auth import bearer_auth, read_auth
+from gcmhub.apischema import Code, Id, InputSchema, Page, Ref, Text, Version, choices
+from gcmhub.errors import InvalidInput, NotFound
 from gcmhub.protection import gaps_text, pathways
+from gcmhub.protection.models import StepKind
+
+NO_CASE_DETAILS = "Describe services and what to do, never people: no names or case details of migrants."
 
 router = Router(tags=["protection"])
 
@@ -205,3 +211,78 @@ def list_referral_pathways(request, filters: Query[ReferralPathwayFilters]):
     specialised services, follow-up) with the services at each step."""
     queryset = pathways.visible_pathways(request.auth)
     return pathways.filter_pathways(queryset, area=filters.area or "", situation=filters.situation or "")
+
+
+# --- writing pathways (the editor's functions) ------------------------------------
+
+
+class ReferralStepIn(InputSchema):
+    kind: choices(StepKind, "ReferralStepKind") = Field(description="first_contact, specialised or follow_up, in that order")
+    description: Text(pathways.TEXT_MAX) = Field("", description=NO_CASE_DETAILS)
+    services: list[Ref] = Field(
+        [], max_length=pathways.MAX_SERVICES_PER_STEP,
+        description="Ids of active services of the pathway's country that the caller may read",
+    )  # fmt: skip
+
+
+class ReferralPathwayContent(InputSchema):
+    title: Text(pathways.TITLE_MAX)
+    notes: Text(pathways.TEXT_MAX) = Field("", description=NO_CASE_DETAILS)
+    steps: list[ReferralStepIn] = Field(min_length=1, max_length=pathways.MAX_STEPS)
+
+    def pathway_input(self) -> pathways.PathwayInput:
+        return pathways.PathwayInput(
+            title=self.title, notes=self.notes,
+            steps=[pathways.StepInput(kind=s.kind, description=s.description, services=list(s.services)) for s in self.steps],
+        )  # fmt: skip
+
+
+class ReferralPathwayIn(ReferralPathwayContent):
+    area: Code = Field(description="ISO3 code of the country")
+    situation: Code = Field(description="Situation code of the vulnerability taxonomy")
+
+
+class ReferralPathwayPut(ReferralPathwayContent):
+    """The whole pathway but its country and situation, which stay as created."""
+
+    version: Version
+
+
+def _situation(code: str):
+    from gcmhub.protection.models import Situation
+
+    situation = Situation.objects.filter(code=code, is_current=True).first()
+    if situation is None:
+        raise InvalidInput(_("Unknown situation “%(code)s”.") % {"code": code}, field="situation")
+    return situation
+
+
+@router.post(
+    "/referral-pathways", response={201: ReferralPathwayOut}, auth=bearer_auth, summary="Create a referral pathway"
+)
+def create_referral_pathway(request, payload: ReferralPathwayIn):
+    """A focal point for their own country (administrators: any). Steps go
+    first contact → specialised → follow-up; each names active services of
+    the country the caller may read, or says what to do."""
+    from gcmhub.protection import services
+    from gcmhub.protection.inputs import resolve_area
+
+    services.require(request.auth, services.ADD_PATHWAY)
+    area = resolve_area(payload.area)
+    pathway = pathways.create_pathway(
+        request.auth, area=area, situation=_situation(payload.situation), data=payload.pathway_input()
+    )
+    return Status(201, pathways.get_pathway(request.auth, pathway.pk))
+
+
+@router.put("/referral-pathways/{pathway_id}", response=ReferralPathwayOut, auth=bearer_auth, summary="Replace a referral pathway")
+def replace_referral_pathway(request, pathway_id: Id, payload: ReferralPathwayPut):
+    """Replace title, notes and steps, with the ``version`` read (409 if someone saved since)."""
+    pathway = pathways.get_pathway(request.auth, pathway_id)
+    pathways.edit_pathway(request.auth, pathway, payload.pathway_input(), payload.version)
+    return pathways.get_pathway(request.auth, pathway.pk)
+
+
+@router.get("/referral-pathways/{pathway_id}", response=ReferralPathwayOut, auth=read_auth, summary="One referral pathway")
+def get_referral_pathway(request, pathway_id: Id):
+    return pathways.get_pathway(request.auth, pathway_id)

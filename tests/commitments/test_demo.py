@@ -101,3 +101,17 @@ def test_the_shipped_example_imports_into_the_demo_and_the_template_matches_the_
     assert len(report.created) == 3
     grant = Commitment.objects.get(pk=report.created[2])
     assert grant.is_demo and grant.indicator_links.get().target_value == 3
+
+
+def test_the_protecting_commitments_are_tagged_so_the_filters_find_them(demo, client):
+    from gcmhub.commitments.demo import PROTECTION_TAGS
+
+    tagged = Commitment.objects.filter(area__iso3=DEMO_AREA, situations__isnull=False).distinct()
+    assert tagged.count() == len(PROTECTION_TAGS)
+    shelters = Commitment.objects.get(title="Shelters for migrant women in situations of vulnerability")
+    assert list(shelters.situations.values_list("code", flat=True)) == ["survivor_of_violence"]
+    assert shelters.stages == ["destination"] and "situations: survivor_of_violence" in shelters.relations_summary
+    page = client.get("/en/commitments/?situation=unaccompanied_child&area=KEN").content.decode()
+    assert "No detention of children for migration reasons" in page
+    assert "Screening and referral procedures at border posts" not in page  # a draft: not public
+    assert "Human rights training for border officers" in client.get("/en/commitments/?stage=transit").content.decode()

@@ -78,3 +78,14 @@ def test_real_queries_find_the_practices_and_loading_twice_changes_nothing(loade
     again = demo.load_demo_practices()
     assert again.skipped == "already loaded"
     assert Practice.objects.filter(sources__document__sha256=demo_sha256()).count() == loaded.practices
+
+
+def test_practices_about_people_in_situations_of_vulnerability_are_tagged(loaded, client):
+    spec = {item["title"]: item.get("situations", []) for item in yaml.safe_load(demo.DATA_FILE.read_text())["practices"]}
+    tagged = Practice.objects.filter(sources__document__sha256=demo_sha256(), situations__isnull=False).distinct()
+    assert tagged.count() == sum(1 for codes in spec.values() if codes) >= 10
+    for practice in tagged:
+        assert set(practice.situations.values_list("code", flat=True)) == set(spec[practice.title])
+    listed = client.get("/en/practices/?situation=trafficking_victim").content.decode()
+    assert "Joint procedures for handling trafficking cases and reintegrating victims" in listed
+    assert "Public funds matching diaspora remittances" not in listed

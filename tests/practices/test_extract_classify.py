@@ -109,3 +109,17 @@ def test_semantic_rerank_blends_similarity_and_is_off_without_the_extra(monkeypa
     assert not semantic.available()
     assert semantic.rerank("text", ranked) is ranked
     assert semantic.rerank("text", ranked, enabled=False) is ranked
+
+
+def test_the_compact_lexicon_does_not_depend_on_the_order_words_arrive_in():
+    """More equally weighted terms than an objective keeps: the cut must not follow set or insertion order."""
+    from gcmhub.practices.extraction.objectives import ObjectiveClassifier
+
+    words = [f"term{chr(97 + first)}{chr(97 + second)}" for first in range(10) for second in range(12)]  # 120 words
+    other = [(f"other{chr(97 + index)}", 1.0) for index in range(8)]
+
+    def lexicon(order):
+        texts = {1: [(word, 1.0) for word in order], **{number: other for number in range(2, 9)}}
+        return ObjectiveClassifier(texts, {}).compact
+
+    assert lexicon(words) == lexicon(list(reversed(words)))

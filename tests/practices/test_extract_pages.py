@@ -3,7 +3,7 @@
 import pytest
 
 from gcmhub.practices.extraction import ReportTextError, read_text_file, split_pages
-from gcmhub.practices.extraction.pages import front_matter_pages, join_pages
+from gcmhub.practices.extraction.pages import back_matter_start, front_matter_pages, join_pages
 from gcmhub.practices.extraction.sentences import split_sentences
 from tests.practices.extract_samples import SAMPLE_REPORT
 
@@ -49,6 +49,22 @@ def test_front_matter_ends_at_the_first_heading_after_the_contents():
     pages = split_pages(SAMPLE_REPORT)
     assert front_matter_pages(pages) == 2  # cover and contents
     assert front_matter_pages(["INTRODUCTION no contents page", "more"]) == 0
+
+
+def test_back_matter_starts_at_an_appendix_heading_in_the_second_half():
+    body = ["INTRODUCTION see the annex", "EXPERIENCES", "More experiences", "RECOMMENDATIONS"]
+    assert back_matter_start(body + ["APPENDICES Final agenda", "Concept note text"]) == 4
+    assert back_matter_start(body + ["ANNEX I List of participants"]) == 4
+    assert back_matter_start(["ANNEX early mention", "body", "body", "body"]) is None  # first half: not back matter
+    assert back_matter_start(body) is None
+
+
+def test_nothing_is_extracted_from_appendices():
+    from gcmhub.practices.extraction import extract_candidates
+
+    measure = "Kenya had launched a national helpline for migrant workers in 2015."
+    pages = ["INTRODUCTION Examples.", measure, "Other text.", "APPENDICES Final agenda", measure]
+    assert [candidate.page for candidate in extract_candidates(pages)] == [2]
 
 
 def test_offsets_point_into_the_joined_text():

@@ -106,6 +106,7 @@ def test_a_funder_is_not_the_author(places):
     [
         ("The Quito Process had agreed on a road map.", "Quito Process"),  # not listed: known by its form
         ("Within the Sahel Dialogue on Migration, ministers met.", "Sahel Dialogue"),
+        ("Within\nthe Sahel\nDialogue, ministers met.", "Sahel Dialogue"),  # broken over lines
         ("The Bali Process had set up a working group.", "Bali Process"),  # listed
         ("Every Regional Consultative Process reports yearly.", None),  # a kind of process, not one
         ("Marrakech, Morocco Dialogue #2: partnerships", None),  # a country's name and a heading
@@ -172,3 +173,9 @@ def test_places_data_codes_are_checked():
         check_places_data({"cities": {"XXX": ["Atlantis"]}}, {"BEL"})
     with pytest.raises(PlacesDataError, match="organisations, Club: 'ZZZ'"):
         check_places_data({"organisations": {"Club": "ZZZ"}}, {"BEL"})
+
+
+def test_a_name_given_to_two_countries_is_refused():
+    data = {"demonyms": {"COG": ["Congolese"], "COD": ["Congolese"]}}
+    with pytest.raises(PlacesDataError, match="'Congolese' is already given to COG"):
+        check_places_data(data, {"COG", "COD"})

@@ -102,18 +102,26 @@ def test_a_rebuild_loads_everything_again(loads):
     same(matrix.current_matrix(), full_load())
     assert len(loads) == 1
 
+    # A rebuild logs no change per practice; the next edit is still patched in.
+    make_practice("Fair recruitment corridor", areas=["PHL"])
+    same(matrix.current_matrix(), full_load())
+    assert len(loads) == 1
+
 
 def test_counts_agree_for_few_and_many_rows():
     practices = [
         make_practice(f"Practice {i}", areas=["KEN", "MEX", "PHL"][: 1 + i % 3], objectives=[1 + i % 5],
-                      population_groups=["children"] if i % 2 else [], stage=["return", "transit"][i % 2])
+                      population_groups=["children"] if i % 2 else [], stage=["return", "transit"][i % 2],
+                      published=i % 4 != 0)
         for i in range(12)
     ]  # fmt: skip
     index_practices([p.pk for p in practices])
     table = matrix.current_matrix()
     rng = np.random.default_rng(4)
-    for density in (0.05, 0.2, 0.5, 0.9):
-        mask = rng.random(len(table.ids)) < density
+    masks = [rng.random(len(table.ids)) < density for density in (0.05, 0.2, 0.5, 0.9)]
+    # Near the published set: counted from its counts, corrected by the rows that differ.
+    masks += [table.published.copy(), table.published ^ (rng.random(len(table.ids)) < 0.15)]
+    for mask in masks:
         naive: dict = {}
         for row, code in zip(table.rows.tolist(), table.codes.tolist(), strict=True):
             if mask[row]:
@@ -122,3 +130,15 @@ def test_counts_agree_for_few_and_many_rows():
     children = table.with_any("population", ["children"])
     assert children.sum() == 6
     assert table.with_any("area", ["PHL", "MEX"]).sum() == 8
+
+
+def test_newest_first_orders_by_date_then_highest_id():
+    old = make_practice("Old", days_ago=30)
+    twins = [make_practice("Twin A"), make_practice("Twin B")]
+    table = matrix.current_matrix()
+    table.dates[table.rows_of([p.pk for p in twins])] = table.dates[table.rows_of([twins[0].pk])][0]
+    table.__dict__.pop("_newest", None)
+    everything = np.ones(len(table.ids), dtype=bool)
+    assert table.ids[table.newest_first(everything)].tolist() == [twins[1].pk, twins[0].pk, old.pk]
+    without_old = table.ids != old.pk
+    assert table.ids[table.newest_first(without_old)].tolist() == [twins[1].pk, twins[0].pk]

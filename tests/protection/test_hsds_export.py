@@ -49,7 +49,7 @@ def page_schema() -> dict:
 
 @pytest.fixture
 def directory(make_service, orgs, mexico):
-    full = make_service(verified_on=__import__("datetime").date(2026, 9, 1))
+    full = make_service(verified_on=__import__("datetime").date(2026, 9, 1), stages=["transit", "destination"])
     make_service(name="Hotline", service_type="emergency_hotline", locations=[], hours="", phone="", email="",
                  url="", situations=[situation("trafficking_victim")], groups=[], referral_methods=["phone"],
                  languages=["es"], area=mexico, provider=orgs.mex_ngo, state="suspended")  # fmt: skip

@@ -82,3 +82,40 @@ def test_commitment_reminders_do_not_list_services(waiting):
     from gcmhub.commitments.reminders import reminders as commitment_reminders
 
     assert all("Stale shelter" not in r.body for r in commitment_reminders())
+
+
+def test_nobody_is_reminded_twice_within_the_interval(waiting, people, make_service, settings):
+    from gcmhub.protection.models import ServiceReminder
+    from gcmhub.protection.reminders import send_reminders
+
+    today = datetime.date.today()
+    assert {r.username for r in send_reminders(today)} == {"provider", "provider-stakeholder", "focal-ken"}
+    log = ServiceReminder.objects.filter(service=waiting)
+    assert sorted(log.values_list("recipient_username", flat=True)) == ["focal-ken", "provider", "provider-stakeholder"]
+    # The next day: nothing new to say, so nobody gets a message.
+    mail.outbox.clear()
+    assert send_reminders(today + datetime.timedelta(days=1)) == [] and mail.outbox == []
+    # A service that becomes stale meanwhile is still reminded, alone.
+    newly = age(make_service(name="Newly stale"), 190)
+    sent = send_reminders(today + datetime.timedelta(days=2))
+    assert {r.username for r in sent} == {"provider", "provider-stakeholder", "focal-ken"}
+    assert all("Newly stale" in r.body and "Stale shelter" not in r.body for r in sent)
+    # Once the interval has passed, both are reminded again.
+    settings.GCMHUB_SERVICE_REMINDER_INTERVAL_DAYS = 7
+    again = send_reminders(today + datetime.timedelta(days=10))
+    assert all("Newly stale" in r.body and "Stale shelter" in r.body for r in again)
+    assert ServiceReminder.objects.filter(service=newly).count() == 6
+
+
+def test_service_page_shows_the_reminder_log_to_editors_only(waiting, people, client):
+    from gcmhub.protection.reminders import send_reminders
+
+    send_reminders()
+    url = f"/en/protection/services/{waiting.pk}/"
+    assert "Reminders sent" not in client.get(url).content.decode()
+    client.force_login(people.other_provider)
+    assert "Reminders sent" not in client.get(url).content.decode()
+    for editor in (people.provider, people.focal_ken, people.reviewer):
+        client.force_login(editor)
+        page = client.get(url).content.decode()
+        assert "Reminders sent" in page and "provider-stakeholder" in page, editor

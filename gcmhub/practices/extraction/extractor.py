@@ -20,7 +20,7 @@ from gcmhub.practices.extraction.actors import CARRIED, COLLECTIVE, VOICE, Actor
 from gcmhub.practices.extraction.measures import THRESHOLD as MEASURE_THRESHOLD
 from gcmhub.practices.extraction.measures import MeasureEvidence, measure_evidence
 from gcmhub.practices.extraction.objectives import get_classifier
-from gcmhub.practices.extraction.pages import front_matter_pages, join_pages
+from gcmhub.practices.extraction.pages import back_matter_start, front_matter_pages, join_pages
 from gcmhub.practices.extraction.places import CITY, COUNTRY, get_place_finder
 from gcmhub.practices.extraction.sentences import Sentence, page_at, split_sentences
 from gcmhub.practices.extraction.speakers import Speaker, find_speakers
@@ -102,6 +102,8 @@ def extract_candidates(
     text, offsets = join_pages(pages)
     sentences = split_sentences(text, offsets)
     first_body_page = front_matter_pages(pages) + 1
+    back_matter = back_matter_start(pages)
+    last_body_page = back_matter if back_matter is not None else len(pages)  # pages are numbered from 1
     places = get_place_finder()
     context = _ActorContext(places, _known_speakers(sentences, places))
     found: list[_Found] = []
@@ -109,7 +111,7 @@ def extract_candidates(
     for index, sentence in enumerate(sentences):
         if on_progress is not None and index % step == 0:
             on_progress(int(100 * index / len(sentences)))
-        if sentence.page < first_body_page or _NOT_BODY.search(sentence.text):
+        if not first_body_page <= sentence.page <= last_body_page or _NOT_BODY.search(sentence.text):
             continue
         introduced = find_speakers(sentence.text, places)
         actor = context.actor_of(sentence.text, introduced)

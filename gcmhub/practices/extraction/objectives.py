@@ -103,7 +103,8 @@ class ObjectiveClassifier:
                 for term, count in counter.items()
                 if document_frequency[term] <= total // 4
             }
-            for term, weight in sorted(weighted.items(), key=lambda item: -item[1])[:_COMPACT_TERMS_PER_OBJECTIVE]:
+            # Ties broken by the term itself, so the lexicon does not depend on set order (hash seed).
+            for term, weight in sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:_COMPACT_TERMS_PER_OBJECTIVE]:
                 lexicon[term][number] = round(weight * COMPACT_WEIGHT, 3)
         return dict(lexicon)
 
@@ -116,7 +117,8 @@ class ObjectiveClassifier:
                 continue
             totals[number] += weight
             reasons[number][term] = weight
-        for term in content_terms(text):
+        # Sorted: summing in a fixed order keeps scores (and rounded confidences) the same from run to run.
+        for term in sorted(content_terms(text)):
             for number, weight in self.compact.get(term, {}).items():
                 totals[number] += weight
                 reasons[number].setdefault(term, weight)

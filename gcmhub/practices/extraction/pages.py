@@ -160,3 +160,23 @@ def front_matter_pages(pages: list[str]) -> int:
         if heading and len(heading.group(1)) >= 6 and not heading.group(1).startswith(_FRONT_HEADINGS):
             return index
     return 0
+
+
+# Headings that open the back matter of a report: what follows is not the body.
+_BACK_HEADINGS = ("APPENDIX", "APPENDICES", "ANNEX", "ANNEXES", "REFERENCES", "BIBLIOGRAPHY", "FINAL AGENDA",
+                  "PROVISIONAL AGENDA", "AGENDA", "LIST OF PARTICIPANTS", "CONCEPT NOTE", "BACKGROUND PAPER")
+
+
+def back_matter_start(pages: list[str]) -> int | None:
+    """Index of the first page of the back matter (appendices, agendas, references), or None.
+
+    Only a page in the second half of the report that opens with such a
+    heading counts, so that a contents page or an introduction that mentions
+    "the annex" does not cut the body short. Every later page is back matter
+    too: the body does not resume after its appendices.
+    """
+    for index in range(len(pages) // 2, len(pages)):
+        heading = _HEADING.match(pages[index])
+        if heading and heading.group(1).startswith(_BACK_HEADINGS):
+            return index
+    return None

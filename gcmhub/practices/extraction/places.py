@@ -105,9 +105,8 @@ class PlaceFinder:
         for match in self._unlisted_process.finditer(text):
             start, end = match.span(1)
             name = match.group(1)
-            while name.split(" ", 1)[0] in self._process_leading_words and " " in name:
-                first = name.split(" ", 1)[0]
-                name = name[len(first) :].lstrip()
+            while len(name.split()) > 1 and name.split()[0] in self._process_leading_words:
+                name = name[len(name.split()[0]) :].lstrip()  # any whitespace, line breaks included
                 start = end - len(name)
             if any(m.kind == PROCESS and m.start <= start < m.end for m in found):
                 continue
@@ -115,7 +114,7 @@ class PlaceFinder:
                 continue
             if not self.is_named_process(name):
                 continue
-            added.append(Mention(start, end, PROCESS, name, None))
+            added.append(Mention(start, end, PROCESS, " ".join(name.split()), None))
         if not added:
             return found
         kept = [m for m in found if not any(a.start <= m.start < a.end for a in added)]
@@ -206,13 +205,21 @@ def read_places_data(path: Path = DATA_FILE) -> dict:
 
 
 def check_places_data(data: dict, known_iso3: set[str], file: str = DATA_FILE.name) -> None:
-    """Every code in places.yaml must be a known country."""
+    """Every code in places.yaml must be a known country, and a name may stand for one country only."""
+    country_of_name: dict[str, tuple[str, str]] = {}
     for key in ("demonyms", "nationals", "cities"):
         for iso3, names in (data.get(key) or {}).items():
             if iso3 not in known_iso3:
                 raise PlacesDataError(f"{file}, {key}: {iso3!r} is not a country code")
             if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
                 raise PlacesDataError(f"{file}, {key}, {iso3}: expected a list of names")
+            for name in names:
+                other_key, other = country_of_name.setdefault(name, (key, iso3))
+                if other != iso3:
+                    raise PlacesDataError(
+                        f"{file}, {key}, {iso3}: {name!r} is already given to {other} under {other_key}; "
+                        "an ambiguous name belongs in no list"
+                    )
     for name, iso3 in (data.get("short_names") or {}).items():
         if iso3 not in known_iso3:
             raise PlacesDataError(f"{file}, short_names, {name}: {iso3!r} is not a country code")

@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 
 from gcmhub.practices.search.text import Term
@@ -62,30 +63,46 @@ class Backend:
     vendor = ""
 
     # ---- practices ----
-    def write_practices(self, cursor, rows: Sequence[PracticeRow]) -> None:
-        ids = [(row.practice_id,) for row in rows]
-        self._delete_text(cursor, ids)
-        cursor.executemany("DELETE FROM practices_search_facet WHERE practice_id = %s", ids)
+    def write_practices(self, cursor, rows: Sequence[PracticeRow], *, fresh: bool = False) -> None:
+        """Replace these practices' rows. ``fresh``: into an index just
+        emptied by ``clear`` (a rebuild), so nothing to delete and no change
+        to log: the rebuild's new generation tells every copy."""
+        ids = [row.practice_id for row in rows]
+        if not fresh:
+            self._delete_text(cursor, ids)
+            self._delete_facets(cursor, ids)
         self._write_entries(cursor, rows)
-        cursor.executemany(
-            "INSERT INTO practices_search_facet (practice_id, facet, value) VALUES (%s, %s, %s)",
-            [(row.practice_id, facet, value) for row in rows for facet, value in row.facets],
-        )
-        self.bump(cursor, [row.practice_id for row in rows])
+        self._write_facets(cursor, [(row.practice_id, facet, value) for row in rows for facet, value in row.facets])
+        if not fresh:
+            self.bump(cursor, [row.practice_id for row in rows])
 
     def delete_practice(self, cursor, practice_id: int) -> None:
-        self._delete_text(cursor, [(practice_id,)])
+        self._delete_text(cursor, [practice_id])
         cursor.execute("DELETE FROM practices_search_facet WHERE practice_id = %s", [practice_id])
         cursor.execute("DELETE FROM practices_search_entry WHERE practice_id = %s", [practice_id])
         self.bump(cursor, [practice_id])
 
     def match_practices(self, terms: list[Term], *, any_term=False, title_only=False) -> tuple[str, list]:
-        """SQL listing the ids of the practices that hold every term (or any;
-        or in their title only), in no particular order: cheap even when
-        most of the corpus matches."""
+        """SQL listing the ids (column ``practice_id``) of the practices that
+        hold every term (or any; or in their title only), in no particular
+        order: cheap even when most of the corpus matches."""
         raise NotImplementedError
 
-    def rank_practices(self, terms: list[Term]) -> tuple[str, list]:
+    # An aggregate joining the ``practice_id`` column into one comma-separated string.
+    id_list = ""
+
+    def matching_ids(self, terms: list[Term], **options) -> np.ndarray:
+        """The ids ``match_practices`` lists, as an array. They come back as
+        one string the database joins: a broad query matches tens of
+        thousands of practices, and one Python tuple per id cost more than
+        the match itself."""
+        sql, params = self.match_practices(terms, **options)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {self.id_list} FROM ({sql}) matched", params)  # noqa: S608 - fixed SQL
+            joined = cursor.fetchone()[0]
+        return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.zeros(0, dtype=np.int64)
+
+    def rank_practices(self, terms: list[Term], *, any_term=False) -> tuple[str, list]:
         """SQL listing ``(id, score)`` of every match, higher = better: the
         engine's ranking costs per matching row, so callers only ask for it
         when few practices match."""
@@ -134,8 +151,17 @@ class Backend:
 
     tables: tuple[str, ...] = ()
 
-    def _delete_text(self, cursor, ids: list[tuple[int]]) -> None:
+    def rebuilt(self, cursor) -> None:
+        """After a rebuild, in its transaction."""
+
+    def _delete_text(self, cursor, ids: list[int]) -> None:
         raise NotImplementedError
+
+    def _delete_facets(self, cursor, ids: list[int]) -> None:
+        cursor.executemany("DELETE FROM practices_search_facet WHERE practice_id = %s", [(pk,) for pk in ids])
+
+    def _write_facets(self, cursor, facets: list[tuple[int, str, str]]) -> None:
+        cursor.executemany("INSERT INTO practices_search_facet (practice_id, facet, value) VALUES (%s, %s, %s)", facets)
 
     def _write_entries(self, cursor, rows: Sequence[PracticeRow]) -> None:
         raise NotImplementedError
@@ -156,7 +182,7 @@ class SQLiteBackend(Backend):
     )
 
     def _delete_text(self, cursor, ids):
-        cursor.executemany("DELETE FROM practices_search_fts WHERE rowid = %s", ids)
+        cursor.executemany("DELETE FROM practices_search_fts WHERE rowid = %s", [(pk,) for pk in ids])
 
     def _write_entries(self, cursor, rows):
         cursor.executemany(
@@ -168,18 +194,20 @@ class SQLiteBackend(Backend):
             [(row.practice_id, row.title, row.body) for row in rows],
         )
 
+    id_list = "group_concat(practice_id)"
+
     def match_practices(self, terms, *, any_term=False, title_only=False):
         query = fts5_query(terms, any_term=any_term)
         if title_only:
             query = f"title : ({query})"
-        return "SELECT rowid FROM practices_search_fts WHERE practices_search_fts MATCH %s", [query]
+        return "SELECT rowid AS practice_id FROM practices_search_fts WHERE practices_search_fts MATCH %s", [query]
 
-    def rank_practices(self, terms):
+    def rank_practices(self, terms, *, any_term=False):
         sql = (
             f"SELECT rowid, -bm25(practices_search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) "
             "FROM practices_search_fts WHERE practices_search_fts MATCH %s"
         )
-        return sql, [fts5_query(terms)]
+        return sql, [fts5_query(terms, any_term=any_term)]
 
     def delete_document(self, cursor, document_id):
         cursor.execute(
@@ -227,25 +255,48 @@ class PostgreSQLBackend(Backend):
     def _delete_text(self, cursor, ids):
         pass  # the text lives in the entry row, replaced below
 
+    def rebuilt(self, cursor):
+        # Fresh statistics: the planner then knows how many practices a word matches.
+        cursor.execute("ANALYZE practices_search_entry")
+        cursor.execute("ANALYZE practices_search_facet")
+
+    # Rows go as one array per column, one statement per batch: a statement
+    # per practice (executemany) made a rebuild ten times slower.
     def _write_entries(self, cursor, rows):
-        cursor.executemany(
+        cursor.execute(
             "INSERT INTO practices_search_entry (practice_id, is_published, sort_date, document) "
-            f"VALUES (%s, %s, %s, {self._VECTOR}) "
+            "SELECT id, published, date, setweight(to_tsvector('simple', title), 'A')"
+            " || setweight(to_tsvector('simple', body), 'D') "
+            "FROM unnest(%s::integer[], %s::boolean[], %s::bigint[], %s::text[], %s::text[])"
+            " AS row (id, published, date, title, body) "
             "ON CONFLICT (practice_id) DO UPDATE SET is_published = EXCLUDED.is_published, "
             "sort_date = EXCLUDED.sort_date, document = EXCLUDED.document",
-            [(row.practice_id, row.is_published, row.sort_date, row.title, row.body) for row in rows],
+            [list(column) for column in _columns(rows, 5, lambda row: (
+                row.practice_id, row.is_published, row.sort_date, row.title, row.body))],
+        )  # fmt: skip
+
+    def _delete_facets(self, cursor, ids):
+        cursor.execute("DELETE FROM practices_search_facet WHERE practice_id = ANY(%s)", [list(ids)])
+
+    def _write_facets(self, cursor, facets):
+        cursor.execute(
+            "INSERT INTO practices_search_facet (practice_id, facet, value)"
+            " SELECT * FROM unnest(%s::integer[], %s::text[], %s::text[])",
+            [list(column) for column in _columns(facets, 3)],
         )
+
+    id_list = "string_agg(practice_id::text, ',')"
 
     def match_practices(self, terms, *, any_term=False, title_only=False):
         query = tsquery(terms, any_term=any_term, weights="A" if title_only else "")
         return "SELECT practice_id FROM practices_search_entry WHERE document @@ to_tsquery('simple', %s)", [query]
 
-    def rank_practices(self, terms):
+    def rank_practices(self, terms, *, any_term=False):
         sql = (
             "SELECT practice_id, ts_rank_cd(document, to_tsquery('simple', %s)) FROM practices_search_entry"
             " WHERE document @@ to_tsquery('simple', %s)"
         )
-        query = tsquery(terms)
+        query = tsquery(terms, any_term=any_term)
         return sql, [query, query]
 
     def delete_document(self, cursor, document_id):
@@ -265,6 +316,11 @@ class PostgreSQLBackend(Backend):
         )
         query = tsquery(terms)
         return sql, [query, query]
+
+
+def _columns(rows, width: int, values=tuple) -> list[tuple]:
+    """Rows turned into ``width`` columns (empty ones when there are no rows)."""
+    return list(zip(*map(values, rows), strict=True)) or [()] * width
 
 
 def tsquery(terms: Iterable[Term], *, any_term: bool = False, weights: str = "") -> str:

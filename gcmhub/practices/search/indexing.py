@@ -18,9 +18,10 @@ through the objective it serves. Everything is folded the same way
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
 
 from gcmhub.geo.names import fold
 from gcmhub.practices.models import (
@@ -34,61 +35,101 @@ from gcmhub.practices.models import (
 from gcmhub.practices.search import semantic
 from gcmhub.practices.search.backends import PageRow, PracticeRow, current_backend
 
-# Practices indexed per batch when rebuilding: bounds memory, not speed.
+# Practices indexed per batch: bounds memory (and the parameters of one query), not speed.
 BATCH = 2000
 
 # The facets, in the order pages show them; the values stored per practice.
 FACETS = ("objective", "area", "region", "stage", "population", "org_type", "state")
 
 
-def _related(queryset):
-    return queryset.prefetch_related(
-        Prefetch("objective_links", queryset=PracticeObjective.objects.select_related("objective")),
-        Prefetch("organization_links", queryset=PracticeOrganization.objects.select_related("organization")),
-        "areas__region",
-        "sources",
-    )
+# Practice columns the index reads.
+_PRACTICE_COLUMNS = (
+    "pk", "title", "summary", "results", "evidence", "replicability", "stage", "state", "population_groups",
+    "is_published", "published_at", "created_at",
+)  # fmt: skip
 
 
-def practice_row(practice: Practice) -> PracticeRow:
-    """What the index holds for one practice (related rows prefetched or not)."""
-    objectives = [link.objective for link in practice.objective_links.all()]
-    organizations = [link.organization for link in practice.organization_links.all()]
-    areas = list(practice.areas.all())
+@dataclass(frozen=True)
+class _Links:
+    """What a batch of practices is linked to, by practice id: plain tuples
+    read with one query per table (no model instances, which cost more to
+    build than the whole index row)."""
+
+    objectives: dict[int, list[tuple]]  # (number, short_title_en, _fr, _es)
+    organizations: dict[int, list[tuple]]  # (name, acronym, kind)
+    areas: dict[int, list[tuple]]  # (iso3, m49, name_en, name_fr, name_es, kind, region m49)
+    passages: dict[int, list[str]]
+
+    @classmethod
+    def of(cls, ids: list[int]) -> _Links:
+        objectives = PracticeObjective.objects.filter(practice_id__in=ids).order_by("practice_id", "position", "id")
+        organizations = PracticeOrganization.objects.filter(practice_id__in=ids).order_by(
+            "practice_id", "role", "organization_id"
+        )
+        areas = Practice.areas.through.objects.filter(practice_id__in=ids).order_by("practice_id", "area__name_en", "area_id")
+        sources = PracticeSource.objects.filter(practice_id__in=ids).order_by("practice_id", "id")
+        return cls(
+            _grouped(objectives.values_list(
+                "practice_id", "objective__number", "objective__short_title_en", "objective__short_title_fr",
+                "objective__short_title_es")),
+            _grouped(organizations.values_list(
+                "practice_id", "organization__name", "organization__acronym", "organization__kind")),
+            _grouped(areas.values_list(
+                "practice_id", "area__iso3", "area__m49", "area__name_en", "area__name_fr", "area__name_es",
+                "area__kind", "area__region__m49")),
+            {pk: [passage for (passage,) in rows] for pk, rows in _grouped(sources.values_list("practice_id", "passage")).items()},
+        )  # fmt: skip
+
+
+def _grouped(rows) -> dict[int, list[tuple]]:
+    grouped: dict[int, list[tuple]] = {}
+    for practice_id, *rest in rows:
+        grouped.setdefault(practice_id, []).append(tuple(rest))
+    return grouped
+
+
+# Names of countries, organisations and objectives recur across practices: folded once.
+_fold_name = lru_cache(maxsize=8192)(fold)
+
+
+def practice_rows(practice_ids: list[int]) -> list[PracticeRow]:
+    """What the index holds for these practices (existing ones, by id): the
+    one definition, for a save and a rebuild alike."""
+    links = _Links.of(practice_ids)
+    practices = Practice.objects.filter(pk__in=practice_ids).order_by("pk").values_list(*_PRACTICE_COLUMNS)
+    return [_row(values, links) for values in practices]
+
+
+def _row(values: tuple, links: _Links) -> PracticeRow:
+    pk, title, summary, results, evidence, replicability, stage, state, populations, published, published_at, created_at = values
+    objectives = links.objectives.get(pk, [])
+    organizations = links.organizations.get(pk, [])
+    areas = links.areas.get(pk, [])
+    # Folded part by part (the same as folding the parts joined by spaces), names from the cache.
     body = [
-        practice.summary,
-        practice.results,
-        practice.evidence,
-        practice.replicability,
-        *(source.passage for source in practice.sources.all()),
-        *(f"{org.name} {org.acronym}" for org in organizations),
-        *(f"{area.iso3} {area.name_en} {area.name_fr} {area.name_es}" for area in areas),
-        *(f"{o.short_title_en} {o.short_title_fr} {o.short_title_es}" for o in objectives),
+        *(fold(text) for text in (summary, results, evidence, replicability, *links.passages.get(pk, []))),
+        *(_fold_name(f"{name} {acronym}") for name, acronym, _kind in organizations),
+        *(_fold_name(f"{iso3} {en} {fr} {es}") for iso3, _m49, en, fr, es, _kind, _region in areas),
+        *(_fold_name(f"{en} {fr} {es}") for _number, en, fr, es in objectives),
     ]
     facets = {
-        *(("objective", str(objective.number)) for objective in objectives),
-        *(("area", area.iso3 or area.m49) for area in areas),
-        *(("region", _region_code(area)) for area in areas if _region_code(area)),
-        ("stage", practice.stage),
-        *(("population", code) for code in practice.population_groups or () if isinstance(code, str)),
-        *(("org_type", org.kind) for org in organizations),
-        ("state", practice.state),
+        *(("objective", str(number)) for number, *_titles in objectives),
+        *(("area", iso3 or m49) for iso3, m49, *_rest in areas),
+        *(("region", m49 if kind == "region" else region or "") for _iso3, m49, _en, _fr, _es, kind, region in areas),
+        ("stage", stage),
+        *(("population", code) for code in populations or () if isinstance(code, str)),
+        *(("org_type", kind) for _name, _acronym, kind in organizations),
+        ("state", state),
     }
-    date = practice.published_at or practice.created_at
+    date = published_at or created_at
     return PracticeRow(
-        practice_id=practice.pk,
-        is_published=practice.is_published,
+        practice_id=pk,
+        is_published=published,
         sort_date=int(date.timestamp()) if date else 0,
-        title=fold(practice.title),
-        body=fold(" ".join(part for part in body if part)),
+        title=fold(title),
+        body=" ".join(part for part in body if part),
         facets=tuple(sorted((facet, value[:64]) for facet, value in facets if value)),
     )
-
-
-def _region_code(area) -> str:
-    if area.kind == "region":
-        return area.m49
-    return area.region.m49 if area.region_id else ""
 
 
 def index_practices(practice_ids: Iterable[int]) -> None:
@@ -98,9 +139,9 @@ def index_practices(practice_ids: Iterable[int]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
-            practices = list(_related(Practice.objects.filter(pk__in=chunk)))
-            backend.write_practices(cursor, [practice_row(practice) for practice in practices])
-            for missing in set(chunk) - {practice.pk for practice in practices}:
+            rows = practice_rows(chunk)
+            backend.write_practices(cursor, rows)
+            for missing in set(chunk) - {row.practice_id for row in rows}:
                 backend.delete_practice(cursor, missing)
 
 
@@ -129,15 +170,20 @@ def index_document(document_id: int) -> None:
 
 
 def rebuild_index() -> tuple[int, int]:
-    """Index every practice and document from scratch; returns their counts."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            current_backend().clear(cursor)
-        practice_ids = list(Practice.objects.values_list("pk", flat=True))
-        index_practices(practice_ids)
+    """Index every practice and document from scratch, in one transaction;
+    returns their counts. The index is emptied first, so rows are only
+    inserted, and in-memory copies are told once (a new generation) instead
+    of practice by practice."""
+    backend = current_backend()
+    with transaction.atomic(), connection.cursor() as cursor:
+        backend.clear(cursor)
+        practice_ids = list(Practice.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(practice_ids), BATCH):
+            backend.write_practices(cursor, practice_rows(practice_ids[start : start + BATCH]), fresh=True)
         document_ids = list(Document.objects.values_list("pk", flat=True))
         for document_id in document_ids:
             index_document(document_id)
+        backend.rebuilt(cursor)
     return len(practice_ids), len(document_ids)
 
 

@@ -57,7 +57,10 @@ class Matrix:
 
     def rows_of(self, practice_ids) -> np.ndarray:
         """Row numbers of these practice ids (ids not indexed are dropped)."""
-        wanted = np.asarray(list(practice_ids), dtype=np.int64)
+        if isinstance(practice_ids, np.ndarray):
+            wanted = practice_ids.astype(np.int64, copy=False)
+        else:
+            wanted = np.asarray(list(practice_ids), dtype=np.int64)
         if not len(wanted) or not len(self.ids):
             return np.zeros(0, dtype=np.int64)
         positions = np.searchsorted(self.ids, wanted)
@@ -89,9 +92,40 @@ class Matrix:
         return mask
 
     def counts(self, mask: np.ndarray) -> dict[tuple[str, str], int]:
-        """``{(facet, value): number of rows of mask having it}``. Few rows:
-        their own entries are gathered (CSR offsets); many rows: one pass
-        over the entries in row order."""
+        """``{(facet, value): number of rows of mask having it}``.
+
+        A result close to the published set (a broad query, or no words at
+        all) is counted as the published set's counts, computed once per
+        copy, corrected by the few rows that differ; any other result by
+        counting its own rows."""
+        differ_out = self.published & ~mask
+        differ_in = mask & ~self.published
+        if int(differ_out.sum()) + int(differ_in.sum()) < int(mask.sum()):
+            counted = self._published_counts() - self._count(differ_out) + self._count(differ_in)
+        else:
+            counted = self._count(mask)
+        return {self.values[code]: int(counted[code]) for code in np.flatnonzero(counted)}
+
+    def newest_first(self, mask: np.ndarray) -> np.ndarray:
+        """The rows of ``mask``, newest first (then highest id): the date
+        order is sorted once per copy, so this is one pass over it."""
+        order = self.__dict__.get("_newest")
+        if order is None:
+            order = np.lexsort((-self.ids, -self.dates))
+            self.__dict__["_newest"] = order
+        return order[mask[order]]
+
+    def _published_counts(self) -> np.ndarray:
+        found = self.__dict__.get("_published")
+        if found is None:
+            found = self._count(self.published)
+            self.__dict__["_published"] = found
+        return found
+
+    def _count(self, mask: np.ndarray) -> np.ndarray:
+        """Facet entries per code among the rows of ``mask``. Few rows: their
+        own entries are gathered (CSR offsets); many rows: one pass over the
+        entries in row order."""
         index = self._indexes()
         selected = np.flatnonzero(mask)
         if len(selected) * 4 < len(self.ids):
@@ -101,8 +135,7 @@ class Matrix:
             codes = index.codes_by_row[shift + np.arange(int(lengths.sum()))]
         else:
             codes = index.codes_by_row[np.repeat(mask, index.per_row)]
-        counted = np.bincount(codes, minlength=len(self.values))
-        return {self.values[code]: int(counted[code]) for code in np.flatnonzero(counted)}
+        return np.bincount(codes, minlength=len(self.values))
 
     def _indexes(self) -> _Indexes:
         """The facet entries ordered by row and by code, built on first use."""
@@ -167,7 +200,11 @@ def _patched(cursor, old: Matrix, seq: int, stamp: str) -> Matrix | None:
     committed history (rolled back, or pruned from the log)."""
     if seq <= old.seq or seq - old.seq > PATCH_LIMIT:
         return None
-    if old.seq > 0:
+    if old.stamp == old.token:
+        # The copy was made at its generation's start (a rebuild logs no change
+        # per practice); that start is committed, since its token is current.
+        pass
+    elif old.seq > 0:
         cursor.execute("SELECT stamp FROM practices_search_change WHERE seq = %s", [old.seq])
         found = cursor.fetchone()
         if found is None or found[0] != old.stamp:

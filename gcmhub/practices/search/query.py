@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db import connection
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from gcmhub.practices.models import Document, DocumentPage, Practice, PracticeSource
 from gcmhub.practices.search import facets as facet_labels
@@ -30,10 +31,15 @@ HIT_FIELDS = (
     "title", "summary", "results", "evidence", "replicability", "stage", "state", "period_start", "period_end",
     "is_demo", "is_published", "review_state", "published_at", "created_at",
 )  # fmt: skip
-# The engine ranks at most this many matches by relevance (see ``_order``).
-RANK_LIMIT = 5000
+# The engine ranks at most this many matches by relevance (see ``_relevance``).
+RANK_LIMIT = 2000
 MAX_PER_PAGE = 100
 SORTS = ("relevance", "date")
+ANY_OF_THE_WORDS = _("No practice matches all the words; showing practices that match any of them.")
+TOO_MANY_TO_RANK = _(
+    "Too many practices match these words to rank them by relevance: those with the words in their title come"
+    " first, then the newest. Add words or choose filters to narrow the search."
+)
 
 
 @dataclass
@@ -69,6 +75,22 @@ class SearchResult:
     total: int
     hits: list[PracticeHit]
     facets: list[Facet] = field(default_factory=list)
+    # No practice had every word of the query: these have any of them.
+    any_term: bool = False
+    # How the results are ordered: "relevance" (the engine's score), "title"
+    # (too many matches to score: words in the title first, then newest) or
+    # "date" (newest first).
+    order: str = "date"
+
+    @property
+    def notices(self) -> list[str]:
+        """What the reader should know about these results (page and API)."""
+        found = []
+        if self.any_term:
+            found.append(str(ANY_OF_THE_WORDS))
+        if self.order == "title":
+            found.append(str(TOO_MANY_TO_RANK))
+        return found
 
     @property
     def pages(self) -> int:
@@ -113,51 +135,96 @@ def search_practices(
 ) -> SearchResult:
     """Practices ``user`` may read that match every word of ``query`` (all of
     them when empty) and every facet filter (several values of one facet:
-    any of them). ``sort``: ``relevance`` (the default; newest first without
-    a query) or ``date`` (newest first). Facet counts are over the results."""
+    any of them). When no readable practice has every word of a query of
+    several words, those with any of them (``any_term``). ``sort``:
+    ``relevance`` (the default; newest first without a query) or ``date``
+    (newest first). Facet counts are over the results."""
     terms = query_terms(query)
     cleaned = clean_filters(filters)
     sort = sort if sort in SORTS else "relevance"
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, int(page))
-    table, mask, ordered, scores = _ranked_rows(user, terms, cleaned, sort, query)
-    chosen = ordered[(page - 1) * per_page : page * per_page]
-    ranked = [(int(table.ids[row]), float(scores[row])) for row in chosen]
+    found = _ranked_rows(user, terms, cleaned, sort, query)
+    table = found.table
+    chosen = found.ordered[(page - 1) * per_page : page * per_page]
+    ranked = [(int(table.ids[row]), float(found.scores[row]) if found.scores is not None else 0.0) for row in chosen]
 
-    counts = table.counts(mask) if with_facets else None
+    counts = table.counts(found.mask) if with_facets else None
     hits = _load_hits(ranked, terms)
     facets = facet_labels.describe(counts, cleaned) if counts is not None else []
-    return SearchResult(query, cleaned, sort, page, per_page, len(ordered), hits, facets)
+    return SearchResult(
+        query, cleaned, sort, page, per_page, len(found.ordered), hits, facets, found.any_term, found.order
+    )
 
 
-def _ranked_rows(user, terms: list[Term], filters: dict[str, list[str]], sort: str, query: str = ""):
-    """``(matrix, result mask, result rows best first, score per row)``.
+@dataclass
+class _Found:
+    table: matrix.Matrix
+    mask: np.ndarray  # the result rows
+    ordered: np.ndarray  # the same rows, in the order pages list them
+    scores: np.ndarray | None  # per row, higher = better; None when not scored
+    any_term: bool = False  # no readable practice had every word: any of them
+    order: str = "date"  # see SearchResult.order
 
-    With the ``semantic`` extra and stored vectors, a relevance search also
-    takes the practices nearest to the query's meaning, and ranks by the
-    fusion of the keyword and embedding ranks (``semantic``)."""
+
+def _ranked_rows(user, terms: list[Term], filters: dict[str, list[str]], sort: str, query: str = "") -> _Found:
+    """The result rows of a search, and their order.
+
+    Everything but the words is answered from the in-memory copy of the
+    index (``matrix``): read rules, filters, the date order. The engine says
+    which practices hold the words, and scores them only when few do (see
+    ``_relevance``). With the ``semantic`` extra and stored vectors, a
+    relevance search also takes the practices nearest to the query's
+    meaning, and ranks by the fusion of the keyword and embedding ranks."""
     table = matrix.current_matrix()
     mask = _visible_rows(user, table)
     for facet, values in filters.items():
         mask &= table.with_any(facet, values)
-    scores = np.zeros(len(table.ids))
-    if terms:
-        matched = table.remember(("match", tuple(terms)), lambda: table.mask_of(_match(terms)))
-        sims = semantic.query_similarities(table, query) if sort == "relevance" and semantic.enabled() else None
-        if sort == "relevance":
-            scores = table.remember(("scores", tuple(terms)), lambda: _scores(table, terms, int(matched.sum())))
-        if sims is not None:
-            near = semantic.near_rows(sims, mask)
-            mask &= matched | near
-            scores = semantic.fuse(
-                semantic.ranks(scores, matched & mask), semantic.ranks(np.nan_to_num(sims, nan=-2.0), mask)
-            )
-        else:
-            mask &= matched
-    rows = np.flatnonzero(mask)
-    # Best score first, then newest, then highest id: a stable order for pages.
-    ordered = rows[np.lexsort((-table.ids[rows], -table.dates[rows], -scores[rows]))]
-    return table, mask, ordered, scores
+    if not terms:
+        return _Found(table, mask, table.newest_first(mask), None)
+    matched, any_term = _matched(table, terms, mask)
+    if sort == "date":
+        mask &= matched
+        return _Found(table, mask, table.newest_first(mask), None, any_term)
+    scores, order = _relevance(table, terms, matched, any_term)
+    sims = semantic.query_similarities(table, query) if semantic.enabled() else None
+    if sims is not None:
+        near = semantic.near_rows(sims, mask)
+        mask &= matched | near
+        scores = semantic.fuse(
+            semantic.ranks(scores, matched & mask), semantic.ranks(np.nan_to_num(sims, nan=-2.0), mask)
+        )
+        order = "relevance"
+    else:
+        mask &= matched
+    if order == "title":  # two groups, each already in the date order
+        title = scores > 0
+        ordered = np.concatenate([table.newest_first(mask & title), table.newest_first(mask & ~title)])
+    else:
+        rows = np.flatnonzero(mask)
+        # Best score first, then newest, then highest id: a stable order for pages.
+        ordered = rows[np.lexsort((-table.ids[rows], -table.dates[rows], -scores[rows]))]
+    return _Found(table, mask, ordered, scores, any_term, order)
+
+
+def _matched(table: matrix.Matrix, terms: list[Term], allowed: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Rows holding every term; or, when none of the ``allowed`` rows (those
+    the reader may read and the filters keep) holds them all and the query
+    has several words, the rows holding any of them (``True``): a reader
+    who typed "envíos de remesas" gets the practices about remittances
+    rather than nothing."""
+    every = _match_mask(table, terms, any_term=False)
+    if len(terms) < 2 or (every & allowed).any():
+        return every, False
+    some = _match_mask(table, terms, any_term=True)
+    if not (some & allowed).any():
+        return every, False
+    return some, True
+
+
+def _match_mask(table: matrix.Matrix, terms: list[Term], **options) -> np.ndarray:
+    key = ("match", tuple(terms), tuple(sorted(options.items())))
+    return table.remember(key, lambda: table.mask_of(current_backend().matching_ids(terms, **options)))
 
 
 def matching_ids(user, query: str = "", filters: dict | None = None, sort: str = "relevance") -> list[int]:
@@ -165,18 +232,8 @@ def matching_ids(user, query: str = "", filters: dict | None = None, sort: str =
     for a list API that pages a queryset itself, e.g.
     ``practices.filter(pk__in=matching_ids(user, q))``."""
     sort = sort if sort in SORTS else "relevance"
-    table, _mask, ordered, _scores = _ranked_rows(user, query_terms(query), clean_filters(filters), sort, query)
-    return table.ids[ordered].tolist()
-
-
-def _match(terms: list[Term], **options) -> list[int]:
-    return _ids(*current_backend().match_practices(terms, **options))
-
-
-def _ids(sql: str, params: list) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    found = _ranked_rows(user, query_terms(query), clean_filters(filters), sort, query)
+    return found.table.ids[found.ordered].tolist()
 
 
 def _visible_rows(user, table: matrix.Matrix) -> np.ndarray:
@@ -188,25 +245,30 @@ def _visible_rows(user, table: matrix.Matrix) -> np.ndarray:
     return mask
 
 
-def _scores(table: matrix.Matrix, terms: list[Term], matches: int) -> np.ndarray:
-    """A relevance score per row (higher = better) for a query ``matches``
-    practices match.
+def _relevance(table: matrix.Matrix, terms: list[Term], matched: np.ndarray, any_term: bool):
+    """``(score per row, order)``, higher = better, for a query whose words
+    ``matched`` these rows.
 
     The engine ranks (BM25 on SQLite, ts_rank_cd on PostgreSQL) when at most
-    ``RANK_LIMIT`` practices match: its cost grows with every matching row.
-    Beyond that, practices holding every term in their title come first
-    (then newest first): a broad query's first page is then still useful,
-    and its time stays bounded."""
-    scores = np.zeros(len(table.ids))
+    ``RANK_LIMIT`` practices match (``"relevance"``): its cost grows with
+    every matching row, whatever the filters keep. Beyond that
+    (``"title"``), practices with the words in their title come first, each
+    group newest first: a broad query's first page is still useful, and its
+    time stays bounded. The scores of recent queries are remembered."""
     backend = current_backend()
-    if matches <= RANK_LIMIT:
+    if int(matched.sum()) > RANK_LIMIT:
+        title = _match_mask(table, terms, any_term=any_term, title_only=True)
+        return title.astype(float), "title"
+
+    def engine_scores():
+        scores = np.zeros(len(table.ids))
         with connection.cursor() as cursor:
-            cursor.execute(*backend.rank_practices(terms))
+            cursor.execute(*backend.rank_practices(terms, any_term=any_term))
             found = cursor.fetchall()
         table.assign(scores, [pk for pk, _score in found], [float(score or 0) for _pk, score in found])
-    else:
-        scores[table.rows_of(_ids(*backend.match_practices(terms, title_only=True)))] = 1.0
-    return scores
+        return scores
+
+    return table.remember(("scores", tuple(terms), any_term), engine_scores), "relevance"
 
 
 def visible_practices_queryset(user):
@@ -282,7 +344,7 @@ def similar_practices(user, practice: Practice, limit: int = 5) -> list[Practice
     likeness = np.bincount(table.rows, weights=weights[table.codes], minlength=len(table.ids))
     words = [w for w in query_terms(practice.title) if len(w.text) >= MIN_SUBJECT_WORD][:MAX_SUBJECT_WORDS]
     for word in words:  # each title word the other practice's title shares
-        likeness[table.rows_of(_ids(*current_backend().match_practices([word], title_only=True)))] += TITLE_WORD_WEIGHT
+        likeness[table.rows_of(current_backend().matching_ids([word], title_only=True))] += TITLE_WORD_WEIGHT
     visible = _visible_rows(user, table)
     visible[mine[0]] = False
     likeness[~visible] = 0
