@@ -132,23 +132,32 @@ def render(chart: Chart, kind: str) -> bytes | str:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _api(name: str, *args, **query) -> str:
-    url = reverse(f"api:{name}", args=args)
+def _query(**query) -> str:
     pairs = []
     for key, value in query.items():
         if isinstance(value, list | tuple):
             pairs += [(key, v) for v in value if v not in (None, "")]
         elif value not in (None, ""):
             pairs.append((key, value))
-    return f"{url}?{urlencode(pairs)}" if pairs else url
+    return urlencode(pairs)
+
+
+def api_url(name: str, *args, **query) -> str:
+    """An API address with its query (empty values left out)."""
+    url, query_text = reverse(f"api:{name}", args=args), _query(**query)
+    return f"{url}?{query_text}" if query_text else url
 
 
 def downloads(name: str, *args, **query) -> list[dict]:
-    return [
-        {"label": "CSV", "url": _api(name, *args, format="csv", **query)},
-        {"label": "XLSX", "url": _api(name, *args, format="xlsx", **query)},
-        {"label": "JSON", "url": _api(name, *args, **query)},
-    ]
+    """CSV, XLSX and JSON of one API answer with the view's state (one ``reverse``)."""
+    url = reverse(f"api:{name}", args=args)
+
+    def link(**extra) -> str:
+        query_text = _query(**extra, **query)
+        return f"{url}?{query_text}" if query_text else url
+
+    return [{"label": "CSV", "url": link(format="csv")}, {"label": "XLSX", "url": link(format="xlsx")},
+            {"label": "JSON", "url": link()}]  # fmt: skip
 
 
 def _int(text) -> int | None:
@@ -165,20 +174,26 @@ def _line_spec(lines, *, title: str, unit: str, description: str, legend: str) -
     )  # fmt: skip
 
 
-def _with_target_rule(spec: dict, target: float) -> dict:
-    """The line chart ``spec`` with a dashed rule at the SDG 10.c.1 target, labelled in
-    the chart (the y scale then always includes the target)."""
+def _with_target_rule(spec: dict, target: float, axis: str = "y") -> dict:
+    """The chart ``spec`` with a dashed rule at the SDG 10.c.1 target across the value
+    axis (``y`` for lines over time, ``x`` for ranked bars), labelled in the chart (the
+    value scale then always includes the target)."""
     label = _("SDG 10.c.1 target: %(target)s %%") % {"target": f"{target:g}"}
     view = {key: spec.pop(key) for key in ("mark", "encoding")}
     target_row = {"data": {"values": [{"target": target, "label": label}]}}
-    y = {"field": "target", "type": "quantitative"}
+    value = {axis: {"field": "target", "type": "quantitative"}}
+    if axis == "y":
+        text = {"align": "left", "baseline": "bottom", "dx": 4, "dy": -3}
+        position = {"x": {"value": 0}}
+    else:
+        text = {"align": "left", "baseline": "bottom", "dx": 4, "dy": -2}  # above the bars
+        position = {"y": {"value": 0}}
     spec["layer"] = [
         view,
         {**target_row, "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [6, 4], "strokeWidth": 1.5},
-         "encoding": {"y": y}},
-        {**target_row, "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 4, "dy": -3,
-                                "color": TARGET_COLOUR, "fontWeight": "bold"},
-         "encoding": {"y": y, "x": {"value": 0}, "text": {"field": "label", "type": "nominal"}}},
+         "encoding": value},
+        {**target_row, "mark": {"type": "text", **text, "color": TARGET_COLOUR, "fontWeight": "bold"},
+         "encoding": {**value, **position, "text": {"field": "label", "type": "nominal"}}},
     ]  # fmt: skip
     return spec
 
@@ -507,11 +522,16 @@ def ranking_chart(params, data: dict | None = None) -> Chart:
                      num(item["value"], item["unit"])])  # fmt: skip
     description = _("Bar chart of the %(count)s largest corridors, ranked; the table gives the same figures.") % {
         "count": len(bars)}  # fmt: skip
+    caption = f"{measure.label}, {data['year']} ({unit_label(measure.unit)})"
+    if measure.code == "remittance_cost":
+        description, caption = f"{description} {target_note()}", f"{caption}. {target_note()}"
     spec = _ranked_bar_spec(bars, title=title, unit=measure.unit, description=description)
+    if measure.code == "remittance_cost":
+        spec = _with_target_rule(spec, REMITTANCE_COST_TARGET, axis="x")
     pairs = list(state.items())
     return Chart(
         "ranking", title, spec, pairs, description,
-        {"caption": f"{measure.label}, {data['year']} ({unit_label(measure.unit)})", "header": 1,
+        {"caption": caption, "header": 1,
          "columns": [_("Rank"), _("Origin"), _("Destination"), _("Period"), _("Value")], "rows": rows},
         downloads("list_corridors", **state), f"{measure.source} ({measure.series})",
         reverse("explorer:corridors") + "?" + urlencode([(k, v) for k, v in pairs if v not in (None, "")]),

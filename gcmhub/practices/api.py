@@ -24,6 +24,7 @@ from gcmhub.practices.models import (
     ReviewState,
     Stage,
 )
+from gcmhub.practices.search.api import SearchPage
 from gcmhub.text import LONG_TEXT_MAX, max_length
 
 router = Router(tags=["practices"])
@@ -237,7 +238,7 @@ def _signed_in(request):
 
 
 @router.get("/practices", response=list[PracticeOut], auth=read_auth, summary="Good practices")
-@paginate(Page)
+@paginate(SearchPage)
 def list_practices(request, filters: Query[PracticeFilters]):
     """Published practices, plus the drafts the caller may read (their own;
     all of them for reviewers), newest first."""

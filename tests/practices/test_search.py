@@ -2,6 +2,8 @@
 index following every save, facets, sort, snippets, similar practices,
 documents, the site search and the page."""
 
+import html
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -100,8 +102,62 @@ def test_synonyms_are_data_and_only_widen_their_group(three_languages):
 
 
 def test_every_word_must_occur(three_languages):
-    assert search_practices(PUBLIC, "remittances enfants").total == 0
+    both = search_practices(PUBLIC, "consular enfants")  # "enfants" alone also finds the French one
+    assert titles(both) == [three_languages["es"].title]
+    assert not both.any_term and both.notices == []
     assert search_practices(PUBLIC, "migrant").total == 2  # migrants, migrantes
+
+
+# ---- when no practice has every word: any of them --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("remittances to orphans", ["en"]),  # en
+        ("envois de fonds orphelins", ["en"]),  # fr: "envois de fonds" through objective 20's French title
+        ("envíos de remesas", ["en"]),  # es: "envíos" is in no practice, "remesas" finds remittances
+        ("remittances enfants", ["en", "fr", "es"]),
+    ],
+)
+def test_no_practice_with_every_word_falls_back_to_any_of_them(three_languages, query, expected):
+    three_languages["en"].objective_links.create(objective=_objective(20), position=0)
+    result = search_practices(PUBLIC, query)
+    assert sorted(titles(result)) == sorted(three_languages[key].title for key in expected)
+    assert result.any_term
+    assert result.notices == ["No practice matches all the words; showing practices that match any of them."]
+
+
+def test_the_fallback_needs_several_words_and_a_match(three_languages):
+    for query in ("orphans", "orphans zzyzx"):
+        result = search_practices(PUBLIC, query)
+        assert (result.total, result.any_term, result.notices) == (0, False, [])
+
+
+def test_the_fallback_looks_at_what_the_reader_may_read_and_the_filters_keep(three_languages):
+    make_practice("Remittances for children's schooling", published=False)  # every word, but a draft
+    result = search_practices(PUBLIC, "remittances enfants", {"stage": "destination"})
+    assert result.any_term and result.total == 3
+    assert search_practices(PUBLIC, "remittances enfants", {"stage": "transit"}).total == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [
+        ("en", "No practice matches all the words; showing practices that match any of them."),
+        ("fr", "Aucune pratique ne contient tous les mots ; voici celles qui en contiennent au moins un."),
+        ("es", "Ninguna práctica contiene todas las palabras; se muestran las que contienen alguna."),
+    ],
+)
+def test_the_page_and_the_api_say_when_they_fall_back(client, three_languages, language, notice):
+    page = client.get(f"/{language}/practices/search/", {"q": "envíos de remesas"}).content.decode()
+    assert notice in html.unescape(page)
+    assert "through mobile money" in page  # the title, its matched word marked
+    listed = client.get("/api/v1/practices", {"q": "envíos de remesas"}, HTTP_ACCEPT_LANGUAGE=language).json()
+    assert listed["notices"] == [notice]
+    assert [item["id"] for item in listed["items"]] == [three_languages["en"].pk]
+    every_word = client.get("/api/v1/practices", {"q": "remesas"}, HTTP_ACCEPT_LANGUAGE=language).json()
+    assert every_word["notices"] == [] and every_word["count"] == 1
 
 
 def test_objective_titles_in_three_languages_find_practices(db):
@@ -418,3 +474,9 @@ def test_the_reindex_command_rebuilds_the_index(three_languages):
     call_command("practices", "reindex", stdout=out)
     assert "3 practices, 0 documents" in out.getvalue()
     assert search_practices(PUBLIC, "", {"stage": "destination"}).total == 3
+
+
+def _objective(number):
+    from gcmhub.framework.models import Objective
+
+    return Objective.objects.get(number=number)

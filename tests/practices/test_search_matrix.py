@@ -102,6 +102,11 @@ def test_a_rebuild_loads_everything_again(loads):
     same(matrix.current_matrix(), full_load())
     assert len(loads) == 1
 
+    # A rebuild logs no change per practice; the next edit is still patched in.
+    make_practice("Fair recruitment corridor", areas=["PHL"])
+    same(matrix.current_matrix(), full_load())
+    assert len(loads) == 1
+
 
 def test_counts_agree_for_few_and_many_rows():
     practices = [

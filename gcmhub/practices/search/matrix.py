@@ -200,7 +200,11 @@ def _patched(cursor, old: Matrix, seq: int, stamp: str) -> Matrix | None:
     committed history (rolled back, or pruned from the log)."""
     if seq <= old.seq or seq - old.seq > PATCH_LIMIT:
         return None
-    if old.seq > 0:
+    if old.stamp == old.token:
+        # The copy was made at its generation's start (a rebuild logs no change
+        # per practice); that start is committed, since its token is current.
+        pass
+    elif old.seq > 0:
         cursor.execute("SELECT stamp FROM practices_search_change WHERE seq = %s", [old.seq])
         found = cursor.fetchone()
         if found is None or found[0] != old.stamp:

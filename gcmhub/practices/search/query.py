@@ -35,6 +35,7 @@ HIT_FIELDS = (
 RANK_LIMIT = 2000
 MAX_PER_PAGE = 100
 SORTS = ("relevance", "date")
+ANY_OF_THE_WORDS = _("No practice matches all the words; showing practices that match any of them.")
 TOO_MANY_TO_RANK = _(
     "Too many practices match these words to rank them by relevance: those with the words in their title come"
     " first, then the newest. Add words or choose filters to narrow the search."
@@ -85,6 +86,8 @@ class SearchResult:
     def notices(self) -> list[str]:
         """What the reader should know about these results (page and API)."""
         found = []
+        if self.any_term:
+            found.append(str(ANY_OF_THE_WORDS))
         if self.order == "title":
             found.append(str(TOO_MANY_TO_RANK))
         return found
@@ -205,8 +208,18 @@ def _ranked_rows(user, terms: list[Term], filters: dict[str, list[str]], sort: s
 
 
 def _matched(table: matrix.Matrix, terms: list[Term], allowed: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Rows holding every term."""
-    return _match_mask(table, terms, any_term=False), False
+    """Rows holding every term; or, when none of the ``allowed`` rows (those
+    the reader may read and the filters keep) holds them all and the query
+    has several words, the rows holding any of them (``True``): a reader
+    who typed "envíos de remesas" gets the practices about remittances
+    rather than nothing."""
+    every = _match_mask(table, terms, any_term=False)
+    if len(terms) < 2 or (every & allowed).any():
+        return every, False
+    some = _match_mask(table, terms, any_term=True)
+    if not (some & allowed).any():
+        return every, False
+    return some, True
 
 
 def _match_mask(table: matrix.Matrix, terms: list[Term], **options) -> np.ndarray:
