@@ -211,7 +211,8 @@ def _ranked_bar_spec(bars: list[dict], *, title: str, unit: str, description: st
     """A horizontal bar per ranked item (``bars``: label, value, period, highlight), in
     rank order. With ``highlighted``, the highlighted bars get their own colour (named
     in the legend) and a bold label, so colour is not the only sign."""
-    x = {"field": "value", "type": "quantitative", "title": unit_label(unit), "axis": {"format": "~s"}}
+    x = {"field": "value", "type": "quantitative", "title": unit_label(unit),
+         "axis": {"format": "~s", "tickCount": 8, "labelOverlap": True}}
     y = {"field": "label", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 320}}
     encoding: dict = {
         "y": y, "x": x, "color": {"value": vl.PALETTE[0]},
@@ -302,14 +303,17 @@ def map_chart(params, data: dict | None = None) -> Chart:
 def with_no_data_legend(spec: dict, label: str) -> dict:
     """The choropleth ``spec`` with "no data" as a legend entry of its own, in the grey
     of the land under the data, beside the value classes. The classes start at a
-    clear blue (a zero is coloured as the lowest values are), so no value is grey."""
+    clear blue (a zero is coloured as the lowest values are), so no value is grey;
+    the table beside the map gives the exact values."""
     land, values = spec["layer"]
     land["mark"] = {key: value for key, value in land["mark"].items() if key != "fill"}
     land["encoding"] = {"color": {"datum": label, "type": "nominal", "title": None,
                                   "scale": {"domain": [label], "range": [vl.NO_DATA_FILL]},
                                   "legend": {"orient": "bottom", "symbolType": "square"}}}  # fmt: skip
-    scale = values["encoding"]["color"]["scale"]
-    scale["scheme"] = {**scale["scheme"], "extent": [0.25, 1]}
+    colour = values["encoding"]["color"]
+    colour["scale"]["scheme"] = {**colour["scale"]["scheme"], "extent": [0.25, 1]}
+    # Class limits of skewed data crowd one end of the bar: short labels, and none on top of another.
+    colour["legend"] = {**colour["legend"], "format": ",.3~s", "labelOverlap": "greedy", "gradientLength": 320}
     spec["resolve"] = {"scale": {"color": "independent"}, "legend": {"color": "independent"}}
     return spec
 
