@@ -391,7 +391,10 @@ def service_import_detail(request, pk: int):
         record = imports.get_import(request.user, pk)
     except NotFound as error:
         raise Http404(error.message) from None
-    return render(request, "protection/service_import_detail.html", {"record": record})
+    from gcmhub import workers
+
+    context = {"record": record, "no_worker": not record.is_finished and not workers.seen_recently()}
+    return render(request, "protection/service_import_detail.html", context)
 
 
 # --- referral pathways ----------------------------------------------------------------

@@ -207,3 +207,14 @@ def test_interrupted_import_is_failed_by_the_chore(people, media):
     assert imports.recover_interrupted_imports() == 1
     record.refresh_from_db()
     assert record.state == "failed" and "interrupted" in record.error
+
+
+def test_an_upload_that_cannot_be_stored_is_failed_not_left_queued(api, people, bearer, media, monkeypatch):
+    def full_disk(record, uploaded, suffix):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(imports, "_store", full_disk)
+    # A full disk is the server's problem (500), but the record says what happened.
+    assert upload(api, bearer(people.admin), b'{"id": "a"}', "s.json", "hsds-json").status_code == 500
+    record = ServiceImport.objects.get()
+    assert record.state == "failed" and "No space left" in record.error
