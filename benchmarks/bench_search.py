@@ -28,9 +28,10 @@ Steps, in a fresh database:
 Prints the corpus size, how many practices each query matches, and p50/p95
 latency per group. Runs on SQLite in a temporary folder, and on PostgreSQL
 too when GCMHUB_BENCH_DATABASE_URL names a scratch database (it is migrated;
-its practices are deleted first). Target (issue 10): p95 under 50 ms on
-SQLite. This script measures; it asserts nothing, and the test suite never
-runs it.
+its practices are deleted first — slowly, each deletion updating the index:
+start from an empty database, or pass --keep DIR --reuse to search an
+earlier corpus again). Target (issue 10): p95 under 50 ms on SQLite. This
+script measures; it asserts nothing, and the test suite never runs it.
 """
 
 from __future__ import annotations

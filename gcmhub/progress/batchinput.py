@@ -69,7 +69,7 @@ class _Line(msgspec.Struct, gc=False):
 
 
 _DECODER = msgspec.json.Decoder(_Line)
-_YEAR_OF, _VALUE_OF = attrgetter("year"), attrgetter("value")
+_DATA_OF, _YEAR_OF, _VALUE_OF = attrgetter("data"), attrgetter("year"), attrgetter("value")
 
 
 def _reject_constant(token: str) -> float:
@@ -174,12 +174,14 @@ def _check_block(lines: list[_Line]) -> tuple[np.ndarray, dict[str, np.ndarray]]
     """Whole-array checks on decoded lines; returns which lines pass and
     their columns (observations of passing and failing lines alike)."""
     n = len(lines)
-    lengths = np.fromiter((len(line.data) for line in lines), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, map(_DATA_OF, lines)), dtype=np.int64, count=n)
     total = int(lengths.sum())
-    # map/chain keep the per-observation loop in C
-    years = np.fromiter(chain.from_iterable([map(_YEAR_OF, line.data) for line in lines]), np.int64, total)
+    # One flat list of the block's observations, then map/attrgetter: the
+    # per-observation loops stay in C.
+    observations = list(chain.from_iterable(map(_DATA_OF, lines)))
+    years = np.fromiter(map(_YEAR_OF, observations), np.int64, total)
     # numpy turns None into NaN: a missing value, dropped like Open SDG's NA
-    values = np.array(list(chain.from_iterable([map(_VALUE_OF, line.data) for line in lines])), np.float64)
+    values = np.array(list(map(_VALUE_OF, observations)), np.float64)
     owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
     present = ~np.isnan(values)
     ok = np.ones(n, dtype=bool)
