@@ -23,13 +23,13 @@ from pydantic import StrictFloat, StrictInt
 from gcmhub import references
 from gcmhub.actors.api import HistoryEntryOut, OrganizationRef
 from gcmhub.actors.auth import bearer_auth, read_auth
-from gcmhub.errors import InvalidInput
 from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, choices
+from gcmhub.errors import InvalidInput
 
 from . import hsds, imports, services
 from .inputs import MAX_LIST, MAX_LOCATIONS
-from .taxonomy import STAGES
 from .models import DESCRIPTION_MAX, NAME_MAX, SHORT_TEXT_MAX, ReferralMethod, Service, ServiceState
+from .taxonomy import STAGES
 
 router = Router(tags=["protection"])
 

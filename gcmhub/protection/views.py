@@ -6,15 +6,13 @@ Every page reads through the same services and rules as the API."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -391,7 +389,10 @@ def service_import_detail(request, pk: int):
         record = imports.get_import(request.user, pk)
     except NotFound as error:
         raise Http404(error.message) from None
-    return render(request, "protection/service_import_detail.html", {"record": record})
+    from gcmhub import workers
+
+    context = {"record": record, "no_worker": not record.is_finished and not workers.seen_recently()}
+    return render(request, "protection/service_import_detail.html", context)
 
 
 # --- referral pathways ----------------------------------------------------------------
