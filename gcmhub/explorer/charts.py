@@ -19,6 +19,7 @@ dim, year: lines over time, and the countries' positions in the year).
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 from dataclasses import dataclass, field
@@ -211,7 +212,8 @@ def _ranked_bar_spec(bars: list[dict], *, title: str, unit: str, description: st
     """A horizontal bar per ranked item (``bars``: label, value, period, highlight), in
     rank order. With ``highlighted``, the highlighted bars get their own colour (named
     in the legend) and a bold label, so colour is not the only sign."""
-    x = {"field": "value", "type": "quantitative", "title": unit_label(unit), "axis": {"format": "~s"}}
+    x = {"field": "value", "type": "quantitative", "title": unit_label(unit),
+         "axis": {"format": "~s", "tickCount": 8, "labelOverlap": True}}
     y = {"field": "label", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 320}}
     encoding: dict = {
         "y": y, "x": x, "color": {"value": vl.PALETTE[0]},
@@ -299,19 +301,70 @@ def map_chart(params, data: dict | None = None) -> Chart:
     )  # fmt: skip
 
 
+MAP_CLASSES = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c")  # light to dark; none near the no-data grey
+
+
 def with_no_data_legend(spec: dict, label: str) -> dict:
     """The choropleth ``spec`` with "no data" as a legend entry of its own, in the grey
-    of the land under the data, beside the value classes. The classes start at a
-    clear blue (a zero is coloured as the lowest values are), so no value is grey."""
-    land, values = spec["layer"]
+    of the land under the data, beside the value classes.
+
+    The countries with a value are split into up to five classes of about as many
+    countries each (as the quantile scale did), each named in the legend by the
+    range of its values: a continuous bar put the class limits of skewed data (one
+    country with 50 million, most under one million) on top of each other. A zero
+    is in the lowest class, coloured like the lowest values, never grey; the table
+    beside the map gives the exact values."""
+    land, layer = spec["layer"]
     land["mark"] = {key: value for key, value in land["mark"].items() if key != "fill"}
     land["encoding"] = {"color": {"datum": label, "type": "nominal", "title": None,
                                   "scale": {"domain": [label], "range": [vl.NO_DATA_FILL]},
                                   "legend": {"orient": "bottom", "symbolType": "square"}}}  # fmt: skip
-    scale = values["encoding"]["color"]["scale"]
-    scale["scheme"] = {**scale["scheme"], "extent": [0.25, 1]}
+    lookup = layer["transform"][0]["from"]
+    names = value_classes(lookup["data"]["values"])
+    lookup["fields"] = [*lookup["fields"], "class"]
+    colour = layer["encoding"]["color"]
+    layer["encoding"]["color"] = {
+        "field": "class", "type": "ordinal", "title": colour["title"],
+        "scale": {"domain": names, "range": list(MAP_CLASSES[len(MAP_CLASSES) - len(names):])},
+        "legend": {"orient": "bottom", "direction": "horizontal", "symbolType": "square"},
+    }  # fmt: skip
     spec["resolve"] = {"scale": {"color": "independent"}, "legend": {"color": "independent"}}
     return spec
+
+
+def value_classes(rows: list[dict], count: int = len(MAP_CLASSES)) -> list[str]:
+    """Put each row (with a ``value``) in one of up to ``count`` classes of about as many
+    rows each, equal values always together; set its ``class`` to the class's name
+    (the range of its values) and return the names, lowest first."""
+    ordered = sorted(row["value"] for row in rows)
+    if not ordered:
+        return []
+    # A class starts at each quantile (the value itself goes up): ties never straddle two.
+    quantiles = {ordered[min(round(i * len(ordered) / count), len(ordered) - 1)] for i in range(1, count)}
+    limits = sorted(quantiles - {ordered[0]})
+    groups: dict[int, list[float]] = {}
+    for row in rows:
+        groups.setdefault(bisect.bisect_right(limits, row["value"]), []).append(row["value"])
+    names = {index: _range_name(min(values), max(values)) for index, values in groups.items()}
+    for row in rows:
+        row["class"] = names[bisect.bisect_right(limits, row["value"])]
+    return [names[index] for index in sorted(names)]
+
+
+def _range_name(low: float, high: float) -> str:
+    return compact_number(low) if low == high else f"{compact_number(low)} – {compact_number(high)}"
+
+
+def compact_number(value: float) -> str:
+    """1.2M, 125k, 4.9: three significant digits, in the reader's decimal mark."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            text = f"{value / size:.3g}{suffix}"
+            break
+    else:
+        text = f"{value:.3g}"
+    separators = tables.number_separators()
+    return text.replace(".", separators[0]) if separators else text
 
 
 def _country(params) -> str:

@@ -37,6 +37,7 @@ HOSTILE = {
     "lone surrogate and odd Unicode": "%ED%A0%80" + quote("\u202e\u200b\ufeff\U0001f469\u200d\U0001f467e\u0301\uffff"),
     "100k characters": "x" * 100_000,
     "huge integer": "9" * 400,
+    "100k digits": "7" * 100_000,
     "beyond int64": "99999999999999999999",
     "beyond int32": "9999999999",
     "negative": "-1",
@@ -281,6 +282,8 @@ def test_a_refused_parameter_gets_a_plain_400_in_the_page_language(client):
     response = client.post("/en/login/", {"username": "x", "page": "-" + "9" * 30})
     assert response.status_code == 400
     assert "“page” was refused: -9999999999999999999… is too large a number." in response.content.decode()
+    assert client.get("/en/search/?q=" + "7" * 100_000).status_code == 400  # more digits than int() takes
     # The largest 64-bit integer is a number like any other; the API answers for itself, in JSON.
     assert client.get(f"/en/search/?q={2**63 - 1}").status_code == 200
+    assert client.get(f"/en/search/?q=-000{2**63 - 1}").status_code == 200
     assert client.get("/api/v1/areas/?q=a%00b")["Content-Type"].startswith("application/json")
