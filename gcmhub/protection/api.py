@@ -176,6 +176,9 @@ class ServiceFilters(Schema):
     situation: Code | None = Field(None, description="Situation code, such as trafficking_victim")
     type: Code | None = Field(None, description="Service type code, such as legal_aid")
     language: Code | None = Field(None, description="ISO 639-1 code")
+    stage: StageName | None = Field(
+        None, description="Migration stage: services listing it, or listing none and serving a situation arising then"
+    )
     provider: Id | None = Field(None, description="Provider organisation id")
     state: ServiceStateName | None = None
     stale: bool | None = Field(None, description="true: only services not verified for 6 months")

@@ -225,6 +225,19 @@ def nearest_first(services, point: tuple[float, float], within_km: float | None 
     return sorted(located, key=lambda s: (s.distance_km is None, s.distance_km or 0.0, s.name, s.pk))
 
 
+def serving_stage(services: QuerySet, stage: str) -> QuerySet:
+    """The services serving people at ``stage``: those that list it, and those
+    that list no stage but serve a situation arising at it (the gap matrix's rule)."""
+    from .taxonomy import load_taxonomy
+
+    code = inputs.check_stages([stage], "stage")[0]
+    arising = [situation.code for situation in load_taxonomy().situations if code in situation.stages]
+    # JSON "contains" is not portable to SQLite: match the quoted code in the stored list.
+    listed = Q(stages__icontains=f'"{code}"')
+    unlisted = Q(stages=[]) & Q(situations__code__in=arising)
+    return services.filter(listed | unlisted).distinct()
+
+
 def filter_services(
     services: QuerySet,
     *,
@@ -232,6 +245,7 @@ def filter_services(
     situation: str | None = None,
     type: str | None = None,  # noqa: A002 (the API's parameter name)
     language: str | None = None,
+    stage: str | None = None,
     provider: int | None = None,
     state: str | None = None,
     stale: bool | None = None,
@@ -252,6 +266,8 @@ def filter_services(
         code = inputs.check_languages([language], "language")[0]
         # JSON "contains" is not portable to SQLite: match the quoted code in the stored list.
         services = services.filter(languages__icontains=f'"{code}"')
+    if stage:
+        services = serving_stage(services, stage)
     if provider is not None:
         services = services.filter(provider_id=provider)
     if state:

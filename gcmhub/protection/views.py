@@ -27,7 +27,7 @@ from gcmhub.geo.models import Area
 from gcmhub.pagecache import public_page_cache
 from gcmhub.protection import gaps, gaps_text, pathways
 from gcmhub.protection.models import ReferralPathway, Service, Situation, StepKind
-from gcmhub.protection.taxonomy import load_taxonomy
+from gcmhub.protection.taxonomy import load_taxonomy, stage_choices
 
 PER_PAGE = 20
 HISTORY_SHOWN = 20
@@ -58,9 +58,16 @@ def _directory_services(user):
     return visible_services(user).filter(state="active")
 
 
-def filter_directory(queryset, *, area: str = "", place: str = "", situation: str = "", type: str = "", language: str = ""):
+def filter_directory(
+    queryset, *, area: str = "", place: str = "", situation: str = "", type: str = "", language: str = "", stage: str = ""
+):
     """The directory's filters: country (ISO3), place (words in a location's
-    name, address or administrative area), situation, type, language."""
+    name, address or administrative area), situation, type, language, migration stage."""
+    from gcmhub.protection.services import serving_stage
+    from gcmhub.protection.taxonomy import STAGES
+
+    if stage in STAGES:  # anything else is no filter (the choices are a select)
+        queryset = serving_stage(queryset, stage)
     if area:
         queryset = queryset.filter(area__iso3=area.upper())
     if place:
@@ -151,7 +158,9 @@ def _map_points(services) -> list[dict]:
 
 @public_page_cache
 def directory(request):
-    filters = {key: request.GET.get(key, "").strip()[:100] for key in ("area", "place", "situation", "type", "language")}
+    filters = {
+        key: request.GET.get(key, "").strip()[:100] for key in ("area", "place", "situation", "type", "language", "stage")
+    }
     services = filter_directory(_directory_services(request.user), **filters)
     services = services.select_related("provider", "area").prefetch_related("locations", "situations")
     page = Paginator(services, PER_PAGE).get_page(request.GET.get("page"))
@@ -174,6 +183,7 @@ def directory(request):
         "filters": filters,
         "situation_choices": _situation_choices(),
         "type_choices": _type_choices(),
+        "stage_choices": stage_choices(),
         "language_choices": [(code, language_name(code)) for code in languages],
         "area_choices": [(area.iso3, area.tr("name")) for area in areas],
         "spec_json": spec_json(spec),

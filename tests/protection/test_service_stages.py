@@ -82,3 +82,23 @@ def test_hsds_round_trip_keeps_stages(make_service, tmp_path):
     Service.objects.filter(pk=copy.pk).update(stages=[])
     import_services(None, tmp_path / "d.zip")
     assert Service.objects.get().stages == ["transit", "destination"]
+
+
+def test_stage_filter_in_the_api_and_the_directory(api, client, make_service):
+    make_service(situations=[situation("stranded_migrant")], name="Border desk", stages=["transit"])
+    make_service(situations=[situation("stranded_migrant")], name="City desk")  # no stages: transit and destination
+    make_service(situations=[situation("trafficking_victim")], name="Return help", stages=["return"])
+
+    def names(stage):
+        return sorted(item["name"] for item in api.get(f"/services?stage={stage}").json()["items"])
+
+    assert names("transit") == ["Border desk", "City desk"]
+    assert names("destination") == ["City desk"]
+    assert names("return") == ["Return help"]
+    assert names("pre_departure") == []
+    assert api.get("/services?stage=afterlife").status_code == 422
+    page = client.get("/en/protection/services/?stage=destination").content.decode()
+    assert "City desk" in page and "Border desk" not in page
+    # An unknown stage in the page's query is no filter, not an error.
+    assert client.get("/en/protection/services/?stage=afterlife").status_code == 200
+    assert client.get("/en/protection/services/?stage=%00").status_code == 400  # the site refuses NUL bytes
