@@ -66,18 +66,20 @@ def long_text_field(verbose_name, limit: int = LONG_TEXT_MAX):
 
 
 # The database's integers are 64-bit; SQLite refuses a larger parameter outright.
-_INTEGER = re.compile(r"[+-]?\d{19,}")
-_INT64 = 2**63
+_INTEGER = re.compile(r"[+-]?0*(?P<digits>\d{19,})")
+_INT64_MAX = 2**63 - 1
 
 
 def parameter_problem(value: str) -> str | None:
     """Why a query or form parameter cannot reach a view, or None if it can:
     a text that cannot be stored (:func:`text_problem`), or a whole number
-    beyond the database's 64-bit integers (a page number or record id no
-    record can have, and one SQLite cannot even be asked about)."""
+    beyond ±(2⁶³ − 1), the database's 64-bit integers (a page number or
+    record id no record can have, and one SQLite cannot even be asked about)."""
     problem = text_problem(value)
-    if problem is None and _INTEGER.fullmatch(value.strip()) and not -_INT64 <= int(value) < _INT64:
-        problem = _("%(number)s… is too large a number.") % {"number": value.strip()[:20]}
+    if problem is None and (number := _INTEGER.fullmatch(value.strip())):
+        digits = number["digits"]  # compared as text first: int() refuses more than 4,300 digits
+        if len(digits) > 19 or int(digits) > _INT64_MAX:
+            problem = _("%(number)s… is too large a number.") % {"number": value.strip()[:20]}
     return problem
 
 

@@ -19,6 +19,7 @@ dim, year: lines over time, and the countries' positions in the year).
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 from dataclasses import dataclass, field
@@ -132,23 +133,32 @@ def render(chart: Chart, kind: str) -> bytes | str:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _api(name: str, *args, **query) -> str:
-    url = reverse(f"api:{name}", args=args)
+def _query(**query) -> str:
     pairs = []
     for key, value in query.items():
         if isinstance(value, list | tuple):
             pairs += [(key, v) for v in value if v not in (None, "")]
         elif value not in (None, ""):
             pairs.append((key, value))
-    return f"{url}?{urlencode(pairs)}" if pairs else url
+    return urlencode(pairs)
+
+
+def api_url(name: str, *args, **query) -> str:
+    """An API address with its query (empty values left out)."""
+    url, query_text = reverse(f"api:{name}", args=args), _query(**query)
+    return f"{url}?{query_text}" if query_text else url
 
 
 def downloads(name: str, *args, **query) -> list[dict]:
-    return [
-        {"label": "CSV", "url": _api(name, *args, format="csv", **query)},
-        {"label": "XLSX", "url": _api(name, *args, format="xlsx", **query)},
-        {"label": "JSON", "url": _api(name, *args, **query)},
-    ]
+    """CSV, XLSX and JSON of one API answer with the view's state (one ``reverse``)."""
+    url = reverse(f"api:{name}", args=args)
+
+    def link(**extra) -> str:
+        query_text = _query(**extra, **query)
+        return f"{url}?{query_text}" if query_text else url
+
+    return [{"label": "CSV", "url": link(format="csv")}, {"label": "XLSX", "url": link(format="xlsx")},
+            {"label": "JSON", "url": link()}]  # fmt: skip
 
 
 def _int(text) -> int | None:
@@ -165,20 +175,26 @@ def _line_spec(lines, *, title: str, unit: str, description: str, legend: str) -
     )  # fmt: skip
 
 
-def _with_target_rule(spec: dict, target: float) -> dict:
-    """The line chart ``spec`` with a dashed rule at the SDG 10.c.1 target, labelled in
-    the chart (the y scale then always includes the target)."""
+def _with_target_rule(spec: dict, target: float, axis: str = "y") -> dict:
+    """The chart ``spec`` with a dashed rule at the SDG 10.c.1 target across the value
+    axis (``y`` for lines over time, ``x`` for ranked bars), labelled in the chart (the
+    value scale then always includes the target)."""
     label = _("SDG 10.c.1 target: %(target)s %%") % {"target": f"{target:g}"}
     view = {key: spec.pop(key) for key in ("mark", "encoding")}
     target_row = {"data": {"values": [{"target": target, "label": label}]}}
-    y = {"field": "target", "type": "quantitative"}
+    value = {axis: {"field": "target", "type": "quantitative"}}
+    if axis == "y":
+        text = {"align": "left", "baseline": "bottom", "dx": 4, "dy": -3}
+        position = {"x": {"value": 0}}
+    else:
+        text = {"align": "left", "baseline": "bottom", "dx": 4, "dy": -2}  # above the bars
+        position = {"y": {"value": 0}}
     spec["layer"] = [
         view,
         {**target_row, "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [6, 4], "strokeWidth": 1.5},
-         "encoding": {"y": y}},
-        {**target_row, "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 4, "dy": -3,
-                                "color": TARGET_COLOUR, "fontWeight": "bold"},
-         "encoding": {"y": y, "x": {"value": 0}, "text": {"field": "label", "type": "nominal"}}},
+         "encoding": value},
+        {**target_row, "mark": {"type": "text", **text, "color": TARGET_COLOUR, "fontWeight": "bold"},
+         "encoding": {**value, **position, "text": {"field": "label", "type": "nominal"}}},
     ]  # fmt: skip
     return spec
 
@@ -196,7 +212,8 @@ def _ranked_bar_spec(bars: list[dict], *, title: str, unit: str, description: st
     """A horizontal bar per ranked item (``bars``: label, value, period, highlight), in
     rank order. With ``highlighted``, the highlighted bars get their own colour (named
     in the legend) and a bold label, so colour is not the only sign."""
-    x = {"field": "value", "type": "quantitative", "title": unit_label(unit), "axis": {"format": "~s"}}
+    x = {"field": "value", "type": "quantitative", "title": unit_label(unit),
+         "axis": {"format": "~s", "tickCount": 8, "labelOverlap": True}}
     y = {"field": "label", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 320}}
     encoding: dict = {
         "y": y, "x": x, "color": {"value": vl.PALETTE[0]},
@@ -284,19 +301,70 @@ def map_chart(params, data: dict | None = None) -> Chart:
     )  # fmt: skip
 
 
+MAP_CLASSES = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c")  # light to dark; none near the no-data grey
+
+
 def with_no_data_legend(spec: dict, label: str) -> dict:
     """The choropleth ``spec`` with "no data" as a legend entry of its own, in the grey
-    of the land under the data, beside the value classes. The classes start at a
-    clear blue (a zero is coloured as the lowest values are), so no value is grey."""
-    land, values = spec["layer"]
+    of the land under the data, beside the value classes.
+
+    The countries with a value are split into up to five classes of about as many
+    countries each (as the quantile scale did), each named in the legend by the
+    range of its values: a continuous bar put the class limits of skewed data (one
+    country with 50 million, most under one million) on top of each other. A zero
+    is in the lowest class, coloured like the lowest values, never grey; the table
+    beside the map gives the exact values."""
+    land, layer = spec["layer"]
     land["mark"] = {key: value for key, value in land["mark"].items() if key != "fill"}
     land["encoding"] = {"color": {"datum": label, "type": "nominal", "title": None,
                                   "scale": {"domain": [label], "range": [vl.NO_DATA_FILL]},
                                   "legend": {"orient": "bottom", "symbolType": "square"}}}  # fmt: skip
-    scale = values["encoding"]["color"]["scale"]
-    scale["scheme"] = {**scale["scheme"], "extent": [0.25, 1]}
+    lookup = layer["transform"][0]["from"]
+    names = value_classes(lookup["data"]["values"])
+    lookup["fields"] = [*lookup["fields"], "class"]
+    colour = layer["encoding"]["color"]
+    layer["encoding"]["color"] = {
+        "field": "class", "type": "ordinal", "title": colour["title"],
+        "scale": {"domain": names, "range": list(MAP_CLASSES[len(MAP_CLASSES) - len(names):])},
+        "legend": {"orient": "bottom", "direction": "horizontal", "symbolType": "square"},
+    }  # fmt: skip
     spec["resolve"] = {"scale": {"color": "independent"}, "legend": {"color": "independent"}}
     return spec
+
+
+def value_classes(rows: list[dict], count: int = len(MAP_CLASSES)) -> list[str]:
+    """Put each row (with a ``value``) in one of up to ``count`` classes of about as many
+    rows each, equal values always together; set its ``class`` to the class's name
+    (the range of its values) and return the names, lowest first."""
+    ordered = sorted(row["value"] for row in rows)
+    if not ordered:
+        return []
+    # A class starts at each quantile (the value itself goes up): ties never straddle two.
+    quantiles = {ordered[min(round(i * len(ordered) / count), len(ordered) - 1)] for i in range(1, count)}
+    limits = sorted(quantiles - {ordered[0]})
+    groups: dict[int, list[float]] = {}
+    for row in rows:
+        groups.setdefault(bisect.bisect_right(limits, row["value"]), []).append(row["value"])
+    names = {index: _range_name(min(values), max(values)) for index, values in groups.items()}
+    for row in rows:
+        row["class"] = names[bisect.bisect_right(limits, row["value"])]
+    return [names[index] for index in sorted(names)]
+
+
+def _range_name(low: float, high: float) -> str:
+    return compact_number(low) if low == high else f"{compact_number(low)} – {compact_number(high)}"
+
+
+def compact_number(value: float) -> str:
+    """1.2M, 125k, 4.9: three significant digits, in the reader's decimal mark."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            text = f"{value / size:.3g}{suffix}"
+            break
+    else:
+        text = f"{value:.3g}"
+    separators = tables.number_separators()
+    return text.replace(".", separators[0]) if separators else text
 
 
 def _country(params) -> str:
@@ -507,11 +575,16 @@ def ranking_chart(params, data: dict | None = None) -> Chart:
                      num(item["value"], item["unit"])])  # fmt: skip
     description = _("Bar chart of the %(count)s largest corridors, ranked; the table gives the same figures.") % {
         "count": len(bars)}  # fmt: skip
+    caption = f"{measure.label}, {data['year']} ({unit_label(measure.unit)})"
+    if measure.code == "remittance_cost":
+        description, caption = f"{description} {target_note()}", f"{caption}. {target_note()}"
     spec = _ranked_bar_spec(bars, title=title, unit=measure.unit, description=description)
+    if measure.code == "remittance_cost":
+        spec = _with_target_rule(spec, REMITTANCE_COST_TARGET, axis="x")
     pairs = list(state.items())
     return Chart(
         "ranking", title, spec, pairs, description,
-        {"caption": f"{measure.label}, {data['year']} ({unit_label(measure.unit)})", "header": 1,
+        {"caption": caption, "header": 1,
          "columns": [_("Rank"), _("Origin"), _("Destination"), _("Period"), _("Value")], "rows": rows},
         downloads("list_corridors", **state), f"{measure.source} ({measure.series})",
         reverse("explorer:corridors") + "?" + urlencode([(k, v) for k, v in pairs if v not in (None, "")]),

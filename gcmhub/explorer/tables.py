@@ -26,7 +26,7 @@ _SEPARATORS: dict[str, tuple[str, str] | None] = {}
 _NO_DATA: dict[str, SafeString] = {}
 
 
-def _separators() -> tuple[str, str] | None:
+def number_separators() -> tuple[str, str] | None:
     """(decimal, thousands) of the current language, or None where digits are not
     grouped by three (then Django's ``number_format`` does it)."""
     language = get_language()
@@ -40,10 +40,10 @@ def _separators() -> tuple[str, str] | None:
 
 def number_text(value: float, unit: str = "", separators: tuple[str, str] | None | bool = False) -> str:
     """1,234,567 for counts; two decimals for percentages and fractions. ``separators``
-    (of ``_separators()``) saves looking the language up for every cell of a table."""
+    (of ``number_separators()``) saves looking the language up for every cell of a table."""
     decimals = 2 if unit in ("%", "PERCENT") or (isinstance(value, float) and not value.is_integer()) else 0
     if separators is False:
-        separators = _separators()
+        separators = number_separators()
     if separators is None:
         return number_format(value if decimals else int(value), decimals, force_grouping=True)
     text = f"{value:,.{decimals}f}"
@@ -95,7 +95,7 @@ def table_html(table: dict) -> SafeString:
         *(f'<th scope="col">{conditional_escape(column)}</th>' for column in table["columns"]),
         "</tr></thead><tbody>",
     ]
-    separators, no_data = _separators(), no_data_html()
+    separators, no_data = number_separators(), no_data_html()
     for index, row in enumerate(table["rows"]):
         css = classes[index] if index < len(classes) else ""
         parts.append(f'<tr class="{css}">' if css else "<tr>")

@@ -7,8 +7,6 @@ the page's own state, so a download holds exactly what is shown.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,20 +54,6 @@ def pivot(figures) -> dict:
     }
 
 
-def _api(name: str, *args, **query) -> str:
-    url = reverse(f"api:{name}", args=args)
-    query = {key: value for key, value in query.items() if value not in (None, "")}
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def _downloads(name: str, *args, **query) -> list[dict]:
-    return [
-        {"label": "CSV", "url": _api(name, *args, format="csv", **query)},
-        {"label": "XLSX", "url": _api(name, *args, format="xlsx", **query)},
-        {"label": "JSON", "url": _api(name, *args, **query)},
-    ]
-
-
 def _notice_context() -> dict:
     from .aggregates import pending_rebuild
 
@@ -92,14 +76,14 @@ def _profile_context(iso3: str) -> dict:
             entry["chart"] = charts.profile_chart({"country": iso3, "section": section.key}, data)
             entry["chart"].spec_json  # noqa: B018 (serialised once, kept with the context)
         series = sorted({(f.series, f.area) for f in section.figures if f.observation_id})
-        entry["links"] = [(code, _api("series_observations", code, area=area)) for code, area in series]
-        entry["downloads"] = _downloads("get_profile", iso3, section=section.key)
+        entry["links"] = [(code, charts.api_url("series_observations", code, area=area)) for code, area in series]
+        entry["downloads"] = charts.downloads("get_profile", iso3, section=section.key)
         sections.append(entry)
     has_flows = any(s.figures for s in data["sections"] if s.key in RANK_SECTIONS)
     flows = charts.flows_chart({"country": iso3}, data) if has_flows else None
     if flows:
         flows.spec_json  # noqa: B018
-    return {"data": data, "sections": sections, "flows": flows, "downloads": _downloads("get_profile", iso3)}
+    return {"data": data, "sections": sections, "flows": flows, "downloads": charts.downloads("get_profile", iso3)}
 
 
 @public_page_cache
@@ -117,11 +101,15 @@ def profile(request, key: str):
 def _ranked_table(section) -> dict:
     """Top origins or destinations: rank, country (its profile), migrants, the corridor."""
     names = area_names({f.counterpart for f in section.figures} | {f.area for f in section.figures})
+    # One reverse per kind of link, not two per row: the codes are put in place.
+    profile_url = reverse("explorer:profile", kwargs={"key": "AAA"}).replace("AAA", "{}")
+    corridor_url = reverse("explorer:corridor", kwargs={"origin": "AAA", "destination": "BBB"})
+    corridor_url = corridor_url.replace("AAA", "{0}").replace("BBB", "{1}")
     rows = []
     for rank, figure in enumerate(section.figures, 1):
         other = figure.counterpart if section.key == "top_origins" else figure.area
-        corridor = reverse("explorer:corridor", kwargs={"origin": figure.counterpart, "destination": figure.area})
-        rows.append([num(rank), {"link": reverse("explorer:profile", kwargs={"key": other}), "text": names.get(other, other)},
+        corridor = corridor_url.format(figure.counterpart, figure.area)
+        rows.append([num(rank), {"link": profile_url.format(other), "text": names.get(other, other)},
                      num(figure.value, figure.unit), {"link": corridor, "text": f"{figure.counterpart} → {figure.area}"}])  # fmt: skip
     return {"caption": f"{section.title} ({section.figures[0].year})", "header": 1, "rows": rows,
             "columns": [_("Rank"), _("Country"), _("Migrants"), _("Corridor")]}  # fmt: skip
@@ -146,7 +134,7 @@ def _corridor_context(o: str, d: str) -> dict:
         "stock_chart": charts.corridor_chart(state | {"part": "people"}, data) if stock else None,
         "cost_chart": charts.corridor_chart(state | {"part": "cost"}, data) if cost else None,
         "target": REMITTANCE_COST_TARGET,
-        "downloads": _downloads("get_corridor", o, d),
+        "downloads": charts.downloads("get_corridor", o, d),
         "reverse_url": reverse("explorer:corridor", kwargs={"origin": d, "destination": o}),
     }
     for chart in (context["stock_chart"], context["cost_chart"]):
@@ -193,7 +181,7 @@ def corridors(request):
         "regions": _regions(),
         "limit": state["limit"],
         "error": error,
-        "downloads": _downloads("list_corridors", **dict(state, year=data["year"])),
+        "downloads": charts.downloads("list_corridors", **dict(state, year=data["year"])),
         "unit": unit_label(CORRIDOR_MEASURE[state["measure"]].unit),
         **_notice_context(),
     }

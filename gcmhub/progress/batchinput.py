@@ -25,7 +25,7 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, count, islice
 from operator import attrgetter
 from typing import Annotated, Any
 
@@ -50,6 +50,7 @@ BLOCK_LINES = 8192
 
 Year = Annotated[int, msgspec.Meta(ge=MIN_YEAR, le=MAX_YEAR)]
 _DIRECTION_CODES = {"positive": 1, "negative": -1}
+_DIRECTION_WORDS = _DIRECTION_CODES | {None: _DIRECTION_CODES[DEFAULT_DIRECTION]}
 
 
 class _Observation(msgspec.Struct, gc=False):
@@ -68,7 +69,7 @@ class _Line(msgspec.Struct, gc=False):
 
 
 _DECODER = msgspec.json.Decoder(_Line)
-_YEAR_OF, _VALUE_OF = attrgetter("year"), attrgetter("value")
+_DATA_OF, _YEAR_OF, _VALUE_OF = attrgetter("data"), attrgetter("year"), attrgetter("value")
 
 
 def _reject_constant(token: str) -> float:
@@ -161,44 +162,52 @@ class _Columns:
         )
 
 
-def _optional(items: list[Any], default: float) -> np.ndarray:
-    """A float column from values that may be None (-> ``default``)."""
-    return np.array([default if x is None else x for x in items], dtype=np.float64)
+def _column(lines: list[_Line], name: str, default: float) -> np.ndarray:
+    """A float column of one field of the lines; None -> ``default``."""
+    column = np.array(list(map(attrgetter(name), lines)), dtype=np.float64)  # None -> NaN
+    if not math.isnan(default):
+        column[np.isnan(column)] = default
+    return column
 
 
 def _check_block(lines: list[_Line]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Whole-array checks on decoded lines; returns which lines pass and
     their columns (observations of passing and failing lines alike)."""
     n = len(lines)
-    lengths = np.fromiter((len(line.data) for line in lines), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, map(_DATA_OF, lines)), dtype=np.int64, count=n)
     total = int(lengths.sum())
-    # map/chain keep the per-observation loop in C
-    years = np.fromiter(chain.from_iterable([map(_YEAR_OF, line.data) for line in lines]), np.int64, total)
+    # One flat list of the block's observations, then map/attrgetter: the
+    # per-observation loops stay in C.
+    observations = list(chain.from_iterable(map(_DATA_OF, lines)))
+    years = np.fromiter(map(_YEAR_OF, observations), np.int64, total)
     # numpy turns None into NaN: a missing value, dropped like Open SDG's NA
-    values = np.array(list(chain.from_iterable([map(_VALUE_OF, line.data) for line in lines])), np.float64)
+    values = np.array(list(map(_VALUE_OF, observations)), np.float64)
     owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
     present = ~np.isnan(values)
     ok = np.ones(n, dtype=bool)
     ok[owner[present & np.isinf(values)]] = False
 
     key = owner[present] * (MAX_YEAR + 1) + years[present]
-    key.sort()
-    ok[key[1:][key[1:] == key[:-1]] // (MAX_YEAR + 1)] = False  # duplicate years
+    if not np.all(key[1:] > key[:-1]):  # years in order (the usual case) cannot repeat: no sort needed
+        key.sort()
+        ok[key[1:][key[1:] == key[:-1]] // (MAX_YEAR + 1)] = False  # duplicate years
 
-    target = _optional([line.target for line in lines], math.nan)
-    limit = _optional([line.limit for line in lines], math.nan)
+    target = _column(lines, "target", math.nan)
+    limit = _column(lines, "limit", math.nan)
     ok &= ~np.isinf(target) & ~np.isinf(limit)
-    direction = np.fromiter(
-        (_direction_code(line.direction) for line in lines), dtype=np.int8, count=n
+    # The usual words by one dict lookup each; anything else (case, spaces, unknown) by _direction_code.
+    direction = np.array(
+        [_DIRECTION_WORDS.get(word) or _direction_code(word) for word in map(attrgetter("direction"), lines)],
+        dtype=np.int8,
     )
     ok &= direction != 0
     columns = {
         "lengths": lengths,
         "years": years,
         "values": values,
-        "base_year": _optional([line.base_year for line in lines], DEFAULT_BASE_YEAR).astype(np.int64),
+        "base_year": _column(lines, "base_year", DEFAULT_BASE_YEAR).astype(np.int64),
         "target": target,
-        "target_year": _optional([line.target_year for line in lines], DEFAULT_TARGET_YEAR).astype(np.int64),
+        "target_year": _column(lines, "target_year", DEFAULT_TARGET_YEAR).astype(np.int64),
         "direction": direction,
         "limit": limit,
     }
@@ -212,18 +221,29 @@ def _direction_code(raw: str | None) -> int:
     return code if code is not None else _DIRECTION_CODES.get(raw.strip().lower(), 0)
 
 
-def _blocks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
-    """The lines with their 1-based numbers, in blocks (unstripped: the
-    decoder skips surrounding whitespace, and blank lines are told apart
-    only when a line does not decode)."""
-    block: list[tuple[int, str]] = []
-    for numbered in enumerate(lines, start=1):
-        block.append(numbered)
-        if len(block) == BLOCK_LINES:
-            yield block
-            block = []
-    if block:
-        yield block
+def _blocks(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """The lines in blocks, each with the 1-based number of its first line
+    (unstripped: the decoder skips surrounding whitespace, and blank lines
+    are told apart only when a line does not decode)."""
+    remaining, first = iter(lines), 1
+    while block := list(islice(remaining, BLOCK_LINES)):
+        yield first, block
+        first += len(block)
+
+
+def _decode(block: list[str]) -> list[_Line | None]:
+    """Each line decoded into the common shape, or None where it is not in it."""
+    try:
+        return list(map(_DECODER.decode, block))  # the usual case: one call per block, no per-line try
+    except msgspec.DecodeError:  # includes ValidationError: some line is not the common shape
+        pass
+    decoded: list[_Line | None] = []
+    for raw in block:
+        try:
+            decoded.append(_DECODER.decode(raw))
+        except msgspec.DecodeError:
+            decoded.append(None)
+    return decoded
 
 
 def parse_lines(lines: Iterable[str], salvage_id) -> ParsedLines:
@@ -231,18 +251,17 @@ def parse_lines(lines: Iterable[str], salvage_id) -> ParsedLines:
     line that is not valid JSON, for its error line."""
     slots: list[LineError | None] = []
     columns = _Columns()
-    for block in _blocks(lines):
-        decoded: list[_Line | None] = []
-        for _, raw in block:
-            try:
-                decoded.append(_DECODER.decode(raw))
-            except msgspec.DecodeError:  # includes ValidationError: not the common shape
-                decoded.append(None)
+    for first, block in _blocks(lines):
+        decoded = _decode(block)
         typed = [line for line in decoded if line is not None]
         ok, cols = _check_block(typed) if typed else (np.zeros(0, dtype=bool), {})
+        if len(typed) == len(block) and ok.all():  # every line in the common shape and valid
+            slots += [None] * len(typed)
+            _add_block(columns, typed, ok, cols, [None] * len(typed))
+            continue
         passed = iter(ok.tolist())
         pending: list[ParsedSeries | None] = []  # per accepted line: None = from the typed columns
-        for (lineno, raw), line in zip(block, decoded):
+        for lineno, raw, line in zip(count(first), block, decoded):
             if line is not None and next(passed):
                 pending.append(None)
                 slots.append(None)

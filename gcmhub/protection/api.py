@@ -24,11 +24,12 @@ from gcmhub import references
 from gcmhub.actors.api import HistoryEntryOut, OrganizationRef
 from gcmhub.actors.auth import bearer_auth, read_auth
 from gcmhub.apischema import Code, Flag, Id, InputSchema, Page, Ref, Text, Version, choices
+from gcmhub.errors import InvalidInput
 
 from . import hsds, imports, services
 from .inputs import MAX_LIST, MAX_LOCATIONS
-from .taxonomy import STAGES
 from .models import DESCRIPTION_MAX, NAME_MAX, SHORT_TEXT_MAX, ReferralMethod, Service, ServiceState
+from .taxonomy import STAGES
 
 router = Router(tags=["protection"])
 
@@ -316,6 +317,9 @@ def import_services(request, file: File[UploadedFile], fields: Form[ServiceImpor
     their own country). It runs in the background, all or nothing: follow it
     at ``GET /services/imports/{id}``, whose ``problems`` name file, line or
     record, field and reason."""
+    unknown = sorted(set(request.POST) - set(ServiceImportForm.model_fields))
+    if unknown:  # as for JSON bodies: an unknown field is refused, never ignored
+        raise InvalidInput(_("Unknown field “%(field)s”.") % {"field": unknown[0]}, field=unknown[0])
     record = imports.submit_import(
         request.auth, fields.format, file, area=fields.area or None, dry_run=fields.dry_run, draft=fields.draft,
         default_type=fields.type,

@@ -40,7 +40,7 @@ from gcmhub.errors import GcmHubError
 
 from . import hsds, inputs, services
 from .inputs import ServiceInput
-from .models import Service, Situation
+from .models import NAME_MAX, Service, Situation
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_SERVICES = 5000
@@ -363,6 +363,9 @@ def convert(entry: Entry, *, area_code: str | None, default_type: str, terms: di
     name = _text(record.get("name"))
     if not name:
         problem("name", _("a service needs a name."))
+    elif len(name) > NAME_MAX:
+        # Refused rather than cut: a shortened name could pass for another service.
+        problem("name", _("at most %(limit)d characters (this one has %(count)d).") % {"limit": NAME_MAX, "count": len(name)})
     status = _text(record.get("status")) or "active"
     state = hsds.HSDS_TO_STATUS.get(status)
     if state is None:
@@ -460,7 +463,7 @@ def convert(entry: Entry, *, area_code: str | None, default_type: str, terms: di
     data = None
     if not problems:
         data = ServiceInput(
-            provider=None, area=area, name=name[:300], service_type=service_type,
+            provider=None, area=area, name=name, service_type=service_type,
             description=_text(record.get("description")), eligibility=_text(record.get("eligibility_description")),
             cost=(_text(record.get("fees_description")) or _text(record.get("fees")))[:500],
             languages=languages, accessibility=" ".join(accessibility), hours=_hours(record.get("schedules")),

@@ -117,6 +117,20 @@ def submit_import(
         file_name=Path(uploaded.name).name[:255],
         options={"dry_run": bool(dry_run), "draft": bool(draft), "default_type": default_type},
     )
+    try:
+        _store(record, uploaded, suffix)
+    except Exception as error:
+        # An import is never left "queued" for an upload that will not run.
+        _finish(record, None, error=_("The upload could not be stored: %(reason)s") % {"reason": error})
+        raise
+
+    from .tasks import run_service_import
+
+    transaction.on_commit(lambda: run_service_import.enqueue(record.pk))
+    return record
+
+
+def _store(record: ServiceImport, uploaded, suffix: str) -> None:
     folder = uploads_dir() / str(record.pk)
     folder.mkdir(parents=True, exist_ok=True)
     stored = folder / f"upload{suffix}"
@@ -127,11 +141,6 @@ def submit_import(
             out.write(piece)
     record.stored_file, record.sha256 = str(stored), digest.hexdigest()
     record.save(update_fields=["stored_file", "sha256"])
-
-    from .tasks import run_service_import
-
-    transaction.on_commit(lambda: run_service_import.enqueue(record.pk))
-    return record
 
 
 def visible_imports(user) -> QuerySet:

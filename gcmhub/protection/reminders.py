@@ -64,12 +64,15 @@ def stale_for(user, today: datetime.date | None = None):
     return stale_services(services, today).order_by("last_verified_on", "created_at", "pk")
 
 
+def recent_reminders(today: datetime.date | None = None):
+    """The reminders sent within the interval up to ``today``: not repeated now."""
+    day = today or timezone.localdate()
+    return ServiceReminder.objects.filter(sent_on__gt=day - datetime.timedelta(days=interval_days()), sent_on__lte=day)
+
+
 def due_for(user, today: datetime.date | None = None):
     """``stale_for`` less the services ``user`` was reminded of within the interval."""
-    day = today or timezone.localdate()
-    recent = ServiceReminder.objects.filter(
-        recipient=user, sent_on__gt=day - datetime.timedelta(days=interval_days()), sent_on__lte=day
-    )
+    recent = recent_reminders(today).filter(recipient=user)
     return stale_for(user, today).exclude(pk__in=recent.values("service_id"))
 
 

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("protection/services/imports/<int:pk>/", views.service_import_detail, name="service-import-detail"),
     path("protection/services/<int:pk>/", views.service_detail, name="service"),
     path("protection/services/<int:pk>/edit/", views.service_edit, name="service-edit"),
+    path("protection/services/<int:pk>/review/", views.service_review, name="service-review"),
     path("protection/pathways/", views.pathway_list, name="pathways"),
     path("protection/pathways/new/", views.pathway_edit, name="pathway-create"),
     path("protection/pathways/<int:pk>/", views.pathway_detail, name="pathway"),

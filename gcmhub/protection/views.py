@@ -6,15 +6,13 @@ Every page reads through the same services and rules as the API."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -210,6 +208,7 @@ def service_detail(request, pk: int):
         "pathways": pathways_here,
         "can_change": request.user.has_perm("protection.change_service", service),
         "staff_view": staff_view,
+        "can_publish": request.user.has_perm("protection.publish_service", service),
         # Who was reminded when: for those who work on the service (its editors, reviewers).
         "reminders": reminder_log(service) if staff_view else [],
         "reminder_interval": interval_days(),
@@ -307,6 +306,48 @@ def service_edit(request, pk: int):
     return _service_form_page(request, service, form, locations, held=held)
 
 
+@login_required
+@require_http_methods(["POST"])
+def service_review(request, pk: int):
+    """A reviewer publishes (the draft, or the change waiting), withdraws or
+    verifies a service; an editor or a reviewer discards the change waiting.
+    Each with the version the page showed (someone else's save in between is refused)."""
+    from gcmhub.actors.views import forbidden
+    from gcmhub.protection import services
+
+    try:
+        service = services.get_visible_service(request.user, pk)
+    except services.ServiceNotFound as error:
+        raise Http404(error.message) from None
+    steps = {
+        "publish": (lambda v: services.publish_service(request.user, service, v), _("Published.")),
+        "withdraw": (lambda v: services.publish_service(request.user, service, v, published=False),
+                     _("Withdrawn from publication.")),
+        "verify": (lambda v: services.verify_service(request.user, service, v),
+                   _("Verified: the service is no longer stale.")),
+        "discard": (lambda v: services.discard_service_change(request.user, service, v),
+                    _("The change waiting for review was discarded.")),
+    }  # fmt: skip
+    step = steps.get(request.POST.get("action", ""))
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        step = None
+    if step is None:
+        messages.error(request, _("The form was incomplete; please try again."))
+        return redirect("protection:service", pk=pk)
+    run, done = step
+    try:
+        run(version)
+    except Forbidden as error:
+        return forbidden(request, error.message)
+    except (EditConflict, InvalidInput) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("protection:service", pk=pk)
+
+
 # --- HSDS imports from the web ------------------------------------------------------------
 
 
@@ -348,7 +389,10 @@ def service_import_detail(request, pk: int):
         record = imports.get_import(request.user, pk)
     except NotFound as error:
         raise Http404(error.message) from None
-    return render(request, "protection/service_import_detail.html", {"record": record})
+    from gcmhub import workers
+
+    context = {"record": record, "no_worker": not record.is_finished and not workers.seen_recently()}
+    return render(request, "protection/service_import_detail.html", context)
 
 
 # --- referral pathways ----------------------------------------------------------------

@@ -85,6 +85,7 @@ def test_xlsx_download_has_units_sources_and_an_about_sheet(loaded, client):
 def test_incidents_api(loaded, client):
     data = api_json(client, "/api/v1/explorer/incidents?year=2019&bbox=-120,20,-90,35")
     assert [(i["incident_id"], i["latitude"], i["longitude"]) for i in data["items"]] == [("2019.1", 29.5, -104.1)]
+    assert data["items"][0]["date"] == "2019-01-02"  # ISO text on every database
     response = client.get("/api/v1/explorer/incidents?bbox=1,2,3")
     assert response.status_code == 422 and response.json()["field"] == "bbox"
 

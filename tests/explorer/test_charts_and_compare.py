@@ -143,8 +143,11 @@ def test_ranking_chart_table_and_downloads_equal_stored_observations(loaded, cli
     assert [float(r["value"]) for r in rows] == stored
     assert "/api/v1/explorer/corridors?format=csv&amp;measure=migrant_stock&amp;year=2019&amp;limit=3" in html
     cost = client.get("/en/explorer/corridors/?measure=remittance_cost&year=2019").content.decode()
-    assert [(b["value"], b["period"]) for b in spec_in(cost, "explorer-ranking-chart")["data"]["values"]] == [
-        (4.9, "2019-Q2"), (4.0, "2019-Q1")]  # fmt: skip
+    cost_spec = spec_in(cost, "explorer-ranking-chart")
+    assert [(b["value"], b["period"]) for b in cost_spec["data"]["values"]] == [(4.9, "2019-Q2"), (4.0, "2019-Q1")]
+    assert cost_spec["layer"][1]["encoding"]["x"]["field"] == "target"  # the 3 % rule across the bars
+    assert cost_spec["layer"][1]["data"]["values"][0]["target"] == 3.0
+    assert "layer" not in spec_in(html, "explorer-ranking-chart")  # migrants have no target
     embed = client.get("/en/explorer/embed/ranking/?measure=migrant_stock&year=2019&limit=3").content.decode()
     assert "11,489,684" in embed and "Mexico" in embed  # the table beside the chart
 

@@ -131,9 +131,21 @@ def test_map_shows_a_stored_zero_as_zero(loaded):
     land, values = charts.map_chart({"series": "SM.POP.TOTL", "year": "2021"}, data).spec["layer"]
     no_data = land["encoding"]["color"]
     assert (no_data["datum"], no_data["scale"]["range"], no_data["legend"] is not None) == ("No data", [NO_DATA_FILL], True)
-    coloured = {row["m49"]: row["value"] for row in values["transform"][0]["from"]["data"]["values"]}
-    assert coloured == {"404": 0}  # Kenya's zero is drawn in the value colours; Mexico is not
-    assert values["encoding"]["color"]["scale"]["scheme"]["extent"][0] > 0  # the lowest class is no grey
+    coloured = {row["m49"]: (row["value"], row["class"]) for row in values["transform"][0]["from"]["data"]["values"]}
+    assert coloured == {"404": (0, "0")}  # Kenya's zero is drawn in a value class; Mexico is not
+    classes = values["encoding"]["color"]["scale"]
+    assert classes["domain"] == ["0"] and NO_DATA_FILL not in classes["range"]  # no class is grey
+
+
+def test_map_classes_name_their_ranges_and_keep_equal_values_together():
+    from gcmhub.explorer.charts import value_classes
+
+    rows = [{"value": v} for v in (0, 0, 0, 5, 1200, 1500, 2_000_000, 48_000_000, 9, 10)]
+    names = value_classes(rows)
+    assert names == ["0 – 5", "9 – 10", "1.2k – 1.5k", "2M – 48M"]  # the quantiles 0 and 0 are one limit
+    assert {row["class"] for row in rows if row["value"] == 0} == {"0 – 5"}  # all the zeros in one class
+    assert value_classes([{"value": 7.25}]) == ["7.25"]
+    assert value_classes([]) == []
 
 
 def test_rebuild_redoes_only_what_changed(loaded):

@@ -195,3 +195,26 @@ def test_lenient_but_unambiguous_inputs_are_accepted():
     )
     (result,) = [json.loads(x) for x in run_batch([line])]
     assert (result["id"], result["status"], result["current_value"]) == (3, "substantial_progress", 2.0)
+
+
+def test_results_encoded_in_chunks_read_as_one_run(tmp_path, monkeypatch):
+    """The results are encoded a chunk at a time and, when no line is an
+    error, written to a UTF-8 file as bytes: the same lines as one chunk, in
+    order, on a file or a text stream alike; with an error line the chunks
+    are split back into lines around it."""
+    from gcmhub.progress import batch
+
+    records = random_records(7, seed=5) + [{"id": "é-ü", "data": [{"year": 2015, "value": 1}]}]
+    whole = list(run_batch(lines_of(*records)))
+    monkeypatch.setattr(batch, "RESULT_CHUNK", 3)
+    assert list(run_batch(lines_of(*records))) == whole
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines_of(*records)) + "\n", encoding="utf-8")
+    with (tmp_path / "out.jsonl").open("w", encoding="utf-8") as out:
+        assert main(["--batch", str(path)], stdout=out, stderr=io.StringIO()) == 0
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "\n".join(whole) + "\n"
+    text = io.StringIO()
+    assert main(["--batch", str(path)], stdout=text, stderr=io.StringIO()) == 0
+    assert text.getvalue() == "\n".join(whole) + "\n"
+    mixed = list(run_batch(lines_of(*records[:4], "{oops", *records[4:])))
+    assert mixed[:4] + mixed[5:] == whole and json.loads(mixed[4])["status"] == "error"

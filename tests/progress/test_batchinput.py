@@ -27,6 +27,9 @@ UNUSUAL = [
     {"id": "num-str", "data": [{"year": 2015, "value": "2.5"}]},
     {"id": "bool", "data": [{"year": 2015, "value": True}]},
     {"data": [{"year": 2015, "value": 1}]},
+    # Years out of order: the whole-array check sorts only then (in order, none can repeat).
+    {"id": "dup-apart", "data": [{"year": 2015, "value": 1}, {"year": 2016, "value": 2}, {"year": 2015, "value": 3}]},
+    {"id": "unordered", "data": [{"year": 2020, "value": 2}, {"year": 2015, "value": 1}]},
 ]
 RAW_UNUSUAL = [
     '{"id": "inf", "data": [{"year": 2015, "value": 1e400}]}',
@@ -85,6 +88,8 @@ def test_unusual_lines_take_the_reference_path_and_keep_their_messages():
     assert "year 10000 is out of range" in by_id["year-range"]["reason"]
     assert "True is not a number" in by_id["bool"]["reason"]
     assert by_id[None]["reason"] == "line 13: missing 'id'"
+    assert "duplicate year 2015" in by_id["dup-apart"]["reason"]
+    assert by_id["unordered"]["status"] != "error" and by_id["unordered"]["current_year"] == 2020
 
 
 def test_the_typed_path_really_takes_the_common_lines(monkeypatch):

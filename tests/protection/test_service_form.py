@@ -208,3 +208,43 @@ def test_undecodable_bytes_never_reach_the_database(client, people, orgs):
     response = client.post(NEW, body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 302
     assert set(Service.objects.get().name) == {"\ufffd"}
+
+
+def review_url(service):
+    return f"/en/protection/services/{service.pk}/review/"
+
+
+def test_review_on_the_service_page(client, people, orgs, make_service):
+    draft = make_service(published=False)
+    client.force_login(people.reviewer)
+    page = client.get(f"/en/protection/services/{draft.pk}/").content.decode()
+    assert 'value="publish"' in page and 'value="verify"' in page
+    assert client.post(review_url(draft), {"action": "publish", "version": draft.version}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_published
+    # A provider's edit waits; the reviewer publishes it, then verifies the service.
+    client.force_login(people.provider)
+    assert 'value="publish"' not in client.get(f"/en/protection/services/{draft.pk}/").content.decode()
+    client.post(edit_url(draft), form_data(orgs.shelter, version=draft.version, name="Proposed name"))
+    draft.refresh_from_db()
+    assert draft.has_pending_changes
+    assert client.post(review_url(draft), {"action": "publish", "version": draft.version}).status_code == 403
+    client.force_login(people.reviewer)
+    stale_version = draft.version - 1
+    client.post(review_url(draft), {"action": "publish", "version": stale_version})
+    draft.refresh_from_db()
+    assert draft.name != "Proposed name"  # a stale version is refused
+    client.post(review_url(draft), {"action": "publish", "version": draft.version})
+    draft.refresh_from_db()
+    assert draft.name == "Proposed name" and not draft.has_pending_changes
+    client.post(review_url(draft), {"action": "verify", "version": draft.version})
+    draft.refresh_from_db()
+    assert draft.last_verified_on is not None and draft.last_verified_by == people.reviewer
+    # The provider discards their own next proposal.
+    client.force_login(people.provider)
+    client.post(edit_url(draft), form_data(orgs.shelter, version=draft.version, name="Second thoughts"))
+    draft.refresh_from_db()
+    client.post(review_url(draft), {"action": "discard", "version": draft.version})
+    draft.refresh_from_db()
+    assert not draft.has_pending_changes and draft.name == "Proposed name"
+    assert client.post(review_url(draft), {"action": "explode", "version": "x\x00"}).status_code in (302, 400)

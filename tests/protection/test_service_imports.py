@@ -207,3 +207,36 @@ def test_interrupted_import_is_failed_by_the_chore(people, media):
     assert imports.recover_interrupted_imports() == 1
     record.refresh_from_db()
     assert record.state == "failed" and "interrupted" in record.error
+
+
+def test_an_upload_that_cannot_be_stored_is_failed_not_left_queued(api, people, bearer, media, monkeypatch):
+    def full_disk(record, uploaded, suffix):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(imports, "_store", full_disk)
+    # A full disk is the server's problem (500), but the record says what happened.
+    assert upload(api, bearer(people.admin), b'{"id": "a"}', "s.json", "hsds-json").status_code == 500
+    record = ServiceImport.objects.get()
+    assert record.state == "failed" and "No space left" in record.error
+
+
+@pytest.mark.parametrize(
+    "example, area",
+    [("service_full.json", ""), ("service_list.json", "USA"), ("organization_full.json", ""), ("tabular", "")],
+)
+def test_every_shared_example_imports_through_the_web(
+    client, people, media, examples, django_capture_on_commit_callbacks, example, area
+):
+    client.force_login(people.admin)
+    if example == "tabular":
+        upload_file, fmt = SimpleUploadedFile("tabular.zip", tabular_zip(examples)), "hsds-csv"
+    else:
+        upload_file, fmt = SimpleUploadedFile(example, (examples / example).read_bytes()), "hsds-json"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en/protection/services/import/", {"format": fmt, "type": "other", "area": area, "file": upload_file}
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    record = ServiceImport.objects.get()
+    assert record.state == "succeeded", record.problems
+    assert record.created_count >= 1 and Service.objects.count() == record.created_count

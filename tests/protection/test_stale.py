@@ -119,3 +119,12 @@ def test_service_page_shows_the_reminder_log_to_editors_only(waiting, people, cl
         client.force_login(editor)
         page = client.get(url).content.decode()
         assert "Reminders sent" in page and "provider-stakeholder" in page, editor
+
+
+def test_the_command_says_what_it_does_not_repeat(waiting, capsys):
+    call_command("services", "remind")
+    capsys.readouterr()
+    call_command("services", "remind", "--dry-run")
+    err = capsys.readouterr().err
+    assert "3 reminders of a service to a person, sent in the last 30 days, are not repeated." in err
+    assert "Dry run: 0 users would get a reminder" in err

@@ -23,7 +23,8 @@ from urllib.parse import quote
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
@@ -36,6 +37,7 @@ HOSTILE = {
     "lone surrogate and odd Unicode": "%ED%A0%80" + quote("\u202e\u200b\ufeff\U0001f469\u200d\U0001f467e\u0301\uffff"),
     "100k characters": "x" * 100_000,
     "huge integer": "9" * 400,
+    "100k digits": "7" * 100_000,
     "beyond int64": "99999999999999999999",
     "beyond int32": "9999999999",
     "negative": "-1",
@@ -58,9 +60,9 @@ WORDS = {
 ENDS_SESSION = {"actors:logout"}
 
 
-def web_patterns():
-    """``(name, route regex, converters)`` of every page under /en/ (the
-    language prefix is the same view for fr and es)."""
+def web_patterns() -> list[tuple[str, list]]:
+    """``(URL name, the patterns leading to it)`` of every page under /en/
+    (the language prefix is the same view for fr and es)."""
     found = []
 
     def walk(resolver, prefix, namespace):
@@ -77,19 +79,12 @@ def web_patterns():
 
 def build_path(name: str, patterns: list, ids: dict[str, int]) -> str:
     """The path of a pattern with its parameters filled in with the fixture's records."""
-    from django.urls import reverse
-
-    resolver_kwargs = {}
+    kwargs = {}
     for pattern in patterns:
-        regex = pattern.regex.pattern
-        for group in re.findall(r"\(\?P<(\w+)>", regex):
-            resolver_kwargs[group] = _value_for(name, group, ids)
-        for group in getattr(pattern, "converters", {}):
-            resolver_kwargs[group] = _value_for(name, group, ids)
-    from django.utils import translation
-
+        for group in [*re.findall(r"\(\?P<(\w+)>", pattern.regex.pattern), *getattr(pattern, "converters", {})]:
+            kwargs[group] = _value_for(name, group, ids)
     with translation.override("en"):
-        return reverse(name, kwargs=resolver_kwargs)
+        return reverse(name, kwargs=kwargs)
 
 
 def _value_for(name: str, group: str, ids: dict[str, int]) -> str:
@@ -262,22 +257,21 @@ def test_hostile_input_never_causes_a_server_error(records, method, visitor):
 
 
 def test_the_sweep_reaches_the_pages_and_forms_that_take_parameters(records):
-    """The sweep is only as good as its list: it finds the search, filter and
-    paging parameters and the fields of the forms."""
+    """The sweep is only as good as its list: it finds every page, and the
+    search, filter and paging parameters and the fields of the forms."""
     client = Client()
     client.force_login(records["admin"])
-    found = {}
-    for name, route in web_patterns():
-        if name in ENDS_SESSION:
-            continue
-        path = build_path(name, route, records)
-        found[name] = (parameters_read(client, "GET", path), parameters_read(client, "POST", path))
-    assert "q" in found["web:search"][0]
-    assert "page" in found["commitments:list"][0]
-    assert {"year"} <= set(found["explorer:incidents"][0])
-    assert "title" in found["commitments:create"][1]
-    assert "name" in found["actors:organization-edit"][1]
-    assert len(found) > 100
+    patterns = dict(web_patterns())
+    assert len(patterns) > 100 and {"web:search", "protection:directory", "reviews:edit"} <= set(patterns)
+
+    def read(method, name):
+        return set(parameters_read(client, method, build_path(name, patterns[name], records)))
+
+    assert "q" in read("GET", "web:search")
+    assert "page" in read("GET", "commitments:list")
+    assert "year" in read("GET", "explorer:incidents")
+    assert "title" in read("POST", "commitments:create")
+    assert "name" in read("POST", "actors:organization-edit")
 
 
 def test_a_refused_parameter_gets_a_plain_400_in_the_page_language(client):
@@ -288,6 +282,8 @@ def test_a_refused_parameter_gets_a_plain_400_in_the_page_language(client):
     response = client.post("/en/login/", {"username": "x", "page": "-" + "9" * 30})
     assert response.status_code == 400
     assert "“page” was refused: -9999999999999999999… is too large a number." in response.content.decode()
+    assert client.get("/en/search/?q=" + "7" * 100_000).status_code == 400  # more digits than int() takes
     # The largest 64-bit integer is a number like any other; the API answers for itself, in JSON.
     assert client.get(f"/en/search/?q={2**63 - 1}").status_code == 200
+    assert client.get(f"/en/search/?q=-000{2**63 - 1}").status_code == 200
     assert client.get("/api/v1/areas/?q=a%00b")["Content-Type"].startswith("application/json")

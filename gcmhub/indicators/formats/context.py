@@ -8,7 +8,7 @@ the file. Readers call ``accept(observation)`` and yield what it returns.
 from __future__ import annotations
 
 from .duplicates import NEW, SAME, LabelIndex, LineIndex
-from .records import Observation, Problem, ReadStats
+from .records import FormatError, Observation, Problem, ReadStats
 
 __all__ = ["Context", "option"]
 
@@ -26,6 +26,19 @@ class Context:
         self.options = options or {}
         self.check_duplicates = bool(self.options.get("check_duplicates", True))
         self.index = LabelIndex() if labelled else LineIndex()
+
+    def data_rows(self, rows):
+        """The non-blank ``(line, row)`` of text rows after the header, each
+        counted in the statistics; a ``FormatError`` at the end if there was none."""
+        count = 0
+        for line, row in rows:
+            if not any(cell.strip() for cell in row):
+                continue
+            count += 1
+            self.stats.rows += 1
+            yield line, row
+        if count == 0:
+            raise FormatError(self.file, "has a header but no data rows")
 
     def problem(self, line, column, reason: str, raw_row=None) -> Problem:
         self.stats.problems += 1

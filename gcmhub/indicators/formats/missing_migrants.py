@@ -90,16 +90,9 @@ def _each_incident(ctx: Context, header: HeaderIndex, columns: _Columns, rows):
     """Each non-blank row after the header: ``(line, row, (year, date,
     grouping, total))``, or a Problem for a row refused. The one loop over
     incidents, for every way of reading the file."""
-    count = 0
-    for line, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        count += 1
-        ctx.stats.rows += 1
+    for line, row in ctx.data_rows(rows):
         result = _incident(ctx, header, columns, line, row)
         yield result if isinstance(result, Problem) else (line, row, result)
-    if count == 0:
-        raise FormatError(ctx.file, "has a header but no data rows")
 
 
 class _Columns:

@@ -181,12 +181,7 @@ def _read_csv(ctx: Context, path, default_area):
             if labelled and (name not in builder.attributes or name in _CODED_ATTRIBUTES)
         }  # fmt: skip
         width = len(header)
-        count = 0
-        for line, row in rows:
-            if not any(cell.strip() for cell in row):
-                continue
-            count += 1
-            ctx.stats.rows += 1
+        for line, row in ctx.data_rows(rows):
             if len(row) < width:
                 yield ctx.problem(line, None, f"the row has {len(row)} columns, the header {width}", row)
                 continue
@@ -204,8 +199,6 @@ def _read_csv(ctx: Context, path, default_area):
             result = builder.build(values, row[value_i], line, row)
             if result is not None:
                 yield result
-        if count == 0:
-            raise FormatError(ctx.file, "has a header but no data rows")
 
 
 # --- SDMX-ML -----------------------------------------------------------------

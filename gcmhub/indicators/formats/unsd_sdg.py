@@ -87,18 +87,11 @@ def _cell(row, position) -> str:
 
 def _rows(ctx: Context, header: HeaderIndex, rows):
     width = len(header)
-    count = 0
-    for line, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        count += 1
-        ctx.stats.rows += 1
+    for line, row in ctx.data_rows(rows):
         if len(row) < width or any(cell.strip() for cell in row[width:]):
             yield line, row, ctx.problem(line, None, f"the row has {len(row)} columns, the header {width}", row)
             continue
         yield line, row, None
-    if count == 0:
-        raise FormatError(ctx.file, "has a header but no data rows")
 
 
 def _read_api(ctx: Context, header: HeaderIndex, rows):

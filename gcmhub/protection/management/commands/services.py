@@ -138,7 +138,7 @@ class Command(BaseCommand):
         )
 
     def _remind(self, options):
-        from gcmhub.protection.reminders import reminders, send_reminders
+        from gcmhub.protection.reminders import interval_days, recent_reminders, reminders, send_reminders
 
         usernames = options["user"]
         if usernames:
@@ -146,6 +146,13 @@ class Command(BaseCommand):
             unknown = sorted(set(usernames) - known)
             if unknown:
                 raise CommandError(_("No account named %(names)s.") % {"names": ", ".join(unknown)}, returncode=2)
+        # Said before sending, so the count is of earlier runs only.
+        repeated = recent_reminders(options["today"]).count()
+        if repeated:
+            self.stderr.write(
+                _("%(count)d reminders of a service to a person, sent in the last %(days)d days, are not repeated.")
+                % {"count": repeated, "days": interval_days()}
+            )
         if options["dry_run"]:
             found = reminders(options["today"], usernames)
             for reminder in found:
