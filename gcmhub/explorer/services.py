@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from gcmhub.errors import InvalidInput
 from gcmhub.geo.models import Area
 from gcmhub.geo.services import get_country as _get_country
+from gcmhub.i18n import current_language
 from gcmhub.indicators.keys import dimension_key
 from gcmhub.indicators.models import Incident, Observation, Series
 
@@ -79,7 +80,6 @@ _areas: dict = {"key": None, "index": {}}
 def area_index() -> dict[int, tuple[str, str]]:
     """Area id → (code, name in the current language), read once per data version."""
     from gcmhub import dataversion
-    from gcmhub.i18n import current_language
 
     key = (dataversion.current().key, current_language())
     if _areas["key"] != key:
@@ -92,14 +92,14 @@ def area_index() -> dict[int, tuple[str, str]]:
 _country_rows: dict = {"key": None, "rows": []}
 
 
-def country_rows() -> list[tuple[int, str, str, str]]:
-    """Every country as (id, ISO3, M49, English name), in name order: one row per
-    country of a map; read once per data version."""
+def country_rows() -> list[tuple[int, str, str, str, str, str]]:
+    """Every country as (id, ISO3, M49, name in English, French, Spanish), in English
+    name order: one row per country of a map; read once per data version."""
     from gcmhub import dataversion
 
     key = dataversion.current().key
     if _country_rows["key"] != key:
-        rows = list(Area.objects.countries().order_by("name_en").values_list("pk", "iso3", "m49", "name_en"))
+        rows = list(Area.objects.countries().order_by("name_en").values_list("pk", "iso3", "m49", "name_en", "name_fr", "name_es"))
         _country_rows.update(key=key, rows=rows)
     return _country_rows["rows"]
 
@@ -444,8 +444,11 @@ def map_values(series_code: str, year: int | None = None, dim: str | None = None
             if area_id not in found or found[area_id][0] < period:
                 found[area_id] = (period, value, obs_id, source or "")
     items = []
-    for pk, iso3, m49, name in countries:
+    # The answer is kept per language (memo), so the reader's name can go in it.
+    language = current_language()
+    for pk, iso3, m49, *names in countries:
         period, value, obs_id, source = found.get(pk, (None, None, None, None))
+        name = dict(zip(("en", "fr", "es"), names, strict=True)).get(language) or names[0]
         items.append({"iso3": iso3, "m49": m49, "name": name, "value": value, "period": period,
                       "observation_id": obs_id, "source": source})  # fmt: skip
     return {

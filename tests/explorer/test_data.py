@@ -113,6 +113,19 @@ def test_map_gives_every_country_null_for_no_data(loaded):
     assert no_data and all(item["period"] is None for item in no_data)
 
 
+def test_map_names_countries_in_the_readers_language(loaded):
+    from django.utils import translation
+
+    germany = Area.objects.get(iso3="DEU")
+    names = {}
+    for language in ("en", "fr", "es"):
+        with translation.override(language):
+            items = services.map_values("SM.POP.TOTL", 2020, None)["items"]
+            names[language] = next(item["name"] for item in items if item["iso3"] == "DEU")
+    assert names == {"en": germany.name_en, "fr": germany.name_fr, "es": germany.name_es}
+    assert germany.name_fr != germany.name_en
+
+
 def test_map_shows_a_stored_zero_as_zero(loaded):
     # UNHCR refugees are a corridor series; its headline map is empty, but a zero headline value counts.
     from gcmhub.indicators.formats.records import Observation as Record
