@@ -107,3 +107,32 @@ def test_another_contributor_cannot_tag_someone_elses_draft(api, people, bearer,
     )
     assert response.status_code in (403, 404)
     assert not codes_of(draft)
+
+
+def test_search_has_a_situation_facet_that_follows_the_tags(people):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import translation
+
+    from gcmhub.practices.search import search_practices
+    from gcmhub.protection.models import Situation
+
+    def situation_facet(result):
+        found = next(f for f in result.facets if f.key == "situation")
+        return {value.value: (value.count, value.label) for value in found.values}
+
+    tagged = services.create_practice(people.contributor, practice_data(situations=["stranded_migrant"]))
+    publish(people, tagged)
+    other = services.create_practice(people.contributor, practice_data(title="Untagged desk"))
+    publish(people, other)
+    public = AnonymousUser()
+    with translation.override("fr"):
+        facet = situation_facet(search_practices(public, ""))
+    stranded = Situation.objects.get(code="stranded_migrant")
+    assert facet == {"stranded_migrant": (1, stranded.title("fr"))}
+    assert stranded.title("fr") != stranded.title("en")
+    assert [hit.practice for hit in search_practices(public, "", {"situation": "stranded_migrant"}).hits] == [tagged]
+    # Tags changed on the record (either side of the link) reach the index.
+    other.situations.add(stranded)
+    assert search_practices(public, "", {"situation": "stranded_migrant"}).total == 2
+    stranded.practices.remove(tagged)
+    assert [hit.practice for hit in search_practices(public, "", {"situation": "stranded_migrant"}).hits] == [other]

@@ -16,6 +16,7 @@ FACET_LABELS = {
     "region": _("Region"),
     "stage": _("Migration stage"),
     "population": _("Population group"),
+    "situation": _("Situation of vulnerability"),
     "org_type": _("Type of organisation"),
     "state": _("State"),
 }
@@ -29,6 +30,12 @@ def _population_labels() -> dict:
     except ImportError:
         return {}
     return POPULATION_GROUPS
+
+
+def _situation_labels() -> dict:
+    from gcmhub.protection.taxonomy import load_taxonomy
+
+    return {situation.code: situation.title() for situation in load_taxonomy().situations}
 
 
 @lru_cache(maxsize=16)
@@ -54,6 +61,7 @@ def _choice_labels(facet: str, language: str) -> dict[str, str]:
         "state": lambda: dict(Practice.State.choices),
         "org_type": lambda: dict(Organization.Kind.choices),
         "population": _population_labels,
+        "situation": _situation_labels,
     }[facet]()
     return {value: str(label) for value, label in choices.items()}
 

@@ -39,7 +39,7 @@ from gcmhub.practices.search.backends import PageRow, PracticeRow, current_backe
 BATCH = 2000
 
 # The facets, in the order pages show them; the values stored per practice.
-FACETS = ("objective", "area", "region", "stage", "population", "org_type", "state")
+FACETS = ("objective", "area", "region", "stage", "population", "situation", "org_type", "state")
 
 
 # Practice columns the index reads.
@@ -58,6 +58,7 @@ class _Links:
     objectives: dict[int, list[tuple]]  # (number, short_title_en, _fr, _es)
     organizations: dict[int, list[tuple]]  # (name, acronym, kind)
     areas: dict[int, list[tuple]]  # (iso3, m49, name_en, name_fr, name_es, kind, region m49)
+    situations: dict[int, list[tuple]]  # (code,)
     passages: dict[int, list[str]]
 
     @classmethod
@@ -67,6 +68,7 @@ class _Links:
             "practice_id", "role", "organization_id"
         )
         areas = Practice.areas.through.objects.filter(practice_id__in=ids).order_by("practice_id", "area__name_en", "area_id")
+        situations = Practice.situations.through.objects.filter(practice_id__in=ids).order_by("practice_id", "situation_id")
         sources = PracticeSource.objects.filter(practice_id__in=ids).order_by("practice_id", "id")
         return cls(
             _grouped(objectives.values_list(
@@ -77,6 +79,7 @@ class _Links:
             _grouped(areas.values_list(
                 "practice_id", "area__iso3", "area__m49", "area__name_en", "area__name_fr", "area__name_es",
                 "area__kind", "area__region__m49")),
+            _grouped(situations.values_list("practice_id", "situation__code")),
             {pk: [passage for (passage,) in rows] for pk, rows in _grouped(sources.values_list("practice_id", "passage")).items()},
         )  # fmt: skip
 
@@ -118,6 +121,7 @@ def _row(values: tuple, links: _Links) -> PracticeRow:
         *(("region", m49 if kind == "region" else region or "") for _iso3, m49, _en, _fr, _es, kind, region in areas),
         ("stage", stage),
         *(("population", code) for code in populations or () if isinstance(code, str)),
+        *(("situation", code) for (code,) in links.situations.get(pk, [])),
         *(("org_type", kind) for _name, _acronym, kind in organizations),
         ("state", state),
     }
@@ -208,10 +212,11 @@ def _link_changed(sender, instance, raw=False, **kwargs):
         index_practices([instance.practice_id])
 
 
-def _areas_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def _m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A practice's countries or situations changed, from either side."""
     if not action.startswith("post_"):
         return
-    if reverse:  # an area's practices changed (area.practices.add(...))
+    if reverse:  # e.g. an area's practices changed (area.practices.add(...))
         ids = pk_set if pk_set is not None else instance.practices.values_list("pk", flat=True)
         index_practices(ids)
     else:
@@ -252,7 +257,8 @@ def connect_signals() -> None:
     for link in (PracticeObjective, PracticeOrganization, PracticeSource):
         post_save.connect(_link_changed, sender=link, dispatch_uid=f"{uid}-{link.__name__}")
         post_delete.connect(_link_changed, sender=link, dispatch_uid=f"{uid}-{link.__name__}")
-    m2m_changed.connect(_areas_changed, sender=Practice.areas.through, dispatch_uid=f"{uid}-areas")
+    m2m_changed.connect(_m2m_changed, sender=Practice.areas.through, dispatch_uid=f"{uid}-areas")
+    m2m_changed.connect(_m2m_changed, sender=Practice.situations.through, dispatch_uid=f"{uid}-situations")
     post_save.connect(_organization_saved, sender=Organization, dispatch_uid=f"{uid}-organization")
     post_save.connect(_document_saved, sender=Document, dispatch_uid=f"{uid}-document")
     post_delete.connect(_document_deleted, sender=Document, dispatch_uid=f"{uid}-document")
