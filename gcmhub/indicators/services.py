@@ -21,6 +21,7 @@ from gcmhub.actors.rules import is_admin
 from gcmhub.actors.services import require_permission
 from gcmhub.errors import Forbidden, InvalidInput, NotFound
 from gcmhub.geo.models import Area
+from gcmhub.uploads import check_upload_file
 
 from . import exporters
 from .formats.records import FormatError, Problem, ReadStats
@@ -583,35 +584,6 @@ def imports_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
 
 
-def _check_upload(fmt: str, name: str, size: int, head: bytes) -> str:
-    """The file's extension if the upload may go to the ``fmt`` reader; InvalidInput otherwise."""
-    suffix = Path(name or "").suffix.lower()
-    allowed = UPLOAD_TYPES[fmt]
-    if suffix not in allowed:
-        raise InvalidInput(
-            _("A %(format)s upload must be a %(types)s file, not “%(name)s”.")
-            % {"format": fmt, "types": " or ".join(allowed), "name": name},
-            field="file",
-        )
-    if size > upload_max_bytes():
-        raise InvalidInput(
-            _("The file is larger than %(limit)d MB.") % {"limit": upload_max_bytes() // (1024 * 1024)}, field="file"
-        )
-    if size == 0:
-        raise InvalidInput(_("The file is empty."), field="file")
-    if suffix in (".xlsx", ".zip"):
-        ok = head.startswith(b"PK\x03\x04")
-    elif suffix == ".xml":
-        ok = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-    else:
-        ok = b"\0" not in head  # text, in whatever encoding the reader will detect
-    if not ok:
-        raise InvalidInput(
-            _("The content of “%(name)s” is not a %(suffix)s file.") % {"name": name, "suffix": suffix}, field="file"
-        )
-    return suffix
-
-
 def submit_upload(
     actor,
     fmt: str,
@@ -637,7 +609,9 @@ def submit_upload(
     check_import_permission(actor, area_obj)
     head = uploaded.read(4096)
     uploaded.seek(0)
-    suffix = _check_upload(fmt, uploaded.name, uploaded.size, head)
+    suffix = check_upload_file(
+        fmt, uploaded.name, uploaded.size, head, allowed=UPLOAD_TYPES[fmt], max_bytes=upload_max_bytes()
+    )
     if mapping is not None and mapping.size > 1024 * 1024:
         raise InvalidInput(_("The mapping file is larger than 1 MB."), field="mapping")
     batch = ImportBatch.objects.create(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from gcmhub.actors.rules import is_admin, is_focal_point
 from gcmhub.errors import Forbidden, InvalidInput, NotFound
+from gcmhub.uploads import check_upload_file
 
 from . import hsds_import
 from .models import ServiceImport
@@ -75,26 +76,7 @@ def check_upload(fmt: str, name: str, size: int, head: bytes) -> str:
         raise InvalidInput(
             _("Unknown format “%(format)s”: hsds-json or hsds-csv.") % {"format": fmt}, field="format"
         )
-    suffix = SUFFIXES[fmt]
-    if Path(name or "").suffix.lower() != suffix:
-        raise InvalidInput(
-            _("A %(format)s upload must be a %(suffix)s file, not “%(name)s”.")
-            % {"format": fmt, "suffix": suffix, "name": name},
-            field="file",
-        )
-    if size == 0:
-        raise InvalidInput(_("The file is empty."), field="file")
-    if size > max_bytes():
-        raise InvalidInput(_("The file is larger than %(limit)d MB.") % {"limit": max_bytes() // 2**20}, field="file")
-    if suffix == ".zip":
-        ok = head.startswith(b"PK\x03\x04")
-    else:
-        ok = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
-    if not ok:
-        raise InvalidInput(
-            _("The content of “%(name)s” is not a %(suffix)s file.") % {"name": name, "suffix": suffix}, field="file"
-        )
-    return suffix
+    return check_upload_file(fmt, name, size, head, allowed=(SUFFIXES[fmt],), max_bytes=max_bytes())
 
 
 def submit_import(
