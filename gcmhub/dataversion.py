@@ -21,6 +21,7 @@ the data: a reader never sees the new version with the old data.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,7 @@ from datetime import timezone as dt_timezone
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connections, router
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -78,13 +80,33 @@ def current() -> Version:
     """
     if not _may_share():
         return read()
+    version = getattr(_this_request, "version", None)
+    if version is not None:
+        return version
     version = cache.get(CACHE_KEY)
     if version == _JUST_CHANGED:
-        return read()
-    if version is None:
+        version = read()
+    elif version is None:
         version = read()
         cache.set(CACHE_KEY, version, settings.DATA_VERSION_CACHE_SECONDS)
+    if getattr(_this_request, "active", False):
+        _this_request.version = version
     return version
+
+
+# Within one request the version is read once: a page or API answer asks for
+# it several times (cache key, ETag, the explorer's kept answers), each a
+# cache read. A bump in the request forgets it, so the request's own change
+# is seen; other processes' changes are seen from the next request on.
+_this_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _this_request.active, _this_request.version = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _this_request.active, _this_request.version = False, None
 
 
 def _may_share() -> bool:
@@ -129,6 +151,7 @@ def bump() -> None:
     # nothing): long enough for this transaction to commit, so no process can
     # cache the old version after the change is visible.
     cache.set(CACHE_KEY, _JUST_CHANGED, settings.DATA_VERSION_CACHE_SECONDS)
+    _this_request.version = None
 
 
 def _watched(sender) -> bool:
@@ -168,3 +191,5 @@ def connect_signals() -> None:
     post_save.connect(_saved, dispatch_uid="gcmhub.dataversion.saved")
     post_delete.connect(_deleted, dispatch_uid="gcmhub.dataversion.deleted")
     m2m_changed.connect(_m2m_changed, dispatch_uid="gcmhub.dataversion.m2m")
+    request_started.connect(_request_started, dispatch_uid="gcmhub.dataversion.request_started")
+    request_finished.connect(_request_finished, dispatch_uid="gcmhub.dataversion.request_finished")
