@@ -7,9 +7,9 @@ by ``services``.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Literal
 
+import msgspec
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from pydantic import Field as PydanticField
@@ -164,11 +164,10 @@ def tabular_response(request, fmt, rows, columns, filters, *, name: str, title: 
     return response
 
 
-def _plain(value):
-    """Figures and sections (dataclasses) as the JSON objects the schemas document."""
-    if hasattr(value, "__dataclass_fields__"):
-        return vars(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+# msgspec writes the figures and sections (dataclasses) as the JSON objects the
+# schemas document, in compact UTF-8, several times faster than the json module
+# with a fallback per dataclass (that was a sixth of a profile's cold answer).
+_JSON_ENCODER = msgspec.json.Encoder()
 
 
 def json_response(data: dict, request=None) -> HttpResponse:
@@ -178,7 +177,7 @@ def json_response(data: dict, request=None) -> HttpResponse:
     request, the serialised body is kept per data version (``memo``)."""
 
     def build():
-        return json.dumps(data, default=_plain, ensure_ascii=False, separators=(",", ":")).encode(), "application/json"
+        return _JSON_ENCODER.encode(data), "application/json"
 
     body, content_type = memo.body("json " + request.get_full_path(), build) if request is not None else build()
     return HttpResponse(body, content_type=content_type)

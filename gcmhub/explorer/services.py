@@ -255,31 +255,33 @@ def _top_section(key, title, area, totals, side) -> Section:
         .order_by("-value")
         .values_list(*CORRIDOR_FIELDS)[:TOP]
     )
-    areas = area_index()
-    section.figures = [_corridor_figure(row, areas) for row in rows]
+    areas, labels = area_index(), measure_labels()
+    section.figures = [_corridor_figure(row, areas, labels) for row in rows]
     return section
 
 
-def _corridor_figure(row: tuple, areas: dict) -> Figure:
+def _corridor_figure(row: tuple, areas: dict, labels: dict[str, str]) -> Figure:
     code, origin_id, destination_id, period, year, value, observation_id, source_name = row
     measure = CORRIDOR_MEASURE[code]
     return Figure(
-        code, _measure_label(code), year, period, value, measure.unit, measure.series,
+        code, labels[code], year, period, value, measure.unit, measure.series,
         source_name or measure.source, areas[destination_id][0], areas[origin_id][0], measure.sex, observation_id,
     )  # fmt: skip
 
 
-_labels: dict[tuple[str, str], str] = {}
+_labels: dict[str, dict[str, str]] = {}
 
 
-def _measure_label(code: str) -> str:
-    """A corridor measure's label in the current language (hundreds of figures share one)."""
+def measure_labels() -> dict[str, str]:
+    """Corridor measure code → label in the current language, looked up once per
+    answer (hundreds of figures share a few labels; a lookup per figure was a
+    fifth of a corridor's answer)."""
     from django.utils.translation import get_language
 
-    key = (code, get_language())
-    if key not in _labels:
-        _labels[key] = str(CORRIDOR_MEASURE[code].label)
-    return _labels[key]
+    language = get_language()
+    if language not in _labels:
+        _labels[language] = {code: str(measure.label) for code, measure in CORRIDOR_MEASURE.items()}
+    return _labels[language]
 
 
 def _cost_section(area: Area, totals) -> Section:
@@ -331,11 +333,11 @@ def corridor(origin: str, destination: str) -> dict:
     rows = CorridorValue.objects.filter(
         Q(origin=source, destination=target) | Q(origin=target, destination=source)
     ).values_list(*CORRIDOR_FIELDS)
-    areas = area_index()
+    areas, labels = area_index(), measure_labels()
     figures, reverse_count = [], 0
     for row in rows:
         if row[1] == source.pk:
-            figures.append(_corridor_figure(row, areas))
+            figures.append(_corridor_figure(row, areas, labels))
         else:
             reverse_count += 1
     order = {m.code: i for i, m in enumerate(CORRIDOR_MEASURES)}
@@ -381,12 +383,12 @@ def corridors(*, origin: str | None = None, destination: str | None = None, year
     if year is not None:
         rows = list(CorridorValue.objects.filter(filters, year=year).order_by("-value", "pk").values_list(*CORRIDOR_FIELDS)[:limit])
     years = list(measure_years().get(measure, []))
-    areas = area_index()
+    areas, labels = area_index(), measure_labels()
     return {
         "measure": measure,
         "year": year,
         "years": years,
-        "items": [dict(_corridor_figure(row, areas).as_dict(), origin_name=areas[row[1]][1], destination_name=areas[row[2]][1])
+        "items": [dict(_corridor_figure(row, areas, labels).as_dict(), origin_name=areas[row[1]][1], destination_name=areas[row[2]][1])
                   for row in rows],  # fmt: skip
     }
 
