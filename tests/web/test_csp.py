@@ -140,3 +140,55 @@ def test_the_page_showing_a_new_token_is_not_stored(client, site):
     assert response.status_code == 201
     assert "no-store" in response.headers.get("Cache-Control", "")
     assert "no-store" not in client.get(reverse("actors:me")).headers.get("Cache-Control", "")
+
+
+# --------------------------------------------------------------------------
+# The header is built once per settings (gcmhub/headers.py), and a response
+# that changes its own policy still gets what it asked for.
+# --------------------------------------------------------------------------
+
+
+def _headers_of(middleware_class, response_attributes: dict, use_nonce: bool = False) -> tuple:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    middleware = middleware_class(lambda request: HttpResponse())
+    request = RequestFactory().get("/en/")
+    middleware.process_request(request)
+    if use_nonce:
+        str(request.csp_nonce)  # as a template using the nonce would
+    response = HttpResponse()
+    for name, value in response_attributes.items():
+        setattr(response, name, value)
+    response = middleware.process_response(request, response)
+    headers = (response.get("Content-Security-Policy"), response.get("Content-Security-Policy-Report-Only"))
+    nonce = getattr(request, "_csp_nonce", None)
+    return tuple(h.replace(nonce, "NONCE") if h and nonce else h for h in headers)
+
+
+CASES = [
+    ({}, False),
+    ({"_csp_update": {"img-src": ["https://tiles.example"]}}, False),
+    ({"_csp_replace": {"script-src": ["'none'"]}}, False),
+    ({"_csp_exempt": True}, False),
+    ({"_csp_config_ro": {"script-src": ["'self'"]}}, False),
+    ({}, True),
+]
+
+
+@pytest.mark.parametrize("attributes, use_nonce", CASES)
+def test_the_header_is_what_django_csp_gives(attributes, use_nonce, settings):
+    from csp.constants import NONCE
+    from csp.middleware import CSPMiddleware
+
+    from gcmhub.headers import SitePolicyCSPMiddleware
+
+    assert _headers_of(SitePolicyCSPMiddleware, attributes, use_nonce) == _headers_of(CSPMiddleware, attributes, use_nonce)
+    # With other settings (and a nonce the policy asks for), still the same.
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"], "script-src": ["'self'", NONCE]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
+    ours = _headers_of(SitePolicyCSPMiddleware, attributes, use_nonce)
+    assert ours == _headers_of(CSPMiddleware, attributes, use_nonce)
+    if not attributes:
+        assert "default-src 'none'" in ours[0] and ours[1]
+        assert ("'nonce-NONCE'" in ours[0]) is use_nonce

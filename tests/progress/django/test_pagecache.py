@@ -90,6 +90,41 @@ def test_the_shared_copy_of_the_version_is_dropped_by_a_bump(monkeypatch, django
     assert cache.get(dataversion.CACHE_KEY) == dataversion._JUST_CHANGED
 
 
+def test_a_request_reads_the_version_once_and_sees_its_own_bump(monkeypatch):
+    from django.core.cache import cache
+    from django.core.signals import request_finished, request_started
+
+    monkeypatch.setattr(dataversion, "_may_share", lambda: True)  # as outside a transaction
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(dataversion.cache, "get", lambda key, *a, **k: reads.append(key) or real_get(key, *a, **k))
+    request_started.send(sender=None)
+    try:
+        first = dataversion.current()
+        assert dataversion.current() == first and dataversion.current() == first
+        assert reads.count(dataversion.CACHE_KEY) == 1
+        dataversion.bump()  # the request's own change is seen at once
+        assert dataversion.current().key != first.key
+    finally:
+        request_finished.send(sender=None)
+    # Between requests (a worker, a command) nothing is kept: each call asks.
+    reads.clear()
+    dataversion.current()
+    dataversion.current()
+    assert reads.count(dataversion.CACHE_KEY) == 2
+
+
+def test_an_api_read_asks_for_the_version_once(client, monkeypatch):
+    from django.core.cache import cache
+
+    monkeypatch.setattr(dataversion, "_may_share", lambda: True)
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(dataversion.cache, "get", lambda key, *a, **k: reads.append(key) or real_get(key, *a, **k))
+    assert client.get("/api/v1/objectives").status_code == 200
+    assert reads.count(dataversion.CACHE_KEY) == 1
+
+
 # --------------------------------------------------------------------------
 # Pages show new data as soon as it is there
 # --------------------------------------------------------------------------
