@@ -124,54 +124,84 @@ def load_average() -> str:
 
 
 def floor_queries():
-    """For each URL, a plain indexed SELECT of the rows it returns."""
+    """For each URL, plain indexed SELECTs of the rows its answer carries (all of them:
+    a profile's eight sections come from five tables' worth of queries), run through
+    the same connection. What the answer adds beyond these (a request through Django,
+    building the figures, JSON or HTML) is what the ratio measures."""
     from django.db import connection
 
+    from gcmhub.explorer import services
+    from gcmhub.explorer.models import AreaTotal
     from gcmhub.geo.models import Area
     from gcmhub.indicators.models import Series
 
-    ids = dict(Area.objects.filter(iso3__in=["MEX", "USA"]).values_list("iso3", "pk"))
+    ids = dict(Area.objects.filter(iso3__in=["MEX", "USA", "DEU", "IND", "KEN"]).values_list("iso3", "pk"))
+    mexico = Area.objects.get(iso3="MEX")
     stock = Series.objects.get(code="SM.POP.TOTL").pk
+    profile_series = list(Series.objects.filter(code__in=services._profile_series_codes()).values_list("pk", flat=True))
+    deaths = Series.objects.filter(code="SM_DTH_MIGR").values_list("pk", flat=True).first()
+    stock_year = {side: AreaTotal.objects.filter(area=mexico, measure=f"migrant_stock:{side}").order_by("-year")
+                  .values_list("year", flat=True).first() for side in ("in", "out")}  # fmt: skip
+    countries = list(Area.objects.countries().values_list("pk", flat=True))
+    marks = ", ".join(["%s"] * len(countries))
+    compared_year = str(services.compare("SM.POP.TOTL", ["MEX"])["year"])
 
-    def select(sql, params):
+    def selects(*statements):
         def run():
             with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                cursor.fetchall()
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
 
         return run
 
-    countries = list(Area.objects.countries().values_list("pk", flat=True))
-    marks = ", ".join(["%s"] * len(countries))
+    def top(side, year):
+        return (f"SELECT origin_id, destination_id, period, year, value, observation_id FROM explorer_corridorvalue "
+                f"WHERE {side}_id = %s AND measure = %s AND year = %s AND is_year_latest ORDER BY value DESC LIMIT 10",
+                [mexico.pk, "migrant_stock", year])  # fmt: skip
+
+    def ranking(measure, limit):
+        return ("SELECT origin_id, destination_id, period, year, value, observation_id FROM explorer_corridorvalue "
+                "WHERE measure = %s AND year = %s AND is_year_latest ORDER BY value DESC LIMIT %s",
+                [measure, 2019, limit])  # fmt: skip
+
+    def country_values(period, key):
+        return (f"SELECT area_id, period, value, id, source_id FROM indicators_observation WHERE series_id = %s "
+                f"AND area_id IN ({marks}) AND period = %s AND dimension_key = %s", [stock, *countries, period, key])
+
+    def points(codes, key=""):
+        return (f"SELECT area_id, period, value, id, source_id FROM indicators_observation WHERE series_id = %s "
+                f"AND area_id IN ({', '.join(['%s'] * len(codes))}) AND dimension_key = %s AND value IS NOT NULL",
+                [stock, *(ids[code] for code in codes), key])
+
+    slices = ("SELECT year, dimension_key, period FROM explorer_seriesslice WHERE series_id = %s", [stock])
+    regions = [pk for pk in (mexico.subregion_id, mexico.region_id) if pk]
     return {
-        "profile": select(
-            "SELECT id, period, value FROM indicators_observation WHERE series_id = %s AND area_id = %s "
-            "AND dimension_key IN ('', 'SEX=F', 'SEX=M')",
-            [stock, ids["MEX"]],
-        ),
-        "corridor": select(
-            "SELECT period, value FROM explorer_corridorvalue WHERE origin_id = %s AND destination_id = %s",
-            [ids["MEX"], ids["USA"]],
-        ),
-        "ranking": select(
-            "SELECT origin_id, destination_id, value FROM explorer_corridorvalue WHERE measure = %s AND year = %s "
-            "ORDER BY value DESC LIMIT 20",
-            ["migrant_stock", 2019],
-        ),
-        "map": select(
-            f"SELECT area_id, value FROM indicators_observation WHERE series_id = %s AND area_id IN ({marks}) "
-            "AND period = %s AND dimension_key = %s",
-            [stock, *countries, "2020", "SEX=F"],
-        ),
-        "compare": select(
-            "SELECT area_id, period, value FROM indicators_observation WHERE series_id = %s AND area_id IN "
-            "(%s, %s) AND dimension_key = ''",
-            [stock, ids["MEX"], ids["USA"]],
-        ),
-        "incidents": select(
+        "profile": selects(
+            (f"SELECT series_id, dimension_key, id, period, year, value, source_id FROM indicators_observation "
+             f"WHERE series_id IN ({', '.join(['%s'] * len(profile_series))}) AND area_id = %s "
+             f"AND dimension_key IN ('', 'SEX=F', 'SEX=M') AND value IS NOT NULL", [*profile_series, mexico.pk]),
+            ("SELECT measure, year, value, corridors FROM explorer_areatotal WHERE area_id = %s", [mexico.pk]),
+            top("destination", stock_year["in"]),
+            top("origin", stock_year["out"]),
+            (f"SELECT area_id, id, period, year, value, source_id FROM indicators_observation WHERE series_id = %s "
+             f"AND area_id IN ({', '.join(['%s'] * len(regions))}) AND dimension_key = '' AND value IS NOT NULL",
+             [deaths, *regions]),
+        ),  # fmt: skip
+        "corridor": selects((
+            "SELECT measure, origin_id, destination_id, period, year, value, observation_id FROM explorer_corridorvalue "
+            "WHERE (origin_id = %s AND destination_id = %s) OR (origin_id = %s AND destination_id = %s)",
+            [ids["MEX"], ids["USA"], ids["USA"], ids["MEX"]],
+        )),  # fmt: skip
+        "ranking": selects(ranking("migrant_stock", 20)),
+        "ranking CSV": selects(ranking("refugees", 100)),
+        "map": selects(slices, country_values("2020", "SEX=F")),
+        "compare 5": selects(points(["MEX", "USA", "DEU", "IND", "KEN"]), slices, country_values(compared_year, "")),
+        "compare 3": selects(points(["MEX", "USA", "DEU"]), slices, country_values(compared_year, "")),
+        "incidents": selects((
             "SELECT incident_id, year, date, mmp_region, area_id, dead, missing, total, cause, route, latitude, "
-            "longitude, location FROM indicators_incident WHERE year = %s ORDER BY year, date, incident_id", [2019]
-        ),
+            "longitude, location FROM indicators_incident WHERE year = %s ORDER BY year, date, incident_id", [2019],
+        )),  # fmt: skip
     }
 
 
@@ -181,14 +211,14 @@ CASES = [
     ("API corridor MEX→USA", "/api/v1/explorer/corridors/MEX/USA", "corridor", 50),
     ("API map", "/api/v1/explorer/map?series=SM.POP.TOTL&year=2020&dim=SEX:F", "map", 50),
     ("API incidents 2019", "/api/v1/explorer/incidents?year=2019", "incidents", 50),
-    ("API corridors CSV", "/api/v1/explorer/corridors?measure=refugees&year=2019&limit=100&format=csv", "ranking", 50),
+    ("API corridors CSV", "/api/v1/explorer/corridors?measure=refugees&year=2019&limit=100&format=csv", "ranking CSV", 50),
     ("page profile", "/en/countries/MEX/migration/", "profile", 150),
     ("page corridor", "/en/explorer/corridors/MEX-USA/", "corridor", 150),
     ("page ranking", "/en/explorer/corridors/?measure=migrant_stock&year=2019", "ranking", 150),
     ("page map", "/en/explorer/map/?series=SM.POP.TOTL&year=2020&dim=SEX:F", "map", 150),
-    ("API compare (5 countries)", "/api/v1/explorer/compare?series=SM.POP.TOTL&areas=MEX,USA,DEU,IND,KEN", "compare", 50),
+    ("API compare (5 countries)", "/api/v1/explorer/compare?series=SM.POP.TOTL&areas=MEX,USA,DEU,IND,KEN", "compare 5", 50),
     ("page incidents 2019", "/en/explorer/incidents/?year=2019", "incidents", 150),
-    ("page compare", "/en/explorer/compare/?series=SM.POP.TOTL&country=MEX&country=USA&country=DEU", "compare", 150),
+    ("page compare", "/en/explorer/compare/?series=SM.POP.TOTL&country=MEX&country=USA&country=DEU", "compare 3", 150),
 ]
 
 
@@ -216,28 +246,24 @@ def main() -> int:
 
     from gcmhub.explorer import memo
 
-    def framework_only():  # middleware, URL resolution, a JSON answer: what every request costs
-        assert client.get("/api/v1/explorer/no-such-endpoint").status_code == 404
+    def framework_only():  # middleware, URL resolution, the API's small constant index: what every answer costs
+        assert client.get("/api/v1/").status_code == 200
 
-    import logging
-
-    request_log = logging.getLogger("django.request")
-    request_log.disabled = True  # a "Not Found" line per request is not what is measured
     bare = timed(framework_only, args.repeat)
-    request_log.disabled = False
     print(f"load average (1, 5, 15 min) before: {load_average()} on {os.cpu_count()} CPUs")
-    print(f"a request doing no work (the API's JSON 404, through every middleware): wall p50 {bare.wall50:.1f} ms, "
-          f"p95 {bare.wall95:.1f} ms; cpu p50 {bare.cpu50:.1f} ms, p95 {bare.cpu95:.1f} ms")  # fmt: skip
+    print(f"a request doing no work (the API index, a constant answer, through every middleware): wall p50 "
+          f"{bare.wall50:.2f} ms, p95 {bare.wall95:.2f} ms; cpu p50 {bare.cpu50:.2f} ms, p95 {bare.cpu95:.2f} ms")  # fmt: skip
     print("cold = every request computes its answer (the explorer's memory of answers off);")
     print("warm = the answers kept per data version (gcmhub.explorer.memo, the default); page cache off in both;")
     print("site = as deployed: the page and API cache per data version on too (anonymous reader).")
     print("wall = elapsed time; cpu = this process's CPU time for the request (the work done, whatever the load);")
-    print("floor = a plain indexed SELECT of the rows the request returns; load = 1-minute load average at the row;")
-    print("floor+bare = that SELECT plus a request doing no work (what any answer through Django costs at least).")
+    print("load = 1-minute load average at the row.")
+    print("floor = plain indexed SELECTs of all the rows the answer carries, through the same connection;")
+    print("floor+bare = those SELECTs plus a request doing no work (what any answer through Django costs at least).")
     print(f"\n{'':<28} {'cold wall':>19} {'cold cpu':>19} {'warm wall':>19} {'warm cpu':>9} {'site wall':>9} "
-          f"{'floor wall':>10} {'x floor':>15} {'x floor+bare':>12} {'load':>5}")  # fmt: skip
+          f"{'floor wall':>10} {'x floor':>15} {'x floor+bare':>15} {'load':>5}")  # fmt: skip
     print(f"{'':<28} {'p50':>9} {'p95':>9} {'p50':>9} {'p95':>9} {'p50':>9} {'p95':>9} {'p95':>9} {'p95':>9} "
-          f"{'p95':>10} {'cold/warm p95':>15} {'warm p95':>12}")  # fmt: skip
+          f"{'p95':>10} {'cold/warm p95':>15} {'cold/warm p95':>15}")  # fmt: skip
     for label, url, floor_key, target in CASES:
         def request(url=url):
             response = client.get(url)
@@ -253,11 +279,14 @@ def main() -> int:
         f95 = floor_time.wall95
         verdict = "ok" if cold.wall95 < target else ("cold MISSED (cpu ok)" if cold.cpu95 < target else "cold MISSED")
         verdict += "; warm " + ("ok" if warm.wall95 < target else "MISSED")
+        with_bare = f95 + bare.wall95
         verdict += "; 5x floor: cold " + ("yes" if cold.wall95 <= 5 * f95 else "no") + ", warm " + (
             "yes" if warm.wall95 <= 5 * f95 else "no")  # fmt: skip
-        print(f"{label:<28} {cold.wall50:9.1f} {cold.wall95:9.1f} {cold.cpu50:9.1f} {cold.cpu95:9.1f} "
-              f"{warm.wall50:9.1f} {warm.wall95:9.1f} {warm.cpu95:9.1f} {site.wall95:9.1f} {f95:10.2f} "
-              f"{cold.wall95 / f95:7.1f}/{warm.wall95 / f95:<7.1f} {warm.wall95 / (f95 + bare.wall95):12.1f} "
+        verdict += "; 5x floor+bare: cold " + ("yes" if cold.wall95 <= 5 * with_bare else "no") + ", warm " + (
+            "yes" if warm.wall95 <= 5 * with_bare else "no")  # fmt: skip
+        print(f"{label:<28} {cold.wall50:9.2f} {cold.wall95:9.2f} {cold.cpu50:9.2f} {cold.cpu95:9.2f} "
+              f"{warm.wall50:9.2f} {warm.wall95:9.2f} {warm.cpu95:9.2f} {site.wall95:9.2f} {f95:10.2f} "
+              f"{cold.wall95 / f95:7.1f}/{warm.wall95 / f95:<7.1f} {cold.wall95 / with_bare:7.1f}/{warm.wall95 / with_bare:<7.1f} "
               f"{os.getloadavg()[0]:5.1f}  <{target} ms: {verdict}",
               flush=True)  # fmt: skip
     print(f"load average (1, 5, 15 min) after: {load_average()}")
