@@ -418,6 +418,14 @@ def parse_dim(text: str | None) -> list[tuple[str, str]]:
     return pairs
 
 
+@by_data_version(reference=True)
+def series_slices(series_pk: int) -> list[tuple[int, str, str]]:
+    """(year, dimension key, period) of every slice the series has: the years and
+    disaggregations a map offers, read once per data version as the other
+    reference lookups are."""
+    return list(SeriesSlice.objects.filter(series_id=series_pk).values_list("year", "dimension_key", "period"))
+
+
 @by_data_version
 def map_values(series_code: str, year: int | None = None, dim: str | None = None) -> dict:
     """One value per country for one series, year and disaggregation (None = no data).
@@ -428,7 +436,7 @@ def map_values(series_code: str, year: int | None = None, dim: str | None = None
     """
     series = _series_or_error(series_code)
     key = dimension_key(parse_dim(dim))
-    slices = list(SeriesSlice.objects.filter(series_id=series.pk).values_list("year", "dimension_key", "period"))
+    slices = series_slices(series.pk)
     years = sorted({y for y, _k, _p in slices})
     keys = sorted({k for _y, k, _p in slices})
     if year is None:
@@ -437,8 +445,10 @@ def map_values(series_code: str, year: int | None = None, dim: str | None = None
     countries = country_rows()
     found: dict[int, tuple] = {}
     if periods:
+        # The countries as a sub-select, not a list of 250 ids: Django prepares each
+        # listed value in Python, which took longer than the query.
         rows = Observation.objects.filter(
-            series_id=series.pk, area_id__in=[pk for pk, *_ in countries], period__in=periods, dimension_key=key
+            series_id=series.pk, area__in=Area.objects.countries().values("pk"), period__in=periods, dimension_key=key
         ).values_list("area_id", "period", "value", "id", "source__name")
         for area_id, period, value, obs_id, source in rows:
             if value is None:
