@@ -25,7 +25,14 @@ def index_contents() -> dict:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT rowid, title, body FROM practices_search_fts ORDER BY rowid")
         else:
-            cursor.execute("SELECT practice_id, document::text, '' FROM practices_search_entry ORDER BY practice_id")
+            # The two match tables (migration 0007) beside the weighted vector.
+            cursor.execute(
+                "SELECT entry.practice_id, entry.document::text, words.document::text || ' / ' || title.document::text"
+                " FROM practices_search_entry entry"
+                " LEFT JOIN practices_search_words words ON words.practice_id = entry.practice_id"
+                " LEFT JOIN practices_search_title title ON title.practice_id = entry.practice_id"
+                " ORDER BY entry.practice_id"
+            )
         text = cursor.fetchall()
     return {"entries": entries, "facets": facets, "text": text}
 
@@ -72,3 +79,19 @@ def test_a_rebuild_starts_a_new_generation_without_logging_each_practice(saved_o
         logged = cursor.fetchone()[0]
     assert after[0] != before[0]
     assert logged == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's match tables")
+def test_the_match_tables_hold_what_the_migration_derives_from_the_entries(saved_one_by_one):
+    """Migration 0007 fills the match tables from the weighted vectors; every
+    save writes them from the text. Both must give the same words."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE words.document = strip(entry.document)"
+            " AND title.document = strip(ts_filter(entry.document, '{a}')) AND title.document <> ''::tsvector)"
+            " FROM practices_search_entry entry"
+            " JOIN practices_search_words words ON words.practice_id = entry.practice_id"
+            " JOIN practices_search_title title ON title.practice_id = entry.practice_id"
+        )
+        rows, agreeing = cursor.fetchone()
+    assert rows == len(saved_one_by_one) and agreeing == rows

@@ -263,7 +263,7 @@ def _relevance(table: matrix.Matrix, terms: list[Term], matched: np.ndarray, any
     def engine_scores():
         scores = np.zeros(len(table.ids))
         with connection.cursor() as cursor:
-            cursor.execute(*backend.rank_practices(terms, any_term=any_term))
+            cursor.execute(*backend.rank_practices(terms, any_term=any_term, ids=table.ids[matched].tolist()))
             found = cursor.fetchall()
         table.assign(scores, [pk for pk, _score in found], [float(score or 0) for _pk, score in found])
         return scores
