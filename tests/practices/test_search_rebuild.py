@@ -95,3 +95,34 @@ def test_the_match_tables_hold_what_the_migration_derives_from_the_entries(saved
         )
         rows, agreeing = cursor.fetchone()
     assert rows == len(saved_one_by_one) and agreeing == rows
+
+
+# (query, the same in titles only: weight A, which titles are written with, and how many practices it finds)
+MATCHES = [
+    ("recrutement:*", "recrutement:*A", 1),
+    ("sans & frais:*", "sans:A & frais:*A", 0),
+    ("alternativa:* | sahel", "alternativa:*A | sahel:A", 1),
+    ("trabajo", "trabajo:A", 0),
+    ("zzz", "zzz:A", 0),
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's match function")
+@pytest.mark.parametrize("query, in_titles, found_in_titles", MATCHES)
+def test_the_match_function_finds_what_the_weighted_vectors_hold(saved_one_by_one, query, in_titles, found_in_titles):
+    """``practices_search_match`` reads the narrow tables; it must find exactly
+    the practices whose weighted vector matches."""
+    from gcmhub.practices.search.backends import PostgreSQLBackend
+
+    def ids(sql, params) -> set[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            joined = cursor.fetchone()[0]
+        return {int(pk) for pk in joined.split(",")} if joined else set()
+
+    weighted = "SELECT string_agg(practice_id::text, ',') FROM practices_search_entry WHERE document @@ to_tsquery('simple', %s)"
+    match = "SELECT practices_search_match(to_tsquery('simple', %s), %s)"
+    assert ids(match, [query, False]) == ids(weighted, [query])
+    assert ids(match, [query, True]) == ids(weighted, [in_titles])
+    assert len(ids(match, [query, True])) == found_in_titles
+    assert PostgreSQLBackend().match_practices([], title_only=True)[0] == match
