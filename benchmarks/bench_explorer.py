@@ -12,8 +12,8 @@ rebuilds the explorer's aggregates (timed). Then, in this process through
 Django's test client with the page cache off (``GCMHUB_PAGE_CACHE=0``: every
 request runs its view), it requests each endpoint and page ``--repeat``
 times after one warm-up and prints p50/p95, beside the p50/p95 of the
-*floor*: one plain indexed ``SELECT`` of the rows the endpoint returns,
-through the same connection. Each time is given as wall-clock time and as
+*floor*: the plain indexed ``SELECT``s of all the rows the answer carries,
+through the same connection, and of a request doing no work (the API index). Each time is given as wall-clock time and as
 this process's CPU time (the work the request does: on the shared two-core
 development machine the wall time mostly measures the wait for a core), with
 the load average. Targets (issue 12): API p95 < 50 ms, pages < 150 ms, within
