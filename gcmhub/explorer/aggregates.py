@@ -54,6 +54,11 @@ def rebuild(*, force: bool = False) -> dict:
         before = {} if force else dict(built.data_versions or {})
         changed = {pk for pk, version in versions.items() if before.get(pk) != version}
         gone = set(before) - set(versions)
+        if not (force or changed or gone):
+            # Nothing to do (several imports queue a rebuild each; the first does the
+            # work): no write and, above all, no new data version, which would make
+            # every cached page and answer of the site obsolete for nothing.
+            return _summary([], 0, set(), started)
         series_ids = {s.code: s.pk for s in Series.objects.filter(code__in={m.series for m in CORRIDOR_MEASURES})}
         redo_measures = [m for m in CORRIDOR_MEASURES if str(series_ids.get(m.series)) in changed | gone or force]
         unresolved = {} if force else dict(built.unresolved or {})
@@ -89,14 +94,18 @@ def rebuild(*, force: bool = False) -> dict:
         built.save()
         _analyze()
         dataversion.bump()
-    summary = {
-        "measures": [m.code for m in redo_measures],
-        "corridor_values_written": rows,
-        "series_sliced": len(redo_slices),
-        "seconds": round(time.perf_counter() - started, 2),
-    }
+    summary = _summary(redo_measures, rows, redo_slices, started)
     logger.info("explorer aggregates rebuilt: %s", summary)
     return summary
+
+
+def _summary(measures, rows: int, sliced: set, started: float) -> dict:
+    return {
+        "measures": [m.code for m in measures],
+        "corridor_values_written": rows,
+        "series_sliced": len(sliced),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
 
 
 def _counterpart_area(text: str, resolved: dict[str, int | None], aliases: dict[str, str]) -> int | None:

@@ -162,9 +162,16 @@ def test_map_classes_name_their_ranges_and_keep_equal_values_together():
 
 
 def test_rebuild_redoes_only_what_changed(loaded):
+    from gcmhub import dataversion
+    from gcmhub.explorer.models import BuildState
+
+    before, built_at = dataversion.read(), BuildState.objects.get().built_at
     again = rebuild()
-    assert again["measures"] == [] and again["corridor_values_written"] == 0
+    assert again["measures"] == [] and again["corridor_values_written"] == 0 and again["series_sliced"] == 0
     assert SeriesSlice.objects.exists()
+    # Nothing changed: nothing written, and every cached page and answer stays valid.
+    assert dataversion.read() == before and BuildState.objects.get().built_at == built_at
+    assert rebuild(force=True)["corridor_values_written"] > 0 and dataversion.read().counter > before.counter
 
 
 def test_incidents_keep_their_place_and_filter(loaded):
