@@ -3,7 +3,7 @@
 import random
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from gcmhub.progress.engine import SeriesBatch, assess, assess_records, parse_record
@@ -45,8 +45,20 @@ def monotone_case(draw):
     return base, improved
 
 
+# Found by hypothesis: a target one float rounding above a flat series' value
+# (required growth 0) was "not assessed" while the same series one step better
+# had "achieved" it.
+_FLAT_AT_TARGET = {"id": "a", "data": [{"year": 2015, "value": 0.001}, {"year": 2016, "value": 0.001}],
+                   "direction": "positive", "target": 0.0010000000000000002, "target_year": 2030}  # fmt: skip
+_FLAT_AT_TARGET_IMPROVED = {**_FLAT_AT_TARGET, "id": "b",
+                            "data": [{"year": 2015, "value": 0.001}, {"year": 2016, "value": 0.002}]}  # fmt: skip
+
+
 @SETTINGS
 @given(monotone_case(), st.sampled_from(["opensdg", "escap", "eurostat"]))
+@example((_FLAT_AT_TARGET, _FLAT_AT_TARGET_IMPROVED), "opensdg")
+@example((_FLAT_AT_TARGET, _FLAT_AT_TARGET_IMPROVED), "escap")
+@example((_FLAT_AT_TARGET, _FLAT_AT_TARGET_IMPROVED), "eurostat")
 def test_better_latest_value_never_lowers_the_score(case, method):
     before, after = assess_records(list(case), method)
     assert (before["score"] is None) == (after["score"] is None)

@@ -170,11 +170,20 @@ def broadcast_param(value, n: int, dtype, name: str) -> np.ndarray:
     return arr
 
 
+# A latest value this close to the target (relative to it) has reached it. The
+# required growth from a base one float rounding away from the target computes
+# as 0 ("no change was required"), and a latest value equal to that base must
+# then count as reaching the target, not as failing it by 2e-19.
+TARGET_TOLERANCE = 1e-9
+
+
 def target_achieved(current_value, target, direction, usable):
-    """Latest value at or beyond the target in the desired direction."""
+    """Latest value at or beyond the target in the desired direction (within
+    ``TARGET_TOLERANCE`` of it)."""
     has_target = ~np.isnan(target)
     with np.errstate(invalid="ignore"):
-        met = np.where(direction > 0, current_value >= target, current_value <= target)
+        slack = TARGET_TOLERANCE * np.abs(target)
+        met = np.where(direction > 0, current_value >= target - slack, current_value <= target + slack)
     return usable & has_target & met
 
 
