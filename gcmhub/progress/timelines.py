@@ -52,6 +52,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from .methods._common import TARGET_TOLERANCE
+
 __all__ = [
     "HORIZON_YEARS",
     "STATUSES",
@@ -146,7 +148,8 @@ class Timeline:
         return LINEAR
 
     def met(self, value: float) -> bool:
-        return self.sign * (value - self.target_value) >= 0
+        """At or beyond the target, with the engine's tolerance (``target_achieved``)."""
+        return self.sign * (value - self.target_value) >= -TARGET_TOLERANCE * abs(self.target_value)
 
 
 def for_years(
