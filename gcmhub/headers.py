@@ -16,6 +16,8 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 # What a view can set on its response to change its policy (csp.decorators).
 _PER_RESPONSE = (
@@ -27,12 +29,17 @@ _built: dict[str, str] = {}
 
 
 def site_policy(setting: str, report_only: bool) -> str:
-    """The policy text of the settings as they are now (kept per their value:
-    tests that override the settings get the overridden policy)."""
-    key = f"{setting}:{getattr(settings, setting, None)!r}"
-    if key not in _built:
-        _built[key] = build_policy(report_only=report_only)
-    return _built[key]
+    """The policy text of the settings as they are now (built again after a
+    change of the settings, as tests make with ``override_settings``)."""
+    if setting not in _built:
+        _built[setting] = build_policy(report_only=report_only)
+    return _built[setting]
+
+
+@receiver(setting_changed)
+def _forget_policies(setting, **kwargs) -> None:
+    if setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+        _built.clear()
 
 
 class SitePolicyCSPMiddleware(CSPMiddleware):
